@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// arty: a terminal browser for Comet ML Artifacts.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "arty",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "arty", targets: ["arty"]),
+        .library(name: "CometAPI", targets: ["CometAPI"]),
+        .library(name: "ArtifactRegistry", targets: ["ArtifactRegistry"]),
+        .library(name: "ArtyUI", targets: ["ArtyUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: libcurl's variadic setopt/getinfo and ncurses' macros cannot be called from Swift.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CNCursesW", linkerSettings: [.linkedLibrary("ncursesw")]),
+
+        // The shared Comet REST v2 client: models, configuration, semantic versions, libcurl transport.
+        .target(
+            name: "CometAPI",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The local Comet-compatible artifact registry (Hummingbird + GRDB + content-addressed blobs).
+        .target(
+            name: "ArtifactRegistry",
+            dependencies: [
+                "CometAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The terminal UI: pure state/reduce/render, plus the one ncurses-facing Terminal.
+        .target(
+            name: "ArtyUI",
+            dependencies: ["CometAPI", "CNCursesW", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "arty",
+            dependencies: [
+                "CometAPI", "ArtifactRegistry", "ArtyUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "ArtifactRegistry"]),
+        .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
+        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
+    ]
+)

@@ -1,0 +1,27 @@
+// Typed wrappers around libcurl's variadic entry points, which Swift cannot call.
+#ifndef ARTY_CCURL_H
+#define ARTY_CCURL_H
+#include <curl/curl.h>
+
+typedef size_t (*ccurl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+typedef int (*ccurl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                                       curl_off_t ultotal, curl_off_t ulnow);
+typedef size_t (*ccurl_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+
+CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode ccurl_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLcode ccurl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode ccurl_setopt_write_callback(CURL *handle, ccurl_data_callback cb);
+CURLcode ccurl_setopt_header_callback(CURL *handle, ccurl_data_callback cb);
+CURLcode ccurl_setopt_read_callback(CURL *handle, ccurl_read_callback cb);
+CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, ccurl_xferinfo_callback cb);
+
+CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode ccurl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
+CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
+
+CURLSHcode ccurl_share_setopt_long(CURLSH *share, CURLSHoption option, long value);
+
+#endif

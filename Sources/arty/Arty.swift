@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `arty`: a terminal browser for Comet ML Artifacts. With no subcommand it opens the TUI.
+@main
+struct Arty: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arty",
+        abstract: "A terminal browser for Comet ML Artifacts.",
+        subcommands: [Browse.self, Demo.self, Serve.self, Ls.self, User.self],
+        defaultSubcommand: Browse.self
+    )
+}

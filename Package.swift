@@ -65,7 +65,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "ArtifactRegistry"]),
+        .testTarget(
+            name: "CometAPITests",
+            dependencies: ["CometAPI", "ArtifactRegistry", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
         .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),

@@ -109,7 +109,7 @@ public enum CometAPIError: Error, Sendable, Hashable, LocalizedError, CustomStri
         case .decoding(let operation, let detail):
             text = "\(operation) failed: the server's answer was not understood (\(detail))."
         case .fileSystem(let path, let detail, let operation):
-            text = "\(operation) failed: cannot write '\(path)': \(detail)."
+            text = "\(operation) failed: '\(path)': \(detail)."
         case .cancelled(let operation):
             text = "\(operation) was cancelled."
         case .configuration(let message):

@@ -430,6 +430,8 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes.count
     }
 
+    private var sinkIsMemory: Bool { sink == .memory }
+
     private var sinkPath: String {
         if case .file(let path) = sink { return path }
         return ""
@@ -464,6 +466,8 @@ final class CurlTransfer: @unchecked Sendable {
         if case .multipart = request.body {
             (now, total) = (uploadNow, uploadTotal)
         } else {
+            // Until the first body byte, whether a Range request is honoured (206) is unknown.
+            guard statusChecked, bodyToFile || sinkIsMemory else { return 0 }
             let base = appending ? (request.rangeStart ?? 0) : 0
             (now, total) = (base + downloadNow, downloadTotal > 0 ? base + downloadTotal : 0)
         }

@@ -334,6 +334,12 @@ public struct DownloadOutcome: Sendable, Hashable {
     public var resumed: Bool
     /// The file's size afterwards, in bytes.
     public var fileSize: Int64
+
+    public init(bytesWritten: Int64, resumed: Bool, fileSize: Int64) {
+        self.bytesWritten = bytesWritten
+        self.resumed = resumed
+        self.fileSize = fileSize
+    }
 }
 
 /// The body of `write/artifacts/upsert` (§2.9).
@@ -400,6 +406,13 @@ public struct ArtifactVersionUpsertResult: Sendable, Hashable, Decodable {
     public var currentVersion: String
     /// The highest version before, nil for the first.
     public var previousVersion: String?
+
+    public init(artifactId: String, artifactVersionId: String, currentVersion: String, previousVersion: String?) {
+        self.artifactId = artifactId
+        self.artifactVersionId = artifactVersionId
+        self.currentVersion = currentVersion
+        self.previousVersion = previousVersion
+    }
 }
 
 /// A created experiment (`write/experiment/create`, §2.14).
@@ -408,4 +421,11 @@ public struct ExperimentInfo: Sendable, Hashable, Decodable {
     public var workspaceName: String?
     public var projectName: String?
     public var link: String?
+
+    public init(experimentKey: String, workspaceName: String? = nil, projectName: String? = nil, link: String? = nil) {
+        self.experimentKey = experimentKey
+        self.workspaceName = workspaceName
+        self.projectName = projectName
+        self.link = link
+    }
 }

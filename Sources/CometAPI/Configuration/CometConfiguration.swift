@@ -230,11 +230,11 @@ public struct INIFile: Sendable, Hashable {
     }
 
     /// The value of `comet.<setting>`, where `setting` is dotted (`url_override`,
-    /// `internal.check_tls_certificate`). Like everett, `comet.a.b` is found as `[comet] a_b` or
-    /// `[comet_a] b`.
+    /// `internal.check_tls_certificate`). Like everett, which flattens sections and keys with `_`,
+    /// `comet.url_override` is found as `[comet] url_override` or `[comet_url] override`.
     public func value(forSetting setting: String) -> String? {
-        let parts = ["comet"] + setting.lowercased().split(separator: ".").map(String.init)
-        // Split the dotted name between section and key at every place, the flattest form first.
+        let parts = ["comet"] + setting.lowercased().split(whereSeparator: { $0 == "." || $0 == "_" }).map(String.init)
+        // Split the flattened name between section and key at every `_`, `[comet]` first.
         for split in 1..<parts.count {
             let sectionName = parts[..<split].joined(separator: "_")
             let key = parts[split...].joined(separator: "_")

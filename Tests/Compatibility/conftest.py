@@ -129,3 +129,69 @@ def api(key=API_KEY):
     import comet_ml
 
     return comet_ml.API(api_key=key, cache=False)
+
+
+DATASET = "sklearn-datasets"
+MODEL = "tiny model 模型 v"  # spaces and CJK: exercises the double-encoded artifactName
+REMOTES = {
+    "remote/iris.parquet": "s3://arty-demo-bucket/raw/iris.parquet",
+    "remote/digits.csv": "gs://arty-demo-bucket/digits.csv",
+    "remote/README.txt": "https://example.invalid/sklearn/README.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def logged(server, sklearn_data, tmp_path_factory):
+    """Logs three versions of a dataset artifact and one model artifact; returns what was sent."""
+    import comet_ml
+
+    data = real_files(sklearn_data / "data")
+    images = real_files(sklearn_data / "images")
+    expected_v1 = {f"data/{k}": v for k, v in data.items()}
+    expected_v1.update({f"images/{k}": v for k, v in images.items()})
+
+    # A small second version: three files under a nested folder of a scratch copy.
+    scratch = tmp_path_factory.mktemp("v2")
+    small = dict(sorted(data.items())[:3])
+    for name, blob in small.items():
+        target = scratch / "tables" / "nested" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob)
+    expected_v2 = {f"v2/tables/nested/{k}": v for k, v in small.items()}
+
+    model_file = tmp_path_factory.mktemp("model") / "weights.bin"
+    model_bytes = bytes((i * 31 + 7) % 251 for i in range(300_000))
+    model_file.write_bytes(model_bytes)
+
+    exp = new_experiment()
+    v1 = comet_ml.Artifact(DATASET, "dataset", version="1.0.0", aliases=["production"],
+                           version_tags=["sklearn", "csv"], metadata={"source": "scikit-learn wheel", "files": len(expected_v1)})
+    v1.add(str(sklearn_data / "data"), logical_path="data")
+    v1.add(str(sklearn_data / "images"), logical_path="images")
+    for logical, uri in REMOTES.items():
+        v1.add_remote(uri, logical_path=logical, sync_mode=False)
+    logged_v1 = exp.log_artifact(v1)
+
+    v2 = comet_ml.Artifact(DATASET, "dataset", aliases=["staging"], version_tags=["small"])
+    v2.add(str(scratch), logical_path="v2")
+    logged_v2 = exp.log_artifact(v2)
+
+    model = comet_ml.Artifact(MODEL, "model", aliases=["candidate"])
+    model.add(str(model_file), logical_path="weights/final/weights.bin")
+    logged_model = exp.log_artifact(model)
+    experiment_key = exp.get_key()
+    exp.end()
+
+    # Version 2.1.0 takes the alias "production" away from 1.0.0.
+    exp2 = new_experiment()
+    v3 = comet_ml.Artifact(DATASET, "dataset", version="2.1.0", aliases=["production", "stable"])
+    v3.add(str(scratch), logical_path="v2")
+    logged_v3 = exp2.log_artifact(v3)
+    exp2.end()
+
+    return {
+        "v1": expected_v1, "v2": expected_v2, "model": {"weights/final/weights.bin": model_bytes},
+        "logged": (logged_v1, logged_v2, logged_model, logged_v3), "experiment_key": experiment_key,
+    }
+
+

@@ -85,8 +85,8 @@ public enum Keymap {
 
     /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering.
     public static let filtering: [(keys: String, help: String)] = [
-        ("text", "Narrow the pane (case-insensitive)"),
-        ("Enter", "Keep the filter, select the first match"),
+        ("text", "Narrow the pane"),
+        ("Enter", "Keep filter, select first match"),
         ("Esc", "Clear the filter"),
         ("Bksp", "Delete a character"),
     ]

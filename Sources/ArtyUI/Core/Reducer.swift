@@ -30,6 +30,9 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
     case .tick(let now):
         s.nowMillis = now
         s.tickCount += 1
+        if let shown = s.messageShownAt, now - shown > BrowserState.messageLifetimeMillis, s.message?.kind == .info {
+            s.message = nil
+        }
     case .loaded(let key, let id, let result):
         guard var listing = s.listings[key], listing.pendingRequest == id else { return (state, []) }
         listing.pendingRequest = nil
@@ -40,8 +43,11 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
             if artifact != nil { listing.artifact = artifact }
         case .failure(let message):
             listing.error = message
-            let what = Render.loadFailureSubject(key)
-            s.message = StatusMessage("Could not load \(what): \(message) (r to retry)", kind: .error)
+            if key == s.current.key || listing.entries != nil {
+                // Preview failures show in the preview pane; the status line is for the pane in use.
+                let what = Render.loadFailureSubject(key)
+                s.message = StatusMessage("Could not load \(what): \(message) (r to retry)", kind: .error)
+            }
         }
         s.listings[key] = listing
         if s.previewRequest == key { s.previewRequest = nil }
@@ -71,8 +77,13 @@ extension BrowserState {
         }
         if let overlay {
             switch overlay {
-            case .help:
-                self.overlay = nil  // any key closes help
+            case .help(let offset):
+                // j/k and the arrows scroll a help taller than the screen; any other key closes it.
+                switch key {
+                case .char("j"), .down: self.overlay = .help(offset: offset + 1)
+                case .char("k"), .up: self.overlay = .help(offset: Swift.max(0, offset - 1))
+                default: self.overlay = nil
+                }
             case .dialog:
                 if key == .escape { self.overlay = nil }
             }
@@ -156,7 +167,7 @@ extension BrowserState {
             }
             return [.copyToClipboard(reference(for: entry))]
         case .help:
-            overlay = .help
+            overlay = .help(offset: 0)
             return []
         case .quit:
             quitRequested = true

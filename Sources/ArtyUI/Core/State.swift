@@ -207,8 +207,8 @@ public struct Job: Sendable, Hashable, Identifiable {
 
 /// Something drawn over the panes that takes the keys while it is open.
 public enum Overlay: Sendable, Hashable {
-    /// The help overlay, generated from ``Keymap``.
-    case help
+    /// The help overlay, generated from ``Keymap``, scrolled down by `offset` lines.
+    case help(offset: Int)
     /// A modal dialog (issue 5: alias/tag editor, bump preview, confirm quit).
     case dialog(Dialog)
 }
@@ -253,7 +253,13 @@ public struct BrowserState: Sendable, Hashable {
     public var filterEditing: Bool
     public var overlay: Overlay?
     public var jobs: [Job]
-    public var message: StatusMessage?
+    public var message: StatusMessage? {
+        didSet { messageShownAt = message == nil ? nil : nowMillis }
+    }
+    /// When the message appeared (epoch ms); info messages clear after ``messageLifetimeMillis``.
+    public var messageShownAt: Int64?
+    /// How long an info message stays on the status line: 5 s. Errors stay until replaced.
+    public static let messageLifetimeMillis: Int64 = 5_000
     /// The preview load in flight, cancelled when the selection moves elsewhere.
     public var previewRequest: ListingKey?
     public var nextRequestID: Int
@@ -273,6 +279,7 @@ public struct BrowserState: Sendable, Hashable {
         self.overlay = nil
         self.jobs = []
         self.message = nil
+        self.messageShownAt = nil
         self.previewRequest = nil
         self.nextRequestID = 1
         self.tickCount = 0

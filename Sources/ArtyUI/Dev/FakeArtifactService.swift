@@ -14,7 +14,7 @@ public struct FakeArtifactService: ArtifactReading {
     public var data: [String: [(details: ArtifactDetails, assets: [String: [Asset]])]]
     /// Workspace order as `GET workspaces` returns it.
     public var workspaceNames: [String]
-    /// Workspaces whose artifact listing fails with HTTP 500.
+    /// Workspaces whose artifact listing fails with HTTP 403.
     public var failingWorkspaces: Set<String>
     /// Delay before every answer, in milliseconds (0: answer at once).
     public var latencyMillis: Int
@@ -47,7 +47,7 @@ public struct FakeArtifactService: ArtifactReading {
     public func artifacts(workspace: String, type: String?) async throws -> [Artifact] {
         try await pause()
         if failingWorkspaces.contains(workspace) {
-            throw FakeError(description: "HTTP 500 from artifacts/get-all: internal server error")
+            throw FakeError(description: "HTTP 403 from artifacts/get-all: no access to workspace \(workspace)")
         }
         guard let list = data[workspace] else { throw FakeError(description: "HTTP 404: no workspace \(workspace)") }
         return list.map(\.details.artifact).filter { type == nil || $0.type == type }
@@ -102,7 +102,7 @@ public struct FakeArtifactService: ArtifactReading {
                             addedMillis: now - Int64(daysAgo * Double(day)), sourceExperimentKey: "exp" + id.prefix(8))
         }
         func asset(_ path: String, _ size: Int64, link: String? = nil, meta: JSONValue? = nil) -> Asset {
-            Asset(assetId: "a-" + String(path.hashValue.magnitude % 100_000), logicalPath: path, size: size, link: link,
+            Asset(assetId: "asset-" + path.replacingOccurrences(of: "/", with: "-"), logicalPath: path, size: size, link: link,
                   metadata: meta)
         }
         let mnistVersions = [
@@ -159,10 +159,10 @@ public struct FakeArtifactService: ArtifactReading {
                                (empty, [:]), (evil, [:])],
                 "研究チーム": [(cjk, ["1.0.0": [asset("权重/model.safetensors", 2_147_483_648)]])],
                 "vision": [],
-                "broken": [],
+                "restricted": [],
             ],
-            workspaceNames: ["mnist-team", "vision", "研究チーム", "broken"],
-            failingWorkspaces: ["broken"],
+            workspaceNames: ["mnist-team", "vision", "研究チーム", "restricted"],
+            failingWorkspaces: ["restricted"],
             latencyMillis: latencyMillis)
     }
 }

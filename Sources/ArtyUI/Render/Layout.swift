@@ -13,12 +13,12 @@ public struct Layout: Sendable, Hashable {
     public var current: Column
     public var preview: Column?
 
-    /// Three columns from 72 cells, current + preview from 56, current alone below: narrow
+    /// Three columns from 72 cells (parent ⅙, preview 31%), current + preview from 56, current alone below: narrow
     /// terminals drop the parent column first, then the preview. Columns are separated by `│`.
     public init(width: Int) {
         if width >= 72 {
             let parentWidth = min(24, max(12, width / 6))
-            let previewWidth = width * 34 / 100
+            let previewWidth = width * 31 / 100
             let currentWidth = width - parentWidth - previewWidth - 2
             parent = Column(x: 0, width: parentWidth)
             current = Column(x: parentWidth + 1, width: currentWidth)

@@ -47,8 +47,6 @@ struct Render {
         let current = state.current
         if let col = layout.parent, state.panes.count > 1 {
             pane(&frame, state.panes[state.panes.count - 2], col, role: .parent)
-        } else if let col = layout.parent {
-            frame.put("arty", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
         }
         pane(&frame, current, layout.current, role: .current)
         if let col = layout.preview { preview(&frame, col) }
@@ -57,7 +55,7 @@ struct Render {
         }
         statusLine(&frame)
         hintLine(&frame)
-        if state.overlay == .help { helpOverlay(&frame) }
+        if case .help(let offset) = state.overlay { helpOverlay(&frame, offset: offset) }
         if case .dialog(let dialog) = state.overlay { dialogOverlay(&frame, dialog) }
     }
 
@@ -141,6 +139,15 @@ struct Render {
         }
     }
 
+    static func emptyText(_ level: Level) -> String {
+        switch level {
+        case .workspaces: "No workspaces visible to this account."
+        case .artifacts: "No artifacts in this workspace yet."
+        case .versions: "No versions of this artifact yet."
+        case .assets: "No assets in this version."
+        }
+    }
+
     /// "artifacts of mnist-team" and similar, for loading/empty/error text.
     static func loadFailureSubject(_ key: ListingKey) -> String {
         switch key {
@@ -184,7 +191,8 @@ struct Render {
             return
         }
         if rows.isEmpty {
-            let text = pane.filter.isEmpty ? "No \(what)." : "No \(pane.key.level.noun) match “\(pane.filter)”. Esc clears the filter."
+            let text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
+                : "No \(pane.key.level.noun) match “\(pane.filter)”. Esc clears the filter."
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
@@ -271,8 +279,8 @@ struct Render {
             guard y < top + height else { break }
             let room = col.width - 1
             if let label = line.label {
-                let labelWidth = min(11, room / 2)
-                frame.put(TextFit.pad(label, to: labelWidth), x: col.x + 1, y: y, style: .dim)
+                let labelWidth = min(12, room / 2)
+                frame.put(TextFit.pad(TextFit.truncate(label, to: labelWidth - 1), to: labelWidth), x: col.x + 1, y: y, style: .dim)
                 frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room - labelWidth), x: col.x + 1 + labelWidth, y: y,
                           style: line.style)
             } else {
@@ -285,19 +293,19 @@ struct Render {
 
     // MARK: Overlays
 
-    func helpOverlay(_ frame: inout Frame) {
+    func helpOverlay(_ frame: inout Frame, offset: Int) {
         var lines: [(String, String)] = Keymap.browse.map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
-        lines.append(("", ""))
-        lines.append(("While filtering", ""))
-        lines += Keymap.filtering.map { ($0.keys, $0.help) }
-        let keyWidth = min(22, lines.map { DisplayWidth.of($0.0) }.max() ?? 0)
+        let filtering = "While filtering: " + Keymap.filtering.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
+        lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let keyWidth = min(18, lines.filter { !$0.1.isEmpty }.map { DisplayWidth.of($0.0) }.max() ?? 0)
         let width = min(size.width - 2, 64)
-        let inner = size.height - 4
-        box(&frame, title: "Help: key bindings", width: width, height: min(size.height - 2, lines.count + 4)) { frame, x, y in
-            var shown = lines
-            if shown.count > inner - 1 {
-                shown = Array(shown.prefix(max(0, inner - 2)))
-                shown.append(("…", "more: enlarge the terminal"))
+        let height = min(size.height - 2, lines.count + 3)
+        let room = height - 3  // borders and the closing line
+        box(&frame, title: "Help: key bindings", width: width, height: height) { frame, x, y in
+            let start = max(0, min(offset, lines.count - room))
+            var shown = Array(lines.dropFirst(start).prefix(room))
+            if start + room < lines.count, !shown.isEmpty {
+                shown[shown.count - 1] = ("↓ more", "j/k scroll")
             }
             for (i, (keys, help)) in shown.enumerated() {
                 let yy = y + i
@@ -308,7 +316,7 @@ struct Render {
                 frame.put(TextFit.pad(keys, to: keyWidth), x: x, y: yy, style: Style(color: .accent, bold: true))
                 frame.put(TextFit.truncate(help, to: width - 6 - keyWidth), x: x + keyWidth + 2, y: yy)
             }
-            frame.put(TextFit.truncate("Press any key to close", to: width - 4), x: x, y: y + min(inner - 1, shown.count + 1) , style: .dim)
+            frame.put(TextFit.truncate(start > 0 ? "↑ \(start) more above · any key closes" : "Press any key to close", to: width - 4), x: x, y: y + shown.count, style: .dim)
         }
     }
 
@@ -416,14 +424,14 @@ enum Table {
 
     /// Column widths for `width` cells: each column as wide as its widest value (up to its
     /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
-    /// the flex column has at least 8 cells.
+    /// the flex column has 40% of the width (8 to 24 cells).
     static func fit(_ columns: [Column], rows: [Entry], width: Int) -> [Fitted] {
         let sample = rows.prefix(500)
         var fitted = columns.map { c in
             let content = sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
             return Fitted(column: c, width: min(c.maxWidth, max(DisplayWidth.of(c.title), content)))
         }
-        let flexMin = 8
+        let flexMin = max(8, min(24, width * 40 / 100))
         func fixedWidth() -> Int {
             fitted.filter { !$0.column.flex }.reduce(0) { $0 + $1.width } + gap * (fitted.count - 1)
         }
@@ -477,7 +485,7 @@ enum Details {
             Line(label: "Owner", value: v.owner ?? "-"),
             Line(label: "Experiment", value: v.sourceExperimentKey ?? "-"),
         ]
-        if let id = artifact?.artifactId ?? v.artifact?.artifactId { lines.append(Line(label: "Artifact id", value: id)) }
+        if let id = artifact?.artifactId ?? v.artifact?.artifactId { lines.append(Line(label: "Artifact", value: id)) }
         lines.append(Line(label: "Version id", value: v.artifactVersionId))
         return lines + metadata(v.metadata)
     }
@@ -492,7 +500,7 @@ enum Details {
         if let type = a.type { lines.append(Line(label: "Type", value: type)) }
         if let sum = a.checksum { lines.append(Line(label: "Checksum", value: sum)) }
         lines.append(Line(label: "Asset id", value: a.assetId))
-        if let id = a.artifactId { lines.append(Line(label: "Artifact id", value: id)) }
+        if let id = a.artifactId { lines.append(Line(label: "Artifact", value: id)) }
         if let id = a.artifactVersionId { lines.append(Line(label: "Version id", value: id)) }
         return lines + metadata(a.metadata)
     }

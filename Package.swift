@@ -66,7 +66,10 @@ let package = Package(
         ),
 
         .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "ArtifactRegistry"]),
-        .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
+        .testTarget(
+            name: "ArtifactRegistryTests",
+            dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
     ]

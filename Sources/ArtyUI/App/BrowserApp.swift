@@ -1,0 +1,183 @@
+import CometAPI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens the full-screen browser on `service` and returns when the user quits.
+///
+/// The UI loop runs on a dedicated thread (never on the Swift concurrency pool): it sleeps in
+/// `poll(2)` on stdin and on a self-pipe, and wakes on a key, a finished effect (a load task
+/// writes to the pipe), a resize (SIGWINCH interrupts `poll`; ncurses queues `KEY_RESIZE`), or a
+/// tick (100 ms while something loads, 1 s otherwise). Network calls run as Swift tasks.
+///
+/// - Throws: ``TerminalError`` when stdin/stdout is not a terminal or `TERM` is dumb.
+public func runBrowser(service: any ArtifactReading, context: BrowserContext) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let thread = Thread {
+            do {
+                try BrowserApp(service: service, context: context).run()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.name = "arty-ui"
+        thread.start()
+    }
+}
+
+/// Actions posted by background tasks for the UI loop, plus the self-pipe that wakes it.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [Action] = []
+    let readFD: Int32
+    let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        readFD = fds[0]
+        writeFD = fds[1]
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    /// Queues `action` and wakes the loop. Callable from any thread.
+    func post(_ action: Action) {
+        lock.withLock { pending.append(action) }
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// Takes every queued action and empties the pipe.
+    func drain() -> [Action] {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(readFD, &buffer, buffer.count) > 0 {}
+        return lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+}
+
+/// The UI loop: keys and effect results → ``reduce(_:_:)`` → effects and ``render(_:size:)`` → ``Terminal``.
+final class BrowserApp {
+    let service: any ArtifactReading
+    let context: BrowserContext
+    let inbox = Inbox()
+    private var tasks: [Int: Task<Void, Never>] = [:]
+
+    init(service: any ArtifactReading, context: BrowserContext) {
+        self.service = service
+        self.context = context
+    }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func run() throws {
+        let terminal = try Terminal()
+        defer {
+            for task in tasks.values { task.cancel() }
+            terminal.close()
+        }
+        var state = BrowserState(context: context, size: terminal.size, nowMillis: BrowserApp.nowMillis())
+        var effects: [Effect]
+        (state, effects) = start(state)
+        var local: [Action] = []
+        perform(effects, terminal: terminal, local: &local)
+        while !state.quitRequested {
+            let frame = render(state, size: state.size)
+            terminal.draw(frame)
+            let busy = !state.jobs.isEmpty || state.listings.values.contains { $0.pendingRequest != nil }
+            wait(timeoutMillis: local.isEmpty ? (busy ? 100 : 1000) : 0)
+            var actions = local
+            local = []
+            for key in terminal.readKeys() {
+                actions.append(key == .resize ? .resized(terminal.size) : .key(key))
+            }
+            actions += inbox.drain()
+            actions.append(.tick(nowMillis: BrowserApp.nowMillis()))
+            if terminal.size != state.size { actions.append(.resized(terminal.size)) }
+            for action in actions {
+                if case .loaded(_, let id, _) = action { tasks[id] = nil }
+                (state, effects) = reduce(state, action)
+                perform(effects, terminal: terminal, local: &local)
+                if state.quitRequested { break }
+            }
+        }
+    }
+
+    /// Sleeps until stdin or the self-pipe is readable, a signal arrives, or the timeout passes.
+    private func wait(timeoutMillis: Int32) {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, timeoutMillis)
+    }
+
+    private func perform(_ effects: [Effect], terminal: Terminal, local: inout [Action]) {
+        for effect in effects {
+            switch effect {
+            case .cancel(let id):
+                tasks.removeValue(forKey: id)?.cancel()
+            case .copyToClipboard(let text):
+                local.append(.copied(text: text, ok: terminal.copyToClipboard(text)))
+            case .loadAccount:
+                let service = self.service, inbox = self.inbox
+                Task {
+                    let name = try? await service.accountDetails().userName
+                    inbox.post(.accountLoaded(userName: name))
+                }
+            default:
+                guard let (key, id) = BrowserApp.request(effect) else { continue }
+                let service = self.service, inbox = self.inbox
+                tasks[id] = Task {
+                    let result = await BrowserApp.load(key, service: service)
+                    if Task.isCancelled { return }
+                    inbox.post(.loaded(key, requestID: id, result: result))
+                }
+            }
+        }
+    }
+
+    static func request(_ effect: Effect) -> (ListingKey, Int)? {
+        switch effect {
+        case .loadWorkspaces(let id): (.workspaces, id)
+        case .loadArtifacts(let ws, let id): (.artifacts(workspace: ws), id)
+        case .loadVersions(let ws, let a, let id): (.versions(workspace: ws, artifact: a), id)
+        case .loadAssets(let ws, let a, let v, let vid, let id):
+            (.assets(workspace: ws, artifact: a, version: v, versionId: vid), id)
+        default: nil
+        }
+    }
+
+    /// Runs one listing request against the service (Comet REST v2 §2.1, §2.3, §2.4, §2.6).
+    static func load(_ key: ListingKey, service: any ArtifactReading) async -> LoadResult {
+        do {
+            switch key {
+            case .workspaces:
+                return .success(try await service.workspaces().map(Entry.workspace), artifact: nil)
+            case .artifacts(let ws):
+                return .success(try await service.artifacts(workspace: ws, type: nil).map(Entry.artifact), artifact: nil)
+            case .versions(let ws, let a):
+                let details = try await service.artifactDetails(workspace: ws, name: a)
+                return .success(details.versions.map(Entry.version), artifact: details.artifact)
+            case .assets(let ws, let a, let v, let vid):
+                let selector: VersionSelector = vid.isEmpty ? .version(v) : .versionId(vid)
+                return .success(try await service.assets(workspace: ws, name: a, selector: selector).map(Entry.asset), artifact: nil)
+            }
+        } catch {
+            return .failure(describe(error))
+        }
+    }
+
+    /// A one-line description of a failure for the pane and the status line.
+    static func describe(_ error: any Error) -> String {
+        if let localized = error as? any LocalizedError, let text = localized.errorDescription { return text }
+        return String(describing: error)
+    }
+}

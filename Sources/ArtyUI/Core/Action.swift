@@ -1,0 +1,60 @@
+import CometAPI
+
+/// Something that happened: a key, a resize, a clock tick, or a finished effect.
+/// ``reduce(_:_:)`` turns it into a new ``BrowserState`` and the ``Effect``s to run.
+public enum Action: Sendable, Hashable {
+    /// A key press, dispatched through ``Keymap`` (or typed into the filter or an overlay).
+    case key(Key)
+    /// A command, as a key binding would trigger it.
+    case command(Command)
+    /// The terminal now has this size.
+    case resized(Size)
+    /// A clock tick: current time in epoch milliseconds (relative dates, spinner).
+    case tick(nowMillis: Int64)
+    /// A listing load finished: rows, or what failed. Dropped unless `requestID` is the one pending.
+    case loaded(ListingKey, requestID: Int, result: LoadResult)
+    /// `account-details` answered (§2.2); nil user name when it failed.
+    case accountLoaded(userName: String?)
+    /// The clipboard effect ran (`true`) or could not (`false`, e.g. no terminal).
+    case copied(text: String, ok: Bool)
+    /// A background job's progress (issue 5: downloads); `finished` removes it.
+    case jobProgress(Job, finished: Bool)
+    /// Replace the status-line message.
+    case showMessage(StatusMessage)
+}
+
+/// The outcome of a listing load.
+public enum LoadResult: Sendable, Hashable {
+    case success([Entry], artifact: Artifact?)
+    /// What failed, already phrased for a person (`HTTP 401: invalid API key`).
+    case failure(String)
+}
+
+/// Work for the app to do outside the pure core. Results come back as ``Action``s.
+public enum Effect: Sendable, Hashable {
+    /// `GET workspaces` (§2.1) → ``Action/loaded(_:requestID:result:)`` for `.workspaces`.
+    case loadWorkspaces(requestID: Int)
+    /// `GET artifacts/get-all` (§2.3).
+    case loadArtifacts(workspace: String, requestID: Int)
+    /// `GET artifacts/get` (§2.4): the versions of one artifact.
+    case loadVersions(workspace: String, artifact: String, requestID: Int)
+    /// `GET artifacts/version/files` (§2.6) of the version with this id (or version string when no id).
+    case loadAssets(workspace: String, artifact: String, version: String, versionId: String, requestID: Int)
+    /// `GET account-details` (§2.2) → ``Action/accountLoaded(userName:)``.
+    case loadAccount
+    /// Cancel the load with this request id (the user moved elsewhere).
+    case cancel(requestID: Int)
+    /// Put text on the system clipboard through the terminal (OSC 52).
+    case copyToClipboard(String)
+
+    /// The load effect for a listing.
+    public static func load(_ key: ListingKey, requestID: Int) -> Effect {
+        switch key {
+        case .workspaces: .loadWorkspaces(requestID: requestID)
+        case .artifacts(let ws): .loadArtifacts(workspace: ws, requestID: requestID)
+        case .versions(let ws, let a): .loadVersions(workspace: ws, artifact: a, requestID: requestID)
+        case .assets(let ws, let a, let v, let id):
+            .loadAssets(workspace: ws, artifact: a, version: v, versionId: id, requestID: requestID)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// A key press, decoded from the terminal (see `Terminal`).
+public enum Key: Sendable, Hashable, CustomStringConvertible {
+    case char(Character)
+    case ctrl(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, backspace, tab, delete
+    /// The terminal was resized (ncurses `KEY_RESIZE`).
+    case resize
+    /// Any other key code, kept for diagnostics.
+    case other(Int32)
+
+    /// How help and the footer write the key: `j`, `↓`, `PgDn`, `Enter`, `^C`.
+    public var description: String {
+        switch self {
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "^" + String(c).uppercased()
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .backspace: "Bksp"
+        case .tab: "Tab"
+        case .delete: "Del"
+        case .resize: "resize"
+        case .other(let code): "key\(code)"
+        }
+    }
+}
+
+/// A user command a key binding triggers.
+public enum Command: String, Sendable, Hashable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case drillIn, drillOut
+    case filter, clearFilter
+    case sort, reverseSort
+    case refresh, copy, help, quit
+}
+
+/// One key binding: the keys, the command, and the words help and the footer show.
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    public var command: Command
+    /// Help overlay description ("Move down").
+    public var help: String
+    /// Short footer label ("filter"), or nil to keep it out of the footer.
+    public var hint: String?
+
+    public init(_ keys: [Key], _ command: Command, _ help: String, hint: String? = nil) {
+        self.keys = keys
+        self.command = command
+        self.help = help
+        self.hint = hint
+    }
+}
+
+/// The keymap as data: one table drives key dispatch, the help overlay and the footer hints,
+/// so they cannot drift apart (the lazygit/k9s pattern).
+public enum Keymap {
+    /// Bindings of the pane browser, in help order.
+    public static let browse: [KeyBinding] = [
+        KeyBinding([.char("k"), .up], .moveUp, "Move up"),
+        KeyBinding([.char("j"), .down], .moveDown, "Move down"),
+        KeyBinding([.pageUp, .ctrl("b"), .ctrl("u")], .pageUp, "Page up"),
+        KeyBinding([.pageDown, .ctrl("f"), .ctrl("d"), .char(" ")], .pageDown, "Page down"),
+        KeyBinding([.char("g"), .home], .top, "Go to top"),
+        KeyBinding([.char("G"), .end], .bottom, "Go to bottom"),
+        KeyBinding([.char("l"), .right, .enter], .drillIn, "Open the selection", hint: "open"),
+        KeyBinding([.char("h"), .left, .backspace], .drillOut, "Back to the parent pane", hint: "back"),
+        KeyBinding([.char("/")], .filter, "Filter the pane as you type", hint: "filter"),
+        KeyBinding([.escape], .clearFilter, "Clear the filter"),
+        KeyBinding([.char("s")], .sort, "Sort by the next field", hint: "sort"),
+        KeyBinding([.char("S")], .reverseSort, "Reverse the sort order"),
+        KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
+        KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
+        KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
+        KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit", hint: "quit"),
+    ]
+
+    /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering.
+    public static let filtering: [(keys: String, help: String)] = [
+        ("text", "Narrow the pane"),
+        ("Enter", "Keep filter, select first match"),
+        ("Esc", "Clear the filter"),
+        ("Bksp", "Delete a character"),
+    ]
+
+    /// The command bound to `key` in the browser, if any.
+    public static func command(for key: Key) -> Command? {
+        browse.first { $0.keys.contains(key) }?.command
+    }
+
+    /// Footer hints: `key label` for every binding with a hint, in table order.
+    public static var hints: [(key: String, label: String)] {
+        browse.compactMap { b in b.hint.map { (b.keys[0].description, $0) } }
+    }
+}

@@ -1,0 +1,254 @@
+import CometAPI
+
+/// The first state and effects of a session: load the workspaces (and the account when the user
+/// is not known), and open `context.initialWorkspace`'s artifacts pane when given.
+public func start(_ state: BrowserState) -> (BrowserState, [Effect]) {
+    var s = state
+    var effects: [Effect] = []
+    if s.userName == nil { effects.append(.loadAccount) }
+    effects += s.ensureListing(.workspaces)
+    if let ws = s.context.initialWorkspace {
+        s.panes.append(Pane(key: .artifacts(workspace: ws)))
+        effects += s.ensureListing(.artifacts(workspace: ws))
+    }
+    effects += s.ensurePreview()
+    return (s, effects)
+}
+
+/// The browser's whole behaviour: the new state after `action`, and the effects to run.
+/// Pure: no I/O, no clock, no randomness.
+public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [Effect]) {
+    var s = state
+    var effects: [Effect] = []
+    switch action {
+    case .key(let key):
+        effects = s.handle(key)
+    case .command(let command):
+        effects = s.run(command)
+    case .resized(let size):
+        s.size = size
+    case .tick(let now):
+        s.nowMillis = now
+        s.tickCount += 1
+        if let shown = s.messageShownAt, now - shown > BrowserState.messageLifetimeMillis, s.message?.kind == .info {
+            s.message = nil
+        }
+    case .loaded(let key, let id, let result):
+        guard var listing = s.listings[key], listing.pendingRequest == id else { return (state, []) }
+        listing.pendingRequest = nil
+        switch result {
+        case .success(let entries, let artifact):
+            listing.entries = entries
+            listing.error = nil
+            if artifact != nil { listing.artifact = artifact }
+        case .failure(let message):
+            listing.error = message
+            if key == s.current.key || listing.entries != nil {
+                // Preview failures show in the preview pane; the status line is for the pane in use.
+                let what = Render.loadFailureSubject(key)
+                s.message = StatusMessage("Could not load \(what): \(message) (r to retry)", kind: .error)
+            }
+        }
+        s.listings[key] = listing
+        if s.previewRequest == key { s.previewRequest = nil }
+        effects = s.ensurePreview()
+    case .accountLoaded(let name):
+        if let name { s.userName = name }
+    case .copied(let text, let ok):
+        s.message = ok ? StatusMessage("Copied \(text)") : StatusMessage("Could not copy: no terminal clipboard", kind: .error)
+    case .jobProgress(let job, let finished):
+        s.jobs.removeAll { $0.id == job.id }
+        if !finished { s.jobs.append(job) }
+    case .showMessage(let message):
+        s.message = message
+    }
+    return (s, effects)
+}
+
+extension BrowserState {
+    /// True when the terminal is below ``Size/minimum`` and only the "too small" screen shows.
+    public var isTooSmall: Bool { size.width < Size.minimum.width || size.height < Size.minimum.height }
+
+    mutating func handle(_ key: Key) -> [Effect] {
+        if key == .ctrl("c") { return run(.quit) }
+        if isTooSmall {
+            // Only quit works on the "too small" screen.
+            return key == .char("q") ? run(.quit) : []
+        }
+        if let overlay {
+            switch overlay {
+            case .help(let offset):
+                // j/k and the arrows scroll a help taller than the screen; any other key closes it.
+                switch key {
+                case .char("j"), .down: self.overlay = .help(offset: offset + 1)
+                case .char("k"), .up: self.overlay = .help(offset: Swift.max(0, offset - 1))
+                default: self.overlay = nil
+                }
+            case .dialog:
+                if key == .escape { self.overlay = nil }
+            }
+            return []
+        }
+        if filterEditing { return editFilter(key) }
+        guard let command = Keymap.command(for: key) else { return [] }
+        return run(command)
+    }
+
+    mutating func editFilter(_ key: Key) -> [Effect] {
+        switch key {
+        case .enter:
+            filterEditing = false
+            selectFirst()
+        case .escape:
+            filterEditing = false
+            current.filter = ""
+        case .backspace, .delete:
+            if !current.filter.isEmpty { current.filter.removeLast() }
+            selectFirst()
+        case .up: return move(by: -1)
+        case .down: return move(by: 1)
+        case .char(let c):
+            current.filter.append(c)
+            selectFirst()
+        default:
+            return []
+        }
+        return ensurePreview()
+    }
+
+    mutating func selectFirst() {
+        current.selectedID = visibleEntries(of: current)?.first?.id ?? current.selectedID
+    }
+
+    mutating func run(_ command: Command) -> [Effect] {
+        let page = max(1, listHeight - 1)
+        switch command {
+        case .moveUp: return move(by: -1)
+        case .moveDown: return move(by: 1)
+        case .pageUp: return move(by: -page)
+        case .pageDown: return move(by: page)
+        case .top: return move(by: Int.min / 2)
+        case .bottom: return move(by: Int.max / 2)
+        case .drillIn: return drillIn()
+        case .drillOut:
+            guard panes.count > 1 else { return [] }
+            panes.removeLast()
+            return ensurePreview()
+        case .filter:
+            filterEditing = true
+            return []
+        case .clearFilter:
+            guard !current.filter.isEmpty else { return [] }
+            current.filter = ""
+            message = StatusMessage("Filter cleared")
+            return ensurePreview()
+        case .sort:
+            let fields = SortField.fields(for: current.key.level)
+            let i = fields.firstIndex(of: current.sort.field) ?? -1
+            current.sort.field = fields[(i + 1) % fields.count]
+            message = StatusMessage("Sorted by \(current.sort.label)")
+            return ensurePreview()
+        case .reverseSort:
+            current.sort.reversed.toggle()
+            message = StatusMessage("Sorted by \(current.sort.label)")
+            return ensurePreview()
+        case .refresh:
+            var effects = reload(current.key)
+            if let preview = previewKey, listings[preview]?.pendingRequest == nil {
+                listings[preview] = nil
+                effects += ensurePreview()
+            }
+            message = StatusMessage("Refreshing \(current.key.level.noun)…")
+            return effects
+        case .copy:
+            guard let entry = selectedEntry(of: current) else {
+                message = StatusMessage("Nothing selected to copy", kind: .error)
+                return []
+            }
+            return [.copyToClipboard(reference(for: entry))]
+        case .help:
+            overlay = .help(offset: 0)
+            return []
+        case .quit:
+            quitRequested = true
+            return []
+        }
+    }
+
+    /// What `y` copies: `workspace`, `workspace/artifact`, `workspace/artifact:version`, and for an
+    /// asset its remote link or its logical path.
+    public func reference(for entry: Entry) -> String {
+        let path = current.key.path
+        switch entry {
+        case .workspace(let ws): return ws
+        case .artifact(let a): return (path + [a.name]).joined(separator: "/")
+        case .version(let v): return path.joined(separator: "/") + ":" + v.version
+        case .asset(let a): return a.isRemote ? (a.link ?? a.logicalPath) : a.logicalPath
+        }
+    }
+
+    mutating func move(by delta: Int) -> [Effect] {
+        guard let rows = visibleEntries(of: current), !rows.isEmpty else { return [] }
+        let from = cursor(of: current)
+        let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
+        current.selectedID = rows[to].id
+        return ensurePreview()
+    }
+
+    mutating func drillIn() -> [Effect] {
+        guard let entry = selectedEntry(of: current) else { return [] }
+        current.selectedID = entry.id
+        guard let child = childKey(of: entry, in: current) else {
+            message = StatusMessage("An asset has no children: its details are on the right")
+            return []
+        }
+        panes.append(Pane(key: child))
+        if previewRequest == child { previewRequest = nil }
+        return ensureListing(child) + ensurePreview()
+    }
+
+    /// The listing the right column previews (children of the selection), if any.
+    public var previewKey: ListingKey? {
+        selectedEntry(of: current).flatMap { childKey(of: $0, in: current) }
+    }
+
+    /// Starts a load for `key` unless it is loaded, loading, or failed-and-showing.
+    mutating func ensureListing(_ key: ListingKey) -> [Effect] {
+        if let listing = listings[key], listing.entries != nil || listing.pendingRequest != nil || listing.error != nil {
+            return []
+        }
+        return reload(key)
+    }
+
+    /// Starts a (re)load of `key`, superseding any load in flight (its result becomes stale).
+    mutating func reload(_ key: ListingKey) -> [Effect] {
+        var effects: [Effect] = []
+        var listing = listings[key] ?? Listing()
+        if let old = listing.pendingRequest { effects.append(.cancel(requestID: old)) }
+        let id = nextRequestID
+        nextRequestID += 1
+        listing.pendingRequest = id
+        listing.error = nil
+        listings[key] = listing
+        effects.append(.load(key, requestID: id))
+        return effects
+    }
+
+    /// Loads the preview of the selection, cancelling a preview load the user has moved away from.
+    mutating func ensurePreview() -> [Effect] {
+        var effects: [Effect] = []
+        let wanted = previewKey
+        if let old = previewRequest, old != wanted, !panes.contains(where: { $0.key == old }),
+           let listing = listings[old], let id = listing.pendingRequest {
+            effects.append(.cancel(requestID: id))
+            if listing.entries == nil { listings[old] = nil } else { listings[old]?.pendingRequest = nil }
+            previewRequest = nil
+        }
+        if let wanted {
+            let started = ensureListing(wanted)
+            if !started.isEmpty { previewRequest = wanted }
+            effects += started
+        }
+        return effects
+    }
+}

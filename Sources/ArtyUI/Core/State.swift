@@ -1,0 +1,365 @@
+import CometAPI
+
+/// A terminal size in cells.
+public struct Size: Sendable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+    public var description: String { "\(width)×\(height)" }
+
+    /// The smallest terminal the browser draws in (40×10); smaller shows the "too small" screen.
+    public static let minimum = Size(width: 40, height: 10)
+}
+
+/// Where the browser runs: shown in the header, and fixed for the session.
+public struct BrowserContext: Sendable, Hashable {
+    /// What the browser is connected to: a host (`www.comet.com`) or `local registry`.
+    public var serverLabel: String
+    /// The signed-in user, when known up front; otherwise loaded with `account-details` (§2.2).
+    public var userName: String?
+    /// A workspace to open directly (its artifacts pane), e.g. from `COMET_WORKSPACE`.
+    public var initialWorkspace: String?
+    /// True when edits (issue 5) must be refused, e.g. on a read-only registry.
+    public var readOnly: Bool
+
+    public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false) {
+        self.serverLabel = serverLabel
+        self.userName = userName
+        self.initialWorkspace = initialWorkspace
+        self.readOnly = readOnly
+    }
+}
+
+/// The depth of a pane in the Miller-column stack.
+public enum Level: Int, Sendable, Hashable, Comparable, CaseIterable {
+    case workspaces, artifacts, versions, assets
+
+    public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+
+    /// Plural noun for titles and messages (`artifacts`).
+    public var noun: String {
+        switch self {
+        case .workspaces: "workspaces"
+        case .artifacts: "artifacts"
+        case .versions: "versions"
+        case .assets: "assets"
+        }
+    }
+}
+
+/// What one pane lists; also the cache key of a listing and the request a load effect makes.
+public enum ListingKey: Sendable, Hashable {
+    /// `GET workspaces` (§2.1).
+    case workspaces
+    /// `GET artifacts/get-all` of a workspace (§2.3).
+    case artifacts(workspace: String)
+    /// `GET artifacts/get` of one artifact: its versions (§2.4).
+    case versions(workspace: String, artifact: String)
+    /// `GET artifacts/version/files` of one version (§2.6); `versionId` selects it (works for OPEN).
+    case assets(workspace: String, artifact: String, version: String, versionId: String)
+
+    public var level: Level {
+        switch self {
+        case .workspaces: .workspaces
+        case .artifacts: .artifacts
+        case .versions: .versions
+        case .assets: .assets
+        }
+    }
+
+    /// The breadcrumb parts: `[workspace, artifact, version]`, as far as this key goes.
+    public var path: [String] {
+        switch self {
+        case .workspaces: []
+        case .artifacts(let ws): [ws]
+        case .versions(let ws, let a): [ws, a]
+        case .assets(let ws, let a, let v, _): [ws, a, v]
+        }
+    }
+}
+
+/// One row of a pane.
+public enum Entry: Sendable, Hashable, Identifiable {
+    case workspace(String)
+    case artifact(Artifact)
+    case version(ArtifactVersion)
+    case asset(Asset)
+
+    /// A stable identity inside its listing (the name, version string or logical path).
+    public var id: String {
+        switch self {
+        case .workspace(let n): n
+        case .artifact(let a): a.name
+        case .version(let v): v.version
+        case .asset(let a): a.logicalPath
+        }
+    }
+
+    /// The text the filter matches and the parent column shows.
+    public var name: String {
+        switch self {
+        case .workspace(let n): n
+        case .artifact(let a): a.name
+        case .version(let v): v.version
+        case .asset(let a): a.logicalPath
+        }
+    }
+
+    /// Case-insensitive substring match of `filter` against the name, and for versions also
+    /// aliases and version tags. An empty filter matches everything.
+    public func matches(_ filter: String) -> Bool {
+        if filter.isEmpty { return true }
+        let needle = filter.lowercased()
+        if name.lowercased().contains(needle) { return true }
+        if case .version(let v) = self {
+            return (v.aliases + v.tags).contains { $0.lowercased().contains(needle) }
+        }
+        return false
+    }
+}
+
+/// What a pane can be sorted by; `s` cycles through ``SortField/fields(for:)``.
+public enum SortField: String, Sendable, Hashable, CaseIterable {
+    case name, type, version, size, added
+
+    /// The sort fields offered at a level, default first.
+    public static func fields(for level: Level) -> [SortField] {
+        switch level {
+        case .workspaces: [.name]
+        case .artifacts: [.name, .type, .size]
+        case .versions: [.version, .added, .size]
+        case .assets: [.name, .size]
+        }
+    }
+}
+
+/// A sort order: a field, ascending unless reversed.
+public struct SortOrder: Sendable, Hashable {
+    public var field: SortField
+    public var reversed: Bool
+    public init(field: SortField, reversed: Bool = false) {
+        self.field = field
+        self.reversed = reversed
+    }
+
+    /// The default order at a level: versions newest first, everything else by name.
+    public static func defaultOrder(for level: Level) -> SortOrder {
+        level == .versions ? SortOrder(field: .version, reversed: true) : SortOrder(field: .name)
+    }
+
+    /// `size ↓` style label for the status line and the pane title.
+    public var label: String { "\(field.rawValue) \(reversed ? "↓" : "↑")" }
+}
+
+/// One loaded (or loading, or failed) listing, cached by ``ListingKey``.
+public struct Listing: Sendable, Hashable {
+    /// The rows, once loaded at least once (kept while a refresh runs).
+    public var entries: [Entry]?
+    /// The request id of the load in flight; results with another id are stale and dropped.
+    public var pendingRequest: Int?
+    /// What failed on the last load, shown in the pane with how to retry.
+    public var error: String?
+    /// The artifact summary that came with versions (`artifacts/get`, §2.4).
+    public var artifact: Artifact?
+
+    public init(entries: [Entry]? = nil, pendingRequest: Int? = nil, error: String? = nil, artifact: Artifact? = nil) {
+        self.entries = entries
+        self.pendingRequest = pendingRequest
+        self.error = error
+        self.artifact = artifact
+    }
+}
+
+/// One column of the Miller stack the user has drilled into.
+public struct Pane: Sendable, Hashable {
+    public var key: ListingKey
+    /// The id (``Entry/id``) of the selected row; the first visible row when nil or filtered out.
+    public var selectedID: String?
+    /// The live filter (case-insensitive substring); empty when none.
+    public var filter: String
+    public var sort: SortOrder
+
+    public init(key: ListingKey, selectedID: String? = nil, filter: String = "", sort: SortOrder? = nil) {
+        self.key = key
+        self.selectedID = selectedID
+        self.filter = filter
+        self.sort = sort ?? .defaultOrder(for: key.level)
+    }
+}
+
+/// A background job shown in the footer with its progress (issue 5: downloads).
+public struct Job: Sendable, Hashable, Identifiable {
+    public var id: Int
+    public var title: String
+    /// Bytes (or items) done and expected; `total` nil when unknown.
+    public var done: Int64
+    public var total: Int64?
+    public init(id: Int, title: String, done: Int64 = 0, total: Int64? = nil) {
+        self.id = id
+        self.title = title
+        self.done = done
+        self.total = total
+    }
+}
+
+/// Something drawn over the panes that takes the keys while it is open.
+public enum Overlay: Sendable, Hashable {
+    /// The help overlay, generated from ``Keymap``, scrolled down by `offset` lines.
+    case help(offset: Int)
+    /// A modal dialog (issue 5: alias/tag editor, bump preview, confirm quit).
+    case dialog(Dialog)
+}
+
+/// A modal dialog's content: a title, body lines and an editable text field.
+public struct Dialog: Sendable, Hashable {
+    public var title: String
+    public var lines: [String]
+    public var input: String?
+    public init(title: String, lines: [String], input: String? = nil) {
+        self.title = title
+        self.lines = lines
+        self.input = input
+    }
+}
+
+/// Severity of the status-line message (shown as a word prefix too, not colour alone).
+public enum MessageKind: Sendable, Hashable { case info, error }
+
+/// The status line's last message.
+public struct StatusMessage: Sendable, Hashable {
+    public var text: String
+    public var kind: MessageKind
+    public init(_ text: String, kind: MessageKind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// Everything the browser shows; changed only by ``reduce(_:_:)``.
+public struct BrowserState: Sendable, Hashable {
+    public var context: BrowserContext
+    /// The user name shown in the header (from the context or `account-details`).
+    public var userName: String?
+    public var size: Size
+    /// "Now" in epoch milliseconds, for relative dates; updated by ``Action/tick(nowMillis:)``.
+    public var nowMillis: Int64
+    /// The panes drilled into, root (workspaces) first; never empty.
+    public var panes: [Pane]
+    public var listings: [ListingKey: Listing]
+    /// True while `/` is typing into the current pane's filter.
+    public var filterEditing: Bool
+    public var overlay: Overlay?
+    public var jobs: [Job]
+    public var message: StatusMessage? {
+        didSet { messageShownAt = message == nil ? nil : nowMillis }
+    }
+    /// When the message appeared (epoch ms); info messages clear after ``messageLifetimeMillis``.
+    public var messageShownAt: Int64?
+    /// How long an info message stays on the status line: 5 s. Errors stay until replaced.
+    public static let messageLifetimeMillis: Int64 = 5_000
+    /// The preview load in flight, cancelled when the selection moves elsewhere.
+    public var previewRequest: ListingKey?
+    public var nextRequestID: Int
+    /// Ticks since start, for the loading spinner.
+    public var tickCount: Int
+    /// Set by `q`; the app loop exits when true.
+    public var quitRequested: Bool
+
+    public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
+        self.context = context
+        self.userName = context.userName
+        self.size = size
+        self.nowMillis = nowMillis
+        self.panes = [Pane(key: .workspaces, selectedID: context.initialWorkspace)]
+        self.listings = [:]
+        self.filterEditing = false
+        self.overlay = nil
+        self.jobs = []
+        self.message = nil
+        self.messageShownAt = nil
+        self.previewRequest = nil
+        self.nextRequestID = 1
+        self.tickCount = 0
+        self.quitRequested = false
+    }
+
+    /// The pane that has the keys (the middle column).
+    public var current: Pane {
+        get { panes[panes.count - 1] }
+        set { panes[panes.count - 1] = newValue }
+    }
+
+    /// The rows of `pane` after its filter and sort, or nil while not loaded.
+    public func visibleEntries(of pane: Pane) -> [Entry]? {
+        guard let entries = listings[pane.key]?.entries else { return nil }
+        return Sorting.sorted(entries.filter { $0.matches(pane.filter) }, by: pane.sort)
+    }
+
+    /// The index of the selected row among `pane`'s visible rows (0 when the id is gone).
+    public func cursor(of pane: Pane) -> Int {
+        guard let rows = visibleEntries(of: pane), !rows.isEmpty else { return 0 }
+        guard let id = pane.selectedID, let i = rows.firstIndex(where: { $0.id == id }) else { return 0 }
+        return i
+    }
+
+    /// The selected entry of `pane`, if it has rows.
+    public func selectedEntry(of pane: Pane) -> Entry? {
+        guard let rows = visibleEntries(of: pane), !rows.isEmpty else { return nil }
+        return rows[cursor(of: pane)]
+    }
+
+    /// The listing a selected entry drills into (nil for assets, which have no children).
+    public func childKey(of entry: Entry, in pane: Pane) -> ListingKey? {
+        switch (entry, pane.key) {
+        case (.workspace(let ws), _): .artifacts(workspace: ws)
+        case (.artifact(let a), .artifacts(let ws)): .versions(workspace: ws, artifact: a.name)
+        case (.version(let v), .versions(let ws, let a)):
+            .assets(workspace: ws, artifact: a, version: v.version, versionId: v.artifactVersionId)
+        default: nil
+        }
+    }
+
+    /// Rows of list the panes show at the current size (header, titles, headings and footer excluded).
+    public var listHeight: Int { max(1, size.height - Layout.chromeRows) }
+}
+
+/// Sorting rows by a ``SortOrder``; ties keep the name order, so results are stable.
+public enum Sorting {
+    public static func sorted(_ entries: [Entry], by order: SortOrder) -> [Entry] {
+        let ascending = entries.sorted { a, b in
+            let c = compare(a, b, order.field)
+            return c != 0 ? c < 0 : a.name.lowercased() < b.name.lowercased()
+        }
+        return order.reversed ? ascending.reversed() : ascending
+    }
+
+    /// -1, 0 or 1 comparing two rows by one field.
+    static func compare(_ a: Entry, _ b: Entry, _ field: SortField) -> Int {
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (y < x ? 1 : 0) }
+        switch (field, a, b) {
+        case (.type, .artifact(let x), .artifact(let y)): return cmp(x.type.lowercased(), y.type.lowercased())
+        case (.size, _, _): return cmp(sizeOf(a), sizeOf(b))
+        case (.added, .version(let x), .version(let y)): return cmp(x.addedMillis ?? 0, y.addedMillis ?? 0)
+        case (.version, .version(let x), .version(let y)):
+            switch (x.semanticVersion, y.semanticVersion) {
+            case let (p?, q?): return p < q ? -1 : (q < p ? 1 : 0)
+            case (nil, _?): return -1
+            case (_?, nil): return 1
+            default: return cmp(x.version, y.version)
+            }
+        default: return cmp(a.name.lowercased(), b.name.lowercased())
+        }
+    }
+
+    static func sizeOf(_ e: Entry) -> Int64 {
+        switch e {
+        case .workspace: 0
+        case .artifact(let a): a.sizeInBytes
+        case .version(let v): v.sizeInBytes
+        case .asset(let a): a.isRemote ? -1 : a.size
+        }
+    }
+}

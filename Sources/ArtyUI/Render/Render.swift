@@ -1,0 +1,513 @@
+import CometAPI
+
+/// Draws the whole screen for `state` at `size`. Pure: the same state and size always give the
+/// same frame, so every screen is testable as text (``Frame/text``).
+public func render(_ state: BrowserState, size: Size) -> Frame {
+    var frame = Frame(size: size)
+    if size.width < Size.minimum.width || size.height < Size.minimum.height {
+        Render.tooSmall(&frame)
+        return frame
+    }
+    var r = Render(state: state, size: size)
+    r.draw(&frame)
+    return frame
+}
+
+/// The pieces of ``render(_:size:)``.
+struct Render {
+    let state: BrowserState
+    let size: Size
+    let layout: Layout
+
+    init(state: BrowserState, size: Size) {
+        self.state = state
+        self.size = size
+        layout = Layout(width: size.width)
+    }
+
+    var listTop: Int { 3 }
+    var listHeight: Int { size.height - Layout.chromeRows }
+
+    // MARK: Screen parts
+
+    static func tooSmall(_ frame: inout Frame) {
+        let w = frame.size.width, h = frame.size.height
+        let have = "\(w)×\(h)", need = "\(Size.minimum.width)×\(Size.minimum.height)"
+        var lines = TextFit.wrap("terminal too small (have \(have), need \(need))", to: max(1, w - 2))
+        lines.append("q quits")
+        let top = max(0, (h - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            let x = max(0, (w - DisplayWidth.of(line)) / 2)
+            frame.put(line, x: x, y: top + i, style: i == lines.count - 1 ? .dim : .bold)
+        }
+    }
+
+    mutating func draw(_ frame: inout Frame) {
+        header(&frame)
+        let current = state.current
+        if let col = layout.parent, state.panes.count > 1 {
+            pane(&frame, state.panes[state.panes.count - 2], col, role: .parent)
+        }
+        pane(&frame, current, layout.current, role: .current)
+        if let col = layout.preview { preview(&frame, col) }
+        for x in layout.separators {
+            for y in 1..<(size.height - 2) { frame.put("│", x: x, y: y, style: .dim) }
+        }
+        statusLine(&frame)
+        hintLine(&frame)
+        if case .help(let offset) = state.overlay { helpOverlay(&frame, offset: offset) }
+        if case .dialog(let dialog) = state.overlay { dialogOverlay(&frame, dialog) }
+    }
+
+    func header(_ frame: inout Frame) {
+        var parts: [String] = [state.context.serverLabel]
+        parts.append(state.userName ?? "…")
+        if state.context.readOnly { parts.append("read-only") }
+        let path = state.current.key.path
+        let crumb = path.isEmpty ? "workspaces" : path.joined(separator: " › ")
+        frame.fill(x: 0, y: 0, count: size.width, style: Style(reverse: true))
+        var x = frame.put(" arty ", x: 0, y: 0, style: Style(color: .accent, bold: true, reverse: true))
+        let info = " " + parts.joined(separator: " │ ") + " │ "
+        x += frame.put(info, x: x, y: 0, style: Style(reverse: true))
+        var filterText = ""
+        if !state.current.filter.isEmpty || state.filterEditing {
+            filterText = " filter: /" + state.current.filter + (state.filterEditing ? "▏" : "") + " "
+        }
+        let room = size.width - x - DisplayWidth.of(filterText)
+        x += frame.put(TextFit.truncate(crumb, to: max(0, room)), x: x, y: 0, style: Style(bold: true, reverse: true))
+        if !filterText.isEmpty {
+            frame.put(filterText, x: max(x, size.width - DisplayWidth.of(filterText)), y: 0,
+                      style: Style(color: .yellow, bold: true, reverse: true))
+        }
+    }
+
+    func statusLine(_ frame: inout Frame) {
+        let y = size.height - 2
+        var right = ""
+        if !state.jobs.isEmpty {
+            right = state.jobs.map { job in
+                let pct = job.total.map { $0 > 0 ? " \(job.done * 100 / $0)%" : "" } ?? " \(Formatting.size(job.done))"
+                return "⇣ " + job.title + pct
+            }.joined(separator: "  ")
+        } else if state.listings.values.contains(where: { $0.pendingRequest != nil }) {
+            right = Render.spinner(state.tickCount) + " loading"
+        }
+        let rightWidth = min(DisplayWidth.of(right), size.width / 2)
+        if !right.isEmpty {
+            frame.put(TextFit.truncate(right, to: rightWidth), x: size.width - rightWidth, y: y, style: .dim)
+        }
+        let leftRoom = size.width - rightWidth - (right.isEmpty ? 0 : 1)
+        if state.filterEditing {
+            let text = "/" + state.current.filter + "▏  Enter keeps · Esc clears"
+            frame.put(TextFit.truncate(text, to: leftRoom), x: 0, y: y, style: Style(color: .yellow, bold: true))
+        } else if let message = state.message {
+            let text = (message.kind == .error ? "✗ error: " : "") + message.text
+            frame.put(TextFit.truncate(Sanitizer.clean(text), to: leftRoom), x: 0, y: y,
+                      style: message.kind == .error ? .error : .plain)
+        }
+    }
+
+    func hintLine(_ frame: inout Frame) {
+        let y = size.height - 1
+        let hints: [(String, String)] = state.filterEditing
+            ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
+            : Keymap.hints.map { ($0.key, $0.label) }
+        var x = 0
+        for (key, label) in hints {
+            let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
+            if x + width > size.width { break }
+            x += frame.put(key, x: x, y: y, style: Style(color: .accent, bold: true))
+            x += frame.put(" " + label + "  ", x: x, y: y, style: .dim)
+        }
+    }
+
+    static func spinner(_ tick: Int) -> String {
+        let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+        return frames[((tick % frames.count) + frames.count) % frames.count]
+    }
+
+    // MARK: Panes
+
+    enum Role { case parent, current, preview }
+
+    static func title(_ level: Level) -> String {
+        switch level {
+        case .workspaces: "Workspaces"
+        case .artifacts: "Artifacts"
+        case .versions: "Versions"
+        case .assets: "Assets"
+        }
+    }
+
+    static func emptyText(_ level: Level) -> String {
+        switch level {
+        case .workspaces: "No workspaces visible to this account."
+        case .artifacts: "No artifacts in this workspace yet."
+        case .versions: "No versions of this artifact yet."
+        case .assets: "No assets in this version."
+        }
+    }
+
+    /// "artifacts of mnist-team" and similar, for loading/empty/error text.
+    static func loadFailureSubject(_ key: ListingKey) -> String {
+        switch key {
+        case .workspaces: "workspaces"
+        case .artifacts(let ws): "artifacts of \(ws)"
+        case .versions(let ws, let a): "versions of \(ws)/\(a)"
+        case .assets(let ws, let a, let v, _): "assets of \(ws)/\(a):\(v)"
+        }
+    }
+
+    func pane(_ frame: inout Frame, _ pane: Pane, _ col: Layout.Column, role: Role) {
+        let listing = state.listings[pane.key]
+        let rows = state.visibleEntries(of: pane)
+        // Title row.
+        var title = Render.title(pane.key.level)
+        if let all = listing?.entries {
+            title += pane.filter.isEmpty ? " (\(all.count))" : " (\(rows?.count ?? 0)/\(all.count))"
+        }
+        if role == .current {
+            if pane.sort != .defaultOrder(for: pane.key.level) || SortField.fields(for: pane.key.level).count > 1 {
+                title += " · " + pane.sort.label
+            }
+            if !pane.filter.isEmpty { title += " · /" + pane.filter }
+        }
+        frame.put(TextFit.truncate(title, to: col.width - 1), x: col.x + 1, y: 1,
+                  style: role == .current ? Style(color: .accent, bold: true, underline: true) : .dim)
+        list(&frame, pane, listing: listing, rows: rows, area: col, top: 2, height: size.height - 4, role: role)
+    }
+
+    /// A pane's table (headings + rows), or its loading / error / empty state.
+    func list(_ frame: inout Frame, _ pane: Pane, listing: Listing?, rows: [Entry]?, area col: Layout.Column,
+              top: Int, height: Int, role: Role) {
+        guard height > 0 else { return }
+        let what = Render.loadFailureSubject(pane.key)
+        guard let rows else {
+            if let error = listing?.error {
+                message(&frame, ["✗ Could not load \(what):", error, "Press r to retry."], col, top, height, style: .error)
+            } else {
+                message(&frame, ["\(Render.spinner(state.tickCount)) Loading \(what)…"], col, top, height, style: .dim)
+            }
+            return
+        }
+        if rows.isEmpty {
+            let text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
+                : "No \(pane.key.level.noun) match “\(pane.filter)”. Esc clears the filter."
+            message(&frame, [text], col, top, height, style: .dim)
+            return
+        }
+        let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis),
+                                rows: rows, width: col.width - 2)
+        // Headings.
+        var x = col.x + 1
+        for c in columns {
+            frame.put(TextFit.pad(c.column.title, to: c.width, align: c.column.align), x: x, y: top, style: .bold, limit: c.width)
+            x += c.width + Table.gap
+        }
+        let listRows = height - 1
+        guard listRows > 0 else { return }
+        let cursor = state.cursor(of: pane)
+        let first = max(0, min(cursor - listRows / 2, rows.count - listRows))
+        for (i, entry) in rows[first..<min(rows.count, first + listRows)].enumerated() {
+            let y = top + 1 + i
+            let selected = first + i == cursor
+            let rowStyle: Style = switch (role, selected) {
+            case (.current, true): .selected
+            case (.parent, true): Style(bold: true, underline: true)
+            default: .plain
+            }
+            if selected && role == .current { frame.fill(x: col.x, y: y, count: col.width, style: rowStyle) }
+            frame.put(selected && role != .preview ? "›" : " ", x: col.x, y: y, style: rowStyle)
+            var x = col.x + 1
+            for c in columns {
+                var style = rowStyle
+                if let color = c.column.color?(entry), !(selected && role == .current) { style.color = color }
+                let text = TextFit.pad(Sanitizer.clean(c.column.value(entry)), to: c.width, align: c.column.align)
+                frame.put(text, x: x, y: y, style: style, limit: c.width)
+                x += c.width + Table.gap
+            }
+        }
+    }
+
+    func message(_ frame: inout Frame, _ lines: [String], _ col: Layout.Column, _ top: Int, _ height: Int, style: Style) {
+        var y = top
+        for (i, line) in lines.enumerated() {
+            for part in TextFit.wrap(Sanitizer.clean(line), to: max(1, col.width - 2)) {
+                guard y < top + height else { return }
+                frame.put(part, x: col.x + 1, y: y, style: i == 0 ? style : .plain, limit: col.width - 1)
+                y += 1
+            }
+        }
+    }
+
+    // MARK: Preview
+
+    func preview(_ frame: inout Frame, _ col: Layout.Column) {
+        let current = state.current
+        guard let entry = state.selectedEntry(of: current) else {
+            frame.put("Preview", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
+            return
+        }
+        switch entry {
+        case .workspace, .artifact:
+            guard let key = state.childKey(of: entry, in: current) else { return }
+            pane(&frame, Pane(key: key), col, role: .preview)
+        case .version(let v):
+            frame.put(TextFit.truncate("Version \(v.version)", to: col.width - 1), x: col.x + 1, y: 1, style: .dim)
+            let lines = Details.version(v, artifact: state.listings[current.key]?.artifact, now: state.nowMillis)
+            let height = size.height - 4
+            let used = detailLines(&frame, lines, col, top: 2, height: height)
+            if let key = state.childKey(of: entry, in: current), used + 2 < height {
+                let y = 2 + used + 1
+                let listing = state.listings[key]
+                var title = "Assets"
+                if let n = listing?.entries?.count { title += " (\(n))" }
+                frame.put(title, x: col.x + 1, y: y, style: .dim, limit: col.width - 1)
+                list(&frame, Pane(key: key), listing: listing, rows: state.visibleEntries(of: Pane(key: key)),
+                     area: col, top: y + 1, height: height - used - 2, role: .preview)
+            }
+        case .asset(let a):
+            frame.put("Asset", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
+            detailLines(&frame, Details.asset(a, path: current.key.path), col, top: 2, height: size.height - 4)
+        }
+    }
+
+    @discardableResult
+    func detailLines(_ frame: inout Frame, _ lines: [Details.Line], _ col: Layout.Column, top: Int, height: Int) -> Int {
+        var y = top
+        for line in lines {
+            guard y < top + height else { break }
+            let room = col.width - 1
+            if let label = line.label {
+                let labelWidth = min(12, room / 2)
+                frame.put(TextFit.pad(TextFit.truncate(label, to: labelWidth - 1), to: labelWidth), x: col.x + 1, y: y, style: .dim)
+                // Values wrap (paths and links are what people came to read); at most 3 lines each.
+                let parts = TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                for (i, part) in parts.prefix(3).enumerated() {
+                    guard y < top + height else { break }
+                    let text = i == 2 && parts.count > 3 ? TextFit.truncate(part + "…", to: room - labelWidth) : part
+                    frame.put(text, x: col.x + 1 + labelWidth, y: y, style: line.style, limit: room - labelWidth)
+                    if i < min(parts.count, 3) - 1 { y += 1 }
+                }
+            } else {
+                frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room), x: col.x + 1, y: y, style: line.style)
+            }
+            y += 1
+        }
+        return y - top
+    }
+
+    // MARK: Overlays
+
+    func helpOverlay(_ frame: inout Frame, offset: Int) {
+        var lines: [(String, String)] = Keymap.browse.map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
+        let filtering = "While filtering: " + Keymap.filtering.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
+        lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let keyWidth = min(18, lines.filter { !$0.1.isEmpty }.map { DisplayWidth.of($0.0) }.max() ?? 0)
+        let width = min(size.width - 2, 64)
+        let height = min(size.height - 2, lines.count + 3)
+        let room = height - 3  // borders and the closing line
+        box(&frame, title: "Help: key bindings", width: width, height: height) { frame, x, y in
+            let start = max(0, min(offset, lines.count - room))
+            var shown = Array(lines.dropFirst(start).prefix(room))
+            if start + room < lines.count, !shown.isEmpty {
+                shown[shown.count - 1] = ("↓ more", "j/k scroll")
+            }
+            for (i, (keys, help)) in shown.enumerated() {
+                let yy = y + i
+                if help.isEmpty {
+                    frame.put(keys, x: x, y: yy, style: .bold, limit: width - 4)
+                    continue
+                }
+                frame.put(TextFit.pad(keys, to: keyWidth), x: x, y: yy, style: Style(color: .accent, bold: true))
+                frame.put(TextFit.truncate(help, to: width - 6 - keyWidth), x: x + keyWidth + 2, y: yy)
+            }
+            frame.put(TextFit.truncate(start > 0 ? "↑ \(start) more above · any key closes" : "Press any key to close", to: width - 4), x: x, y: y + shown.count, style: .dim)
+        }
+    }
+
+    func dialogOverlay(_ frame: inout Frame, _ dialog: Dialog) {
+        let width = min(size.width - 2, 60)
+        var lines = dialog.lines
+        if let input = dialog.input { lines.append("> " + input + "▏") }
+        box(&frame, title: dialog.title, width: width, height: min(size.height - 2, lines.count + 3)) { frame, x, y in
+            for (i, line) in lines.enumerated() {
+                frame.put(TextFit.truncate(Sanitizer.clean(line), to: width - 4), x: x, y: y + i)
+            }
+        }
+    }
+
+    /// A bordered box centred on the screen; `content` draws inside from (x, y).
+    func box(_ frame: inout Frame, title: String, width: Int, height: Int, content: (inout Frame, Int, Int) -> Void) {
+        let x0 = (size.width - width) / 2, y0 = (size.height - height) / 2
+        for y in y0..<(y0 + height) { frame.fill(x: x0, y: y, count: width) }
+        frame.put("┌" + String(repeating: "─", count: width - 2) + "┐", x: x0, y: y0, style: .bold)
+        frame.put("└" + String(repeating: "─", count: width - 2) + "┘", x: x0, y: y0 + height - 1, style: .bold)
+        for y in (y0 + 1)..<(y0 + height - 1) {
+            frame.put("│", x: x0, y: y, style: .bold)
+            frame.put("│", x: x0 + width - 1, y: y, style: .bold)
+        }
+        frame.put(" " + TextFit.truncate(title, to: width - 6) + " ", x: x0 + 2, y: y0, style: .title)
+        content(&frame, x0 + 2, y0 + 1)
+    }
+}
+
+/// Table columns of each pane, and fitting them to a width.
+enum Table {
+    static let gap = 2
+
+    struct Column {
+        var title: String
+        var align: TextFit.Alignment = .left
+        /// Widest the column gets (content is measured up to this).
+        var maxWidth: Int
+        /// Columns with lower priority are dropped first when the pane is narrow.
+        var priority: Int
+        /// The one column that takes the remaining width (never dropped).
+        var flex = false
+        var value: (Entry) -> String
+        var color: ((Entry) -> Color?)? = nil
+    }
+
+    struct Fitted {
+        var column: Column
+        var width: Int
+    }
+
+    static func join(_ list: [String]) -> String { list.isEmpty ? "-" : list.joined(separator: ",") }
+
+    static func columns(_ level: Level, full: Bool, now: Int64) -> [Column] {
+        switch level {
+        case .workspaces:
+            return [Column(title: "NAME", maxWidth: 40, priority: 9, flex: true, value: \.name)]
+        case .artifacts:
+            var cols = [Column(title: "NAME", maxWidth: 40, priority: 9, flex: true, value: \.name)]
+            if full {
+                cols.append(Column(title: "TYPE", maxWidth: 12, priority: 4) { e in
+                    if case .artifact(let a) = e { return a.type }; return ""
+                })
+            }
+            cols.append(Column(title: "LATEST", maxWidth: 12, priority: 6) { e in
+                if case .artifact(let a) = e { return a.latestVersion ?? "-" }; return ""
+            })
+            if full {
+                cols.append(Column(title: "TAGS", maxWidth: 18, priority: 2) { e in
+                    if case .artifact(let a) = e { return join(a.tags) }; return ""
+                })
+                cols.append(Column(title: "SIZE", align: .right, maxWidth: 10, priority: 5) { e in
+                    if case .artifact(let a) = e { return Formatting.size(a.sizeInBytes) }; return ""
+                })
+            }
+            return cols
+        case .versions:
+            func v(_ e: Entry) -> ArtifactVersion? { if case .version(let v) = e { return v }; return nil }
+            var cols = [Column(title: "VERSION", maxWidth: 14, priority: 9) { v($0)?.version ?? "" }]
+            cols.append(Column(title: "ALIASES", maxWidth: 30, priority: 8, flex: true) { join(v($0)?.aliases ?? []) })
+            if full {
+                cols.append(Column(title: "TAGS", maxWidth: 16, priority: 2) { join(v($0)?.tags ?? []) })
+                cols.append(Column(title: "STATE", maxWidth: 6, priority: 4, value: { v($0)?.state?.rawValue ?? "-" },
+                                   color: { e in v(e)?.state == .closed ? nil : (v(e)?.state == .error ? .red : .yellow) }))
+                cols.append(Column(title: "SIZE", align: .right, maxWidth: 10, priority: 5) { Formatting.size(v($0)?.sizeInBytes ?? 0) })
+                cols.append(Column(title: "ADDED", maxWidth: 10, priority: 3) { Formatting.added(v($0)?.addedMillis, now: now) })
+                cols.append(Column(title: "OWNER", maxWidth: 12, priority: 1) { v($0)?.owner ?? "-" })
+            }
+            return cols
+        case .assets:
+            func a(_ e: Entry) -> Asset? { if case .asset(let a) = e { return a }; return nil }
+            return [
+                Column(title: " ", maxWidth: 1, priority: 9) { (a($0)?.isRemote ?? false) ? "↗" : " " },
+                Column(title: "LOGICAL PATH", maxWidth: 60, priority: 9, flex: true, value: { e in
+                    guard let asset = a(e) else { return "" }
+                    return asset.isRemote ? asset.logicalPath + " → " + (asset.link ?? "?") : asset.logicalPath
+                }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }),
+                Column(title: "SIZE", align: .right, maxWidth: 10, priority: 8) { e in
+                    guard let asset = a(e) else { return "" }
+                    return asset.isRemote ? "remote" : Formatting.size(asset.size)
+                },
+            ]
+        }
+    }
+
+    /// Column widths for `width` cells: each column as wide as its widest value (up to its
+    /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
+    /// the flex column has 40% of the width (8 to 24 cells).
+    static func fit(_ columns: [Column], rows: [Entry], width: Int) -> [Fitted] {
+        let sample = rows.prefix(500)
+        var fitted = columns.map { c in
+            let content = sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
+            return Fitted(column: c, width: min(c.maxWidth, max(DisplayWidth.of(c.title), content)))
+        }
+        let flexMin = max(8, min(24, width * 40 / 100))
+        func fixedWidth() -> Int {
+            fitted.filter { !$0.column.flex }.reduce(0) { $0 + $1.width } + gap * (fitted.count - 1)
+        }
+        while fixedWidth() + flexMin > width {
+            guard let drop = fitted.enumerated().filter({ !$0.element.column.flex && $0.element.column.priority < 9 })
+                .min(by: { $0.element.column.priority < $1.element.column.priority }) else { break }
+            fitted.remove(at: drop.offset)
+        }
+        if let flex = fitted.firstIndex(where: { $0.column.flex }) {
+            fitted[flex].width = max(1, width - fixedWidth())
+        } else if var last = fitted.last {
+            last.width = max(1, min(last.width, width - fixedWidth() + last.width))
+            fitted[fitted.count - 1] = last
+        }
+        // Never draw past the pane: shrink from the right.
+        var used = 0
+        var result: [Fitted] = []
+        for var f in fitted {
+            guard used < width else { break }
+            f.width = min(f.width, width - used)
+            result.append(f)
+            used += f.width + gap
+        }
+        return result
+    }
+}
+
+/// The details shown for a version or an asset.
+enum Details {
+    struct Line {
+        var label: String?
+        var value: String
+        var style: Style = .plain
+    }
+
+    static func metadata(_ json: JSONValue?) -> [Line] {
+        guard let json else { return [Line(label: "Metadata", value: "none", style: .dim)] }
+        return [Line(label: "Metadata", value: "")] + json.prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Line(label: nil, value: String($0)) }
+    }
+
+    static func version(_ v: ArtifactVersion, artifact: Artifact?, now: Int64) -> [Line] {
+        var added = "-"
+        if let ms = v.addedMillis { added = Formatting.isoDateTime(ms) + " (" + Formatting.added(ms, now: now) + ")" }
+        var lines = [
+            Line(label: "Aliases", value: Table.join(v.aliases)),
+            Line(label: "Tags", value: Table.join(v.tags)),
+            Line(label: "State", value: v.state?.rawValue ?? "-"),
+            Line(label: "Size", value: Formatting.size(v.sizeInBytes) + " (\(v.sizeInBytes) bytes)"),
+            Line(label: "Added", value: added),
+            Line(label: "Owner", value: v.owner ?? "-"),
+            Line(label: "Experiment", value: v.sourceExperimentKey ?? "-"),
+        ]
+        if let id = artifact?.artifactId ?? v.artifact?.artifactId { lines.append(Line(label: "Artifact", value: id)) }
+        lines.append(Line(label: "Version id", value: v.artifactVersionId))
+        return lines + metadata(v.metadata)
+    }
+
+    static func asset(_ a: Asset, path: [String]) -> [Line] {
+        var lines = [
+            Line(label: "Path", value: a.logicalPath, style: .bold),
+            Line(label: "Kind", value: a.isRemote ? "↗ remote link (not downloaded)" : "local file"),
+            Line(label: "Size", value: a.isRemote ? "remote" : Formatting.size(a.size) + " (\(a.size) bytes)"),
+        ]
+        if a.isRemote { lines.append(Line(label: "Link", value: a.link ?? "?")) }
+        if let type = a.type { lines.append(Line(label: "Type", value: type)) }
+        if let sum = a.checksum { lines.append(Line(label: "Checksum", value: sum)) }
+        lines.append(Line(label: "Asset id", value: a.assetId))
+        if let id = a.artifactId { lines.append(Line(label: "Artifact", value: id)) }
+        if let id = a.artifactVersionId { lines.append(Line(label: "Version id", value: id)) }
+        return lines + metadata(a.metadata)
+    }
+}

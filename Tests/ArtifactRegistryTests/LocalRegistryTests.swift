@@ -61,12 +61,13 @@ import Testing
         #expect(file.contents != DemoPlan.bytes(seed: "a/c.bin", size: 1000, text: false))
     }
 
+    /// Seeds over HTTP with the libcurl client, then checks the store.
     @Test func seedingWritesEveryVersionFileAndAlias() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = try await LocalRegistry.start(.init(dataDirectory: dir))
         let plan = DemoPlan.standard()
-        let summary = try await DemoSeeder.seed(plan, with: try StoreDemoWriter(registry: registry), scratch: dir.appendingPathComponent("scratch"))
+        let summary = try await DemoSeeder.seed(plan, with: try CometClientDemoWriter(registry: registry), scratch: dir.appendingPathComponent("scratch"))
         #expect(summary.versions == plan.artifacts.reduce(0) { $0 + $1.versions.count })
         #expect(summary.bytes == plan.totalBytes)
         let store = registry.store

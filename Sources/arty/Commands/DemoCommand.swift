@@ -27,7 +27,7 @@ struct Demo: AsyncParsableCommand {
 
     private func serveDemo(in dir: URL) async throws {
         let registry = try await LocalRegistry.start(.init(dataDirectory: dir, port: port))
-        let summary = try await DemoSeeder.seed(with: try StoreDemoWriter(registry: registry),
+        let summary = try await DemoSeeder.seed(with: try CometClientDemoWriter(registry: registry),
                                                 scratch: dir.appendingPathComponent("seed-scratch", isDirectory: true))
         FileHandle.standardError.write(Data("""
             arty demo: seeded \(summary.workspaces) workspaces, \(summary.artifacts) artifacts, \(summary.versions) versions, \

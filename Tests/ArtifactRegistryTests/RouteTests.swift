@@ -111,4 +111,41 @@ import Testing
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
         }
     }
+
+    @Test func remoteLinksAsFilePartAsPlainFieldAndMissingVersions() async throws {
+        try await withApp { client, _ in
+            let created = try await post(client, "/api/rest/v2/write/artifacts/upsert",
+                                         ["artifactName": "links", "artifactType": "dataset", "version": "3.0.0", "alias": [], "versionTags": []])
+            let versionId = try #require(created["artifactVersionId"] as? String)
+            var headers = Self.auth
+            headers[.contentType] = "multipart/form-data; boundary=B"
+            // (c) The Python SDK: `link` sent as a file part, isRemote=True.
+            let asFile = ByteBuffer(string: "--B\r\nContent-Disposition: form-data; name=\"link\"; filename=\"link\"\r\n\r\n"
+                + "s3://bucket/a.csv\r\n--B\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{\"file_size\":10}\r\n--B--\r\n")
+            let first = try await client.execute(uri: "/clientlib/asset/upload?fileName=a.csv&isRemote=True&assetId=r1&artifactVersionId=\(versionId)",
+                                                 method: .post, headers: headers, body: asFile)
+            #expect(first.status == .ok)
+            // (d) The Java SDK and arty's client: `link` as a plain field, no assetId (the server makes one).
+            let asField = ByteBuffer(string: "--B\r\nContent-Disposition: form-data; name=\"link\"\r\n\r\nhttps://example.com/b.txt\r\n--B--\r\n")
+            let second = try await client.execute(uri: "/api/rest/v2/write/experiment/upload-asset?fileName=b.txt&isRemote=true&artifactVersionId=\(versionId)",
+                                                  method: .post, headers: headers, body: asField)
+            #expect(second.status == .ok)
+            // By id, an OPEN version answers; its files list too.
+            let byId = try await client.execute(uri: "/api/rest/v2/artifacts/version?artifactId=\(created["artifactId"]!)&versionId=\(versionId)",
+                                                method: .get, headers: Self.auth)
+            #expect(try Self.json(byId)["state"] as? String == "OPEN")
+            let files = try await client.execute(uri: "/api/rest/v2/artifacts/version/files?workspace=arty&artifactName=links&version=3.0.0",
+                                                 method: .get, headers: Self.auth)
+            let list = try #require(try Self.json(files)["files"] as? [[String: Any]])
+            #expect(list.map { $0["link"] as? String } == ["s3://bucket/a.csv", "https://example.com/b.txt"])
+            #expect(list.map { $0["remote"] as? Bool } == [true, true])
+            #expect(list.first?["metadata"] as? String == #"{"file_size":10}"#)
+            #expect((list.last?["assetId"] as? String)?.count == 32)
+            // An upload into an unknown version is refused.
+            let unknown = try await client.execute(uri: "/clientlib/asset/upload?fileName=x&artifactVersionId=nope", method: .post,
+                                                   headers: headers, body: asField)
+            #expect(unknown.status == .badRequest)
+            #expect(try Self.json(unknown)["sdk_error_code"] as? Int == 624523)
+        }
+    }
 }

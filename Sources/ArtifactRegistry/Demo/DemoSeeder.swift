@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 
 /// Where the demo seeder writes: the write half of the Comet protocol (reference §2.9–§2.13).
@@ -65,47 +66,42 @@ public enum DemoSeeder {
     }
 }
 
-/// A ``DemoWriter`` that writes straight into a registry's store and blobs, with the same rules as
-/// the REST handlers (used until the libcurl client can seed over HTTP).
-public struct StoreDemoWriter: DemoWriter {
-    let store: RegistryStore
-    let blobs: BlobStore
-    let user: UserRecord
+/// A ``DemoWriter`` that goes through the Comet REST API with arty's libcurl client: the demo is
+/// seeded exactly as any other client would log artifacts (upsert, upload-asset, state, details).
+public struct CometClientDemoWriter: DemoWriter {
+    let client: CometClient
 
-    /// Writes as the registry's default user.
+    public init(client: CometClient) {
+        self.client = client
+    }
+
+    /// A client for a running local registry, authenticated as its default user.
+    /// - Throws: ``CometAPIError/configuration(_:)`` for an unusable URL.
     public init(registry: LocalRegistry) throws {
-        store = registry.store
-        blobs = try BlobStore(root: registry.dataDirectory)
-        guard let user = try registry.store.user(forKey: registry.apiKey) else { throw RegistryError.unauthorized }
-        self.user = user
+        client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
     }
 
     public func createVersion(workspace: String, name: String, type: String, version: String?, aliases: [String],
                               tags: [String], metadata: String?) async throws -> (artifactId: String, versionId: String) {
-        guard let ws = try store.workspace(userId: user.id, name: workspace, create: true) else { throw RegistryError.workspaceNotFound(workspace) }
-        let result = try store.upsert(.init(workspace: ws, owner: user.name, name: name, type: type, version: version, aliases: aliases,
-                                            tags: tags, metadata: metadata, experimentKey: nil, project: nil))
-        return (result.artifactId, result.versionId)
+        let result = try await client.upsertArtifactVersion(ArtifactVersionUpsert(
+            artifactName: name, artifactType: type, workspace: workspace, version: version, aliases: aliases,
+            versionTags: tags, metadata: metadata.flatMap(JSONValue.parse)))
+        return (result.artifactId, result.artifactVersionId)
     }
 
     public func addFile(versionId: String, logicalPath: String, fileAt url: URL) async throws {
-        let (sha, size) = try blobs.store(try Data(contentsOf: url))
-        try store.addAsset(AssetRecord(assetId: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
-                                       versionId: versionId, artifactId: "", logicalPath: logicalPath, size: size, type: "asset",
-                                       metadata: nil, link: nil, sha256: sha), userId: user.id)
+        try await client.uploadAsset(fileAt: url.path, logicalPath: logicalPath, artifactVersionId: versionId, experimentKey: nil)
     }
 
     public func addRemote(versionId: String, logicalPath: String, link: String) async throws {
-        try store.addAsset(AssetRecord(assetId: UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(),
-                                       versionId: versionId, artifactId: "", logicalPath: logicalPath, size: 0, type: "unknown",
-                                       metadata: nil, link: link, sha256: nil), userId: user.id)
+        try await client.uploadRemoteAsset(link: link, logicalPath: logicalPath, artifactVersionId: versionId, experimentKey: nil)
     }
 
     public func close(versionId: String) async throws {
-        try store.setState(versionId: versionId, state: .closed, userId: user.id)
+        try await client.setVersionState(artifactVersionId: versionId, experimentKey: nil, state: .closed)
     }
 
     public func setArtifactTags(artifactId: String, tags: [String]) async throws {
-        try store.updateArtifact(id: artifactId, userId: user.id, type: nil, tags: tags, metadata: nil, description: nil)
+        try await client.updateArtifactDetails(artifactId: artifactId, tags: tags)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `arty`: a terminal browser for Comet ML Artifacts. With no subcommand it opens the TUI.
-///
 @main
 struct Arty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

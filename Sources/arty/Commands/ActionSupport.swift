@@ -7,9 +7,11 @@ struct ReadOnlyOption: ParsableArguments {
     @Flag(name: .customLong("read-only"), help: "Refuse every change to the server (also ARTY_READ_ONLY=1).")
     var readOnly = false
 
-    /// True when the flag is given or `ARTY_READ_ONLY` is `1`, `true` or `yes`.
-    var isReadOnly: Bool {
-        if readOnly { return true }
+    /// True when the flag is given or ``environmentIsReadOnly``.
+    var isReadOnly: Bool { readOnly || Self.environmentIsReadOnly }
+
+    /// True when `ARTY_READ_ONLY` is `1`, `true` or `yes` (also set by a global `--read-only`).
+    static var environmentIsReadOnly: Bool {
         let value = ProcessInfo.processInfo.environment["ARTY_READ_ONLY"]?.lowercased() ?? ""
         return ["1", "true", "yes"].contains(value)
     }

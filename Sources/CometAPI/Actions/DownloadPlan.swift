@@ -168,6 +168,7 @@ public struct DownloadPlan: Sendable, Hashable {
             refused.append(RefusedAsset(asset: entry.asset, reason: "'\(p)' is also a folder of other assets."))
             return true
         }
+        entries.sort { $0.path.relativePath < $1.path.relativePath }
         return DownloadPlan(workspace: workspace, artifactName: artifactName, version: version, destination: destination,
                             entries: entries, refused: refused, remote: remote, excludedCount: excluded)
     }

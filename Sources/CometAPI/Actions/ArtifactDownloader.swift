@@ -207,6 +207,17 @@ public struct ArtifactDownloader: Sendable {
         case .download, .replace, .verifyAgainstExisting:
             break
         }
+        // FAIL over a same-size file with a known checksum: decide without transferring.
+        if decision == .verifyAgainstExisting, let checksum = entry.checksum?.lowercased(),
+           let algorithm = FileDigest.algorithm(ofHex: checksum) {
+            let existingPath = entry.path.resolved(under: root)
+            tracker.set(index, state: .verifying)
+            let same = (try? FileDigest.hex(of: existingPath, algorithm: algorithm)) == checksum
+            tracker.set(index, bytes: entry.expectedSize,
+                        state: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage),
+                        force: true)
+            return
+        }
         let finalPath: String
         do {
             let parent = try SafeFileSystem.makeDirectories(under: root, segments: entry.path.segments.dropLast())
@@ -325,6 +336,8 @@ final class ProgressTracker: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let handler: (@Sendable (DownloadProgress) -> Void)?
     private var transferredBytes: Int64 = 0
+    /// Sum of `files[].bytes`, kept incrementally (progress callbacks are frequent).
+    private var doneBytes: Int64 = 0
 
     init(files: [FileProgress], interval: Int64, clock: @escaping @Sendable () -> Int64,
          handler: (@Sendable (DownloadProgress) -> Void)?) {
@@ -341,10 +354,13 @@ final class ProgressTracker: @unchecked Sendable {
 
     func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
         let report: DownloadProgress? = lock.withLock {
-            if let bytes { files[index].bytes = bytes }
+            if let bytes {
+                doneBytes += bytes - files[index].bytes
+                files[index].bytes = bytes
+            }
             if let state { files[index].state = state }
             let now = clock()
-            stats.record(bytes: files.reduce(0) { $0 + $1.bytes }, at: now)
+            stats.record(bytes: doneBytes, at: now)
             return throttle.shouldEmit(at: now, force: force) ? makeSnapshot() : nil
         }
         if let report { handler?(report) }
@@ -358,7 +374,7 @@ final class ProgressTracker: @unchecked Sendable {
     func snapshot() -> DownloadProgress { lock.withLock { makeSnapshot() } }
 
     private func makeSnapshot() -> DownloadProgress {
-        DownloadProgress(files: files, bytesDone: files.reduce(0) { $0 + $1.bytes }, totalBytes: stats.totalBytes,
+        DownloadProgress(files: files, bytesDone: doneBytes, totalBytes: stats.totalBytes,
                          bytesPerSecond: stats.bytesPerSecond, etaMilliseconds: stats.etaMilliseconds)
     }
 }

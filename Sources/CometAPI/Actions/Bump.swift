@@ -72,10 +72,14 @@ public struct VersionCreated: Sendable, Hashable, Encodable {
 /// uploaded; finally state CLOSED. On failure the version is set to ERROR and the error rethrown.
 public struct VersionCopier: Sendable {
     public let client: CometClient
+    /// Whether to try arty's server-side copy extension before download + upload (default true).
+    public let serverSideCopy: Bool
     public let clock: @Sendable () -> Int64
 
-    public init(client: CometClient, clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
+    public init(client: CometClient, serverSideCopy: Bool = true,
+                clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
         self.client = client
+        self.serverSideCopy = serverSideCopy
         self.clock = clock
     }
 
@@ -106,7 +110,7 @@ public struct VersionCopier: Sendable {
                                                        artifactVersionId: created.result.artifactVersionId,
                                                        experimentKey: created.experimentKey, metadata: asset.metadata)
                     remote += 1
-                } else if try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
+                } else if serverSideCopy, try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
                                                              sourceVersionId: asset.artifactVersionId ?? plan.source.artifactVersionId,
                                                              artifactVersionId: created.result.artifactVersionId,
                                                              logicalPath: asset.logicalPath) {

@@ -375,9 +375,13 @@ public struct RegistryResponder: HTTPResponder {
             try await drain(request)
             return Self.json(WireEncoding.ok)
         }
-        guard try store.version(id: versionId, userId: user.id) != nil else {
+        guard let (_, version) = try store.version(id: versionId, userId: user.id) else {
             try await drain(request)
             throw RegistryError.versionNotFound(versionId)
+        }
+        guard version.state == .open else {
+            try await drain(request)
+            throw RegistryError.versionImmutable(version.version, state: version.state)
         }
         let raw = try blobs.makeTemporaryFile()
         defer { raw.discard() }

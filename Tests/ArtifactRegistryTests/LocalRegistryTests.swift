@@ -27,6 +27,21 @@ import Testing
         await second.stop()
     }
 
+    @Test func crashLeftoversAreCollectedOnlyWhenNoOtherRegistryServesTheDirectory() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        let inFlight = dir.appendingPathComponent("tmp/upload-in-progress.part")
+        try Data("half an upload".utf8).write(to: inFlight)
+        let second = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        #expect(FileManager.default.fileExists(atPath: inFlight.path))  // the first registry may still be writing it
+        await second.stop()
+        await first.stop()
+        let alone = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        #expect(!FileManager.default.fileExists(atPath: inFlight.path))
+        await alone.stop()
+    }
+
     @Test func anExplicitKeyBelongsToTheDefaultUser() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -76,6 +76,24 @@ struct ModelDecodingTests {
         #expect(first.previousVersion == nil)
     }
 
+    @Test func experimentCreateAnswer() throws {
+        let info = try decode(ExperimentInfo.self, #"{"experimentKey": "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "workspaceName": "alice", "projectName": "vision", "link": "https://comet.example/x"}"#)
+        #expect(info == ExperimentInfo(experimentKey: "9f8e7d6c5b4a39281706f5e4d3c2b1a0", workspaceName: "alice",
+                                       projectName: "vision", link: "https://comet.example/x"))
+    }
+
+    /// The wrappers of §2.1, §2.3 and §2.6, through the client: null or missing lists are empty.
+    @Test func listWrappersTolerateNullAndMissingLists() async throws {
+        let transport = ScriptedTransport([.respond(200, Fixtures.workspaces, []), .respond(200, #"{"workspaceNames": null}"#, []),
+                                           .respond(200, #"{"artifacts": null}"#, []), .respond(200, "{}", [])])
+        let client = CometClient(configuration: try CometConfiguration(apiKey: "k-1234", urlOverride: "http://h:1/clientlib/"),
+                                 transport: transport, retryPolicy: .none)
+        #expect(try await client.workspaces() == ["ws-a", "ws-b"])
+        #expect(try await client.workspaces() == [])
+        #expect(try await client.artifacts(workspace: "w", type: nil) == [])
+        #expect(try await client.assets(workspace: "w", name: "a", selector: .version("1.0.0")) == [])
+    }
+
     @Test func errorBody() {
         let (code, message) = CometAPIError.parseErrorBody(Data(Fixtures.notFoundError.utf8))
         #expect(code == 624523)

@@ -103,6 +103,8 @@ final class CurlEngine: @unchecked Sendable {
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, options.maxConnectionsPerHost * 2))
     }
 
+    deinit { curl_multi_cleanup(multi) }
+
     func start() {
         let thread = Thread { [self] in run() }
         thread.name = "arty.curl"
@@ -156,8 +158,7 @@ final class CurlEngine: @unchecked Sendable {
                     transfer.finish(.failure(.cancelled))
                 }
                 active.removeAll()
-                curl_multi_cleanup(multi)
-                return
+                return  // the multi handle is cleaned up when the engine is released
             }
 
             var running: Int32 = 0
@@ -174,8 +175,12 @@ final class CurlEngine: @unchecked Sendable {
                     transfer.complete(result)
                 }
             }
+            // Sleep until a socket is ready, curl's next timer, or a wakeup (new work, cancellation).
+            var timeout = -1
+            curl_multi_timeout(multi, &timeout)
+            let wait = timeout < 0 ? (active.isEmpty ? 60_000 : 1000) : min(timeout, 1000)
             var fds: Int32 = 0
-            curl_multi_poll(multi, nil, 0, 1000, &fds)
+            curl_multi_poll(multi, nil, 0, Int32(wait), &fds)
         }
     }
 }

@@ -2,6 +2,51 @@ import Foundation
 
 /// What `arty ls` prints, as plain tables or JSON. Pure: every function maps models to text.
 public enum Listing {
+    /// What `arty ls [WORKSPACE[/ARTIFACT[:VERSION|ALIAS]]]` was asked to list.
+    public enum Target: Sendable, Hashable {
+        case workspaces
+        case artifacts(workspace: String)
+        case versions(workspace: String, artifact: String)
+        case assets(workspace: String, artifact: String, selector: VersionSelector)
+
+        /// Parses the optional argument: nothing lists workspaces, `WORKSPACE` its artifacts,
+        /// `WORKSPACE/ARTIFACT` its versions, `WORKSPACE/ARTIFACT:VERSION|ALIAS` that version's assets.
+        /// - Throws: ``ArtifactReference/ParseError`` for a malformed reference.
+        public static func parse(_ text: String?) throws(ArtifactReference.ParseError) -> Target {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .workspaces }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if !trimmed.contains("/") {
+                if trimmed.contains(":") { throw .missingArtifact(trimmed) }
+                return .artifacts(workspace: trimmed)
+            }
+            let reference = try ArtifactReference.parse(trimmed)
+            guard let selector = reference.selector else {
+                return .versions(workspace: reference.workspace, artifact: reference.artifact)
+            }
+            return .assets(workspace: reference.workspace, artifact: reference.artifact, selector: selector)
+        }
+    }
+
+    /// Fetches and renders what `target` names, as a table or as JSON (`json`).
+    /// - Throws: whatever `reader` throws (``CometAPIError`` for ``CometClient``).
+    public static func render(_ target: Target, from reader: some ArtifactReading, json: Bool) async throws -> String {
+        switch target {
+        case .workspaces:
+            let rows = rows(workspaces: try await reader.workspaces())
+            return json ? Self.json(rows) : table(rows)
+        case .artifacts(let workspace):
+            let rows = rows(artifacts: try await reader.artifacts(workspace: workspace, type: nil))
+            return json ? Self.json(rows) : table(rows)
+        case .versions(let workspace, let artifact):
+            let details = try await reader.artifactDetails(workspace: workspace, name: artifact)
+            let rows = rows(versions: details.versions)
+            return json ? Self.json(rows) : table(rows)
+        case .assets(let workspace, let artifact, let selector):
+            let rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: selector))
+            return json ? Self.json(rows) : table(rows)
+        }
+    }
+
     // MARK: rows (the JSON shapes)
 
     /// A workspace row: `{"name": "ws"}`.
@@ -39,6 +84,14 @@ public enum Listing {
         public var remote: Bool
         public var link: String?
         public var assetId: String
+
+        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String) {
+            self.logicalPath = logicalPath
+            self.size = size
+            self.remote = remote
+            self.link = link
+            self.assetId = assetId
+        }
     }
 
     public static func rows(workspaces: [String]) -> [WorkspaceRow] {
@@ -110,7 +163,11 @@ public enum Listing {
     public static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        // Foundation prints empty collections over several lines and keys as `"k" : v`; tidy both.
+        return text.replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
+            .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
+            .replacingOccurrences(of: #"(?m)^(\s*"(?:[^"\\]|\\.)*") : "#, with: "$1: ", options: .regularExpression)
     }
 
     /// Left-aligned columns separated by two spaces, no trailing spaces; control characters in

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ArtifactRegistry
+import ArtyUI
+import CometAPI
 import Foundation
 
 /// `arty demo`: a throwaway local registry, seeded with sample artifacts.
@@ -12,6 +14,9 @@ struct Demo: AsyncParsableCommand {
 
     @Option(name: .long, help: "Keep the demo registry in this directory instead of a temporary one.")
     var data: String?
+
+    @Flag(name: .long, help: "Only serve the seeded registry (print its URL) instead of opening the browser.")
+    var noBrowser = false
 
     @Option(name: .long, help: "Port for the demo registry; 0 picks a free one.")
     var port: Int = 0
@@ -34,13 +39,19 @@ struct Demo: AsyncParsableCommand {
             \(summary.files) files (\(summary.bytes) bytes), \(summary.remotes) remote links\n
             """.utf8))
 
-        // ── TUI call site (lead): open the terminal browser on `registry.urlOverride` with
-        //    `registry.apiKey` here instead of the wait below, then `await registry.stop()`. ──
-        print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
-        if let file = registry.apiKeyFile { print("API key file: \(file.path)") }
-        print("Serving the demo registry; press Ctrl-C to stop.")
-        fflush(nil)
-        await SignalWaiter.waitForTermination()
+        if noBrowser {
+            print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
+            if let file = registry.apiKeyFile { print("API key file: \(file.path)") }
+            print("Serving the demo registry; press Ctrl-C to stop.")
+            fflush(nil)
+            await SignalWaiter.waitForTermination()
+        } else {
+            let configuration = try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride)
+            try await runReportingErrors {
+                try await browse(CometClient(configuration: configuration),
+                                 BrowserContext(serverLabel: "demo registry", userName: nil))
+            }
+        }
 
         await registry.stop()
     }

@@ -27,58 +27,14 @@ struct Ls: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let request = try LsTarget.parse(target)
+            let request: Listing.Target
+            do {
+                request = try Listing.Target.parse(target)
+            } catch {
+                throw UsageError(message: String(describing: error))
+            }
             let client = try await makeClient(connection)
-            print(try await Self.render(request, client: client, json: json))
-        }
-    }
-
-    /// The listing for `request`, as a table or JSON text.
-    static func render(_ request: LsTarget, client: some ArtifactReading, json: Bool) async throws -> String {
-        switch request {
-        case .workspaces:
-            let rows = Listing.rows(workspaces: try await client.workspaces())
-            return json ? Listing.json(rows) : Listing.table(rows)
-        case .artifacts(let workspace):
-            let rows = Listing.rows(artifacts: try await client.artifacts(workspace: workspace, type: nil))
-            return json ? Listing.json(rows) : Listing.table(rows)
-        case .versions(let workspace, let artifact):
-            let details = try await client.artifactDetails(workspace: workspace, name: artifact)
-            let rows = Listing.rows(versions: details.versions)
-            return json ? Listing.json(rows) : Listing.table(rows)
-        case .assets(let workspace, let artifact, let selector):
-            let rows = Listing.rows(assets: try await client.assets(workspace: workspace, name: artifact, selector: selector))
-            return json ? Listing.json(rows) : Listing.table(rows)
-        }
-    }
-}
-
-/// What `arty ls` was asked to list.
-enum LsTarget: Equatable {
-    case workspaces
-    case artifacts(workspace: String)
-    case versions(workspace: String, artifact: String)
-    case assets(workspace: String, artifact: String, selector: VersionSelector)
-
-    /// Parses the optional argument.
-    /// - Throws: ``UsageError`` for a malformed reference.
-    static func parse(_ text: String?) throws -> LsTarget {
-        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .workspaces }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if !trimmed.contains("/") {
-            if trimmed.contains(":") {
-                throw UsageError(message: "'\(trimmed)' gives a version but no artifact; expected WORKSPACE/ARTIFACT:VERSION.")
-            }
-            return .artifacts(workspace: trimmed)
-        }
-        do {
-            let reference = try ArtifactReference.parse(trimmed)
-            guard let selector = reference.selector else {
-                return .versions(workspace: reference.workspace, artifact: reference.artifact)
-            }
-            return .assets(workspace: reference.workspace, artifact: reference.artifact, selector: selector)
-        } catch {
-            throw UsageError(message: error.description)
+            print(try await Listing.render(request, from: client, json: json))
         }
     }
 }

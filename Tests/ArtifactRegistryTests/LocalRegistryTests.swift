@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 import Testing
 
@@ -99,6 +100,20 @@ import Testing
         #expect(first.filter { !$0.isRemote }.count == planned.files.count)
         #expect(first.filter(\.isRemote).map(\.link) == planned.remotes.map(\.link))
         #expect(versions[0].sizeInBytes == Int64(planned.files.reduce(0) { $0 + $1.size }))
+
+        // Read back with arty's client: the CJK artifact by alias, and every byte of its files.
+        let client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
+        let cjk = try #require(plan.artifacts.first { $0.name.hasPrefix("多言語") })
+        let version = try await client.artifactVersion(workspace: cjk.workspace, name: cjk.name, selector: .alias("staging"))
+        #expect(version.version == "2.0.0")
+        let assets = try await client.assets(workspace: cjk.workspace, name: cjk.name, selector: .alias("staging"))
+        let expected = Dictionary(uniqueKeysWithValues: cjk.versions[1].files.map { ($0.logicalPath, $0.contents) })
+        #expect(Set(assets.map(\.logicalPath)) == Set(expected.keys))
+        for asset in assets {
+            let target = dir.appendingPathComponent("download-\(asset.assetId)")
+            _ = try await client.downloadAsset(assetId: asset.assetId, artifactVersionId: asset.artifactVersionId, to: target.path)
+            #expect(try Data(contentsOf: target) == expected[asset.logicalPath])
+        }
         await registry.stop()
     }
 }

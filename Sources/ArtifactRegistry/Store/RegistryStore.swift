@@ -142,11 +142,6 @@ public final class RegistryStore: Sendable {
         }
     }
 
-    /// Whether a user with this name exists.
-    public func userExists(_ name: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) ?? false }
-    }
-
     /// The user an API key belongs to, or nil for an unknown key.
     public func user(forKey key: String) throws -> UserRecord? {
         try pool.read { db in

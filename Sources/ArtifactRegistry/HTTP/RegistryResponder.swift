@@ -29,12 +29,16 @@ public struct RegistryResponder: HTTPResponder {
         case ignore
     }
 
+    /// A responder over an opened store and blob store (``LocalRegistry/start(_:)`` builds one;
+    /// tests can mount it in a Hummingbird `Application` directly).
     public init(store: RegistryStore, blobs: BlobStore, logger: Logger = Logger(label: "arty.registry")) {
         self.store = store
         self.blobs = blobs
         self.logger = logger
     }
 
+    /// Answers one request. Never throws: every failure becomes Comet's error body
+    /// (``RegistryError``), unexpected ones a 500 with the same shape.
     public func respond(to request: Request, context: Context) async throws -> Response {
         do {
             return try await route(request, context: context)

@@ -108,6 +108,7 @@ public struct RegistryResponder: HTTPResponder {
             return try await updateDetails(request, user: user)
         case (.post, "/api/rest/v2/write/experiment/create"):
             return try await createExperiment(request, user: user)
+        case (.post, Self.copyAssetPath): return try await copyAsset(request, user: user)  // arty extension
         default:
             try await drain(request)
             if path.hasPrefix("/clientlib/") || path.hasPrefix("/api/rest/v2/") {

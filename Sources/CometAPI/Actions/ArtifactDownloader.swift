@@ -74,6 +74,13 @@ public struct FileProgress: Sendable, Hashable {
     public var bytes: Int64
     public var totalBytes: Int64
     public var state: FileTransferState
+
+    public init(path: String, bytes: Int64, totalBytes: Int64, state: FileTransferState) {
+        self.path = path
+        self.bytes = bytes
+        self.totalBytes = totalBytes
+        self.state = state
+    }
 }
 
 /// A progress report of a whole download (or a bump's copy): per-file and total bytes, rate, ETA.
@@ -90,6 +97,14 @@ public struct DownloadProgress: Sendable, Hashable {
 
     /// Files finished (done, kept, failed or cancelled).
     public var filesFinished: Int { files.filter(\.state.isFinished).count }
+
+    public init(files: [FileProgress], bytesDone: Int64, totalBytes: Int64, bytesPerSecond: Double?, etaMilliseconds: Int64?) {
+        self.files = files
+        self.bytesDone = bytesDone
+        self.totalBytes = totalBytes
+        self.bytesPerSecond = bytesPerSecond
+        self.etaMilliseconds = etaMilliseconds
+    }
 }
 
 /// The outcome of a download, for the footer summary, `arty download` and `--json`.
@@ -97,6 +112,10 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public struct Failure: Sendable, Hashable, Encodable {
         public var path: String
         public var reason: String
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
     public var destination: String
     public var workspace: String
@@ -120,6 +139,22 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 
     /// True when nothing failed and the download was not cancelled.
     public var succeeded: Bool { failed.isEmpty && !cancelled }
+
+    public init(destination: String, workspace: String, artifact: String, version: String, downloaded: [String],
+                kept: [String], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
+                bytesTransferred: Int64, cancelled: Bool) {
+        self.destination = destination
+        self.workspace = workspace
+        self.artifact = artifact
+        self.version = version
+        self.downloaded = downloaded
+        self.kept = kept
+        self.failed = failed
+        self.remote = remote
+        self.remoteManifest = remoteManifest
+        self.bytesTransferred = bytesTransferred
+        self.cancelled = cancelled
+    }
 }
 
 /// Runs a ``DownloadPlan``: parallel transfers, each streamed to `NAME.part`, resumed with

@@ -61,6 +61,18 @@ public struct VersionCreated: Sendable, Hashable, Encodable {
     public var bytesUploaded: Int64
     /// Local assets the server copied by reference (no bytes moved).
     public var copiedOnServer: Int
+
+    public init(workspace: String, artifact: String, version: String, artifactVersionId: String, localAssets: Int,
+                remoteAssets: Int, bytesUploaded: Int64, copiedOnServer: Int) {
+        self.workspace = workspace
+        self.artifact = artifact
+        self.version = version
+        self.artifactVersionId = artifactVersionId
+        self.localAssets = localAssets
+        self.remoteAssets = remoteAssets
+        self.bytesUploaded = bytesUploaded
+        self.copiedOnServer = copiedOnServer
+    }
 }
 
 /// Creates versions: the executor of ``BumpPlan`` (and of ``FolderLog``).

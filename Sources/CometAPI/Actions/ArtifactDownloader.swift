@@ -267,7 +267,7 @@ public struct ArtifactDownloader: Sendable {
         let part = finalPath + ".part"
         var offset: Int64 = 0
         switch SafeFileSystem.kind(of: part) {
-        case .file(let size) where size <= entry.expectedSize: offset = size  // a leftover of an interrupted run
+        case .file(let size) where size < entry.expectedSize: offset = size  // a leftover of an interrupted run
         case .missing: break
         default: SafeFileSystem.removeFile(part)
         }
@@ -293,7 +293,9 @@ public struct ArtifactDownloader: Sendable {
                     return
                 }
                 attempt += 1
-                if case .file(let size) = SafeFileSystem.kind(of: part), size <= entry.expectedSize {
+                if case .file(let size) = SafeFileSystem.kind(of: part), size == entry.expectedSize, size > 0 {
+                    break  // every byte arrived before the drop: nothing left to ask for (a Range would be 416)
+                } else if case .file(let size) = SafeFileSystem.kind(of: part), size < entry.expectedSize {
                     offset = size
                 } else {
                     SafeFileSystem.removeFile(part)

@@ -337,4 +337,26 @@ struct DownloaderTransferTests {
         #expect(server.requests.isEmpty)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data/big.bin")) == content)
     }
+
+    @Test func aPartLeftByAnInterruptedRunIsResumed() async throws {
+        let size = 500_000
+        let server = try await TestServer.start { request in
+            let start = rangeStart(request) ?? 0
+            return .stream(status: start > 0 ? 206 : 200,
+                           headers: start > 0 ? [("Content-Range", "bytes \(start)-\(size - 1)/\(size)")] : [],
+                           contentLength: size - start) { writer in
+                try await writePattern(&writer, offset: start, count: size - start)
+            }
+        }
+        defer { server.stop() }
+        let dest = temporaryPath("out")
+        try FileManager.default.createDirectory(atPath: dest + "/data", withIntermediateDirectories: true)
+        try Data(patternBytes(offset: 0, count: 200_000)).write(to: URL(fileURLWithPath: dest + "/data/big.bin.part"))
+        let summary = try await ArtifactDownloader(client: try makeTestClient(server)).run(Self.plan(size: Int64(size), destination: dest))
+        #expect(summary.downloaded == ["data/big.bin"])
+        #expect(summary.bytesTransferred == 300_000)
+        #expect(server.requests.compactMap(rangeStart) == [200_000])
+        #expect(try fileMatchesPattern(dest + "/data/big.bin", count: size))
+        #expect(treeListing(dest) == ["data", "data/big.bin"])
+    }
 }

@@ -359,4 +359,39 @@ struct DownloaderTransferTests {
         #expect(try fileMatchesPattern(dest + "/data/big.bin", count: size))
         #expect(treeListing(dest) == ["data", "data/big.bin"])
     }
+
+    @Test(.timeLimit(.minutes(1))) func transfersRunInParallel() async throws {
+        // Every answer waits until three requests are in flight: a sequential downloader would never finish.
+        let barrier = Barrier(count: 3)
+        let server = try await TestServer.start { _ in
+            await barrier.arrive()
+            return .bytes(status: 200, headers: [], body: Data(patternBytes(offset: 0, count: 1_000)))
+        }
+        defer { server.stop() }
+        let dest = temporaryPath("out")
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion,
+                                     assets: ["a", "b", "c"].map { localAsset($0, size: 1_000) }, destination: dest)
+        let summary = try await ArtifactDownloader(client: try makeTestClient(server),
+                                                   options: DownloadOptions(parallelTransfers: 3)).run(plan)
+        #expect(summary.downloaded == ["a", "b", "c"])
+    }
+}
+
+/// Releases every waiter once `count` have arrived.
+actor Barrier {
+    private let count: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var arrived = 0
+
+    init(count: Int) { self.count = count }
+
+    func arrive() async {
+        arrived += 1
+        if arrived >= count {
+            for w in waiting { w.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
 }

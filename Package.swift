@@ -69,8 +69,11 @@ let package = Package(
             name: "CometAPITests",
             dependencies: ["CometAPI", "ArtifactRegistry", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
-        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"]),
+        .testTarget(
+            name: "ArtifactRegistryTests",
+            dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
     ]
 )

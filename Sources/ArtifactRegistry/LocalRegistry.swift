@@ -111,6 +111,9 @@ public final class LocalRegistry: Sendable {
         logger.logLevel = .warning
         let responder = RegistryResponder(store: store, blobs: blobs, logger: logger)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its own logger quiet.
+        var serverLogger = logger
+        serverLogger.logLevel = .critical
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -118,7 +121,7 @@ public final class LocalRegistry: Sendable {
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)
                 portContinuation.finish()
             },
-            logger: logger
+            logger: serverLogger
         )
         let task = Task {
             defer { portContinuation.finish() }

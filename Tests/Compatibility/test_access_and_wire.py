@@ -114,3 +114,28 @@ def test_unrelated_experiment_calls_get_empty_json(server):
     r = requests.post(f"http://127.0.0.1:{server.port}/clientlib/batch/logger/experiment/metric",
                       data=gzip.compress(b'{"values":[]}'), headers={"Authorization": API_KEY, "Content-Encoding": "gzip"}, timeout=10)
     assert r.status_code == 200 and r.json() == {} and r.headers["Content-Type"] == "application/json"
+
+
+def test_serve_without_api_key_generates_one_private_key_and_never_prints_it(tmp_path):
+    import os
+    import stat
+
+    from conftest import Server
+
+    data = tmp_path / "data"
+    srv = Server(data, api_key=None).start()
+    try:
+        key_file = data / "api-key"
+        key = key_file.read_text().strip()
+        assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+        assert rest_get(srv, "workspaces", key=key).json() == {"workspaceNames": ["arty"]}
+    finally:
+        srv.stop()
+    printed = srv.proc.stdout.read() + srv.proc.stderr.read()
+    assert str(key_file) in printed and key not in printed
+    again = Server(data, api_key=None).start()  # the key is kept, not regenerated
+    try:
+        assert key_file.read_text().strip() == key
+        assert rest_get(again, "workspaces", key=key).status_code == 200
+    finally:
+        again.stop()

@@ -5,6 +5,7 @@ links, with and without explicit versions, aliases and version tags); reading go
 comet_ml.API() and Experiment.get_artifact; every assertion compares real values with what was
 logged: names, versions, sizes, aliases, tags and downloaded bytes.
 """
+import os
 import pathlib
 
 import pytest
@@ -147,3 +148,21 @@ def test_existing_version_is_refused(logged):
         assert "1.0.0" in info.value.backend_err_msg
     finally:
         exp.end()
+
+
+def test_lineage_through_api_experiment(logged):
+    """Versions an experiment logged are its output lineage; versions it fetched are its input."""
+    import comet_ml
+
+    producer = comet_ml.APIExperiment(api_key=os.environ["COMET_API_KEY"], previous_experiment=logged["experiment_key"])
+    outputs = producer.get_artifact_lineage("output")["artifacts"]
+    assert sorted((a["artifactName"], a["version"]) for a in outputs) == [(DATASET, "1.0.0"), (DATASET, "2.0.0"), (MODEL, "1.0.0")]
+    assert producer.get_artifact_lineage("input")["artifacts"] == []
+
+    exp = new_experiment()
+    exp.get_artifact(MODEL, version_or_alias="candidate")
+    consumer_key = exp.get_key()
+    exp.end()
+    consumer = comet_ml.APIExperiment(api_key=os.environ["COMET_API_KEY"], previous_experiment=consumer_key)
+    inputs = consumer.get_artifact_lineage("all")["artifacts"]
+    assert [(a["direction"], a["artifactName"], a["version"]) for a in inputs] == [("input", MODEL, "1.0.0")]

@@ -281,8 +281,14 @@ struct Render {
             if let label = line.label {
                 let labelWidth = min(12, room / 2)
                 frame.put(TextFit.pad(TextFit.truncate(label, to: labelWidth - 1), to: labelWidth), x: col.x + 1, y: y, style: .dim)
-                frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room - labelWidth), x: col.x + 1 + labelWidth, y: y,
-                          style: line.style)
+                // Values wrap (paths and links are what people came to read); at most 3 lines each.
+                let parts = TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                for (i, part) in parts.prefix(3).enumerated() {
+                    guard y < top + height else { break }
+                    let text = i == 2 && parts.count > 3 ? TextFit.truncate(part + "…", to: room - labelWidth) : part
+                    frame.put(text, x: col.x + 1 + labelWidth, y: y, style: line.style, limit: room - labelWidth)
+                    if i < min(parts.count, 3) - 1 { y += 1 }
+                }
             } else {
                 frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room), x: col.x + 1, y: y, style: line.style)
             }

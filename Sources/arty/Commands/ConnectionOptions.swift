@@ -35,20 +35,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// The single place that decides which server a command talks to.
-///
-/// With a configured server (an API key or URL override anywhere), a ``CometClient`` for it.
-/// Without one, arty will use its embedded local registry; until that is wired in, this fails
-/// with a clear message.
-/// - Throws: ``CometAPIError/configuration(_:)``.
+/// The single place that decides which server a command talks to: the configured Comet server,
+/// or the embedded local registry when none is configured (see ``connect(_:)``).
+/// - Throws: ``CometAPIError/configuration(_:)``, or the embedded registry's start-up error.
 func makeClient(_ options: ConnectionOptions) async throws -> CometClient {
-    let configuration = try options.configuration()
-    guard configuration.hasServer else {
-        throw CometAPIError.configuration(
-            "No Comet server is configured. Set COMET_API_KEY (and COMET_URL_OVERRIDE for a server other than comet.com), "
-                + "pass --api-key / --url-override, or add them to ~/.comet.config under [comet].")
-    }
-    return CometClient(configuration: configuration)
+    try await connect(options).client
 }
 
 /// Runs a command body, turning failures into the CLI's exit codes: a user message on stderr and

@@ -81,6 +81,7 @@ struct ListingTests {
             Listing.AssetRow(logicalPath: "z/remote.csv", size: 0, remote: true, link: "s3://b/remote.csv", assetId: "r"),
         ])
         #expect(text.contains(#""logicalPath": "data/train.csv""#))
+        #expect(text.contains(#""link": null"#))
     }
 
     @Test func versionsJSONCarriesISODatesAndEmptyLists() async throws {
@@ -90,6 +91,7 @@ struct ListingTests {
         #expect(rows[2].added == "2023-11-14T22:13:20Z")
         #expect(rows[0].state == "OPEN")
         #expect(text.contains(#""aliases": []"#))
+        #expect(text.contains(#""state": null"#))
     }
 
     @Test func tableCellsCannotCarryControlCharacters() {

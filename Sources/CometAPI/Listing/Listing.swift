@@ -62,6 +62,17 @@ public enum Listing {
         public var tags: [String]
         public var sizeInBytes: Int64
         public var artifactId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(type, forKey: .type)
+            try c.encode(latestVersion, forKey: .latestVersion)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(artifactId, forKey: .artifactId)
+        }
     }
 
     /// A version row; `added` is ISO 8601 UTC, `addedMillis` epoch milliseconds.
@@ -75,6 +86,20 @@ public enum Listing {
         public var addedMillis: Int64?
         public var owner: String?
         public var artifactVersionId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(version, forKey: .version)
+            try c.encode(aliases, forKey: .aliases)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(state, forKey: .state)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(added, forKey: .added)
+            try c.encode(addedMillis, forKey: .addedMillis)
+            try c.encode(owner, forKey: .owner)
+            try c.encode(artifactVersionId, forKey: .artifactVersionId)
+        }
     }
 
     /// An asset row; `size` in bytes (0 for remote assets).
@@ -91,6 +116,16 @@ public enum Listing {
             self.remote = remote
             self.link = link
             self.assetId = assetId
+        }
+
+        /// `link` is written as `null` for local assets, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(logicalPath, forKey: .logicalPath)
+            try c.encode(size, forKey: .size)
+            try c.encode(remote, forKey: .remote)
+            try c.encode(link, forKey: .link)
+            try c.encode(assetId, forKey: .assetId)
         }
     }
 

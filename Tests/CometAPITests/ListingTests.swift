@@ -99,6 +99,14 @@ struct ListingTests {
         #expect(text == "A      B\nx?[2J  y")
     }
 
+    @Test func wideCharactersTakeTwoColumns() {
+        #expect(Listing.displayWidth("データ") == 6)
+        #expect(Listing.displayWidth("cafe\u{301}") == 4)
+        #expect(Listing.displayWidth("🐱x") == 3)
+        let text = Listing.table(header: ["NAME", "TYPE"], rows: [["猫データ", "dataset"], ["cats", "model"]])
+        #expect(text == "NAME      TYPE\n猫データ  dataset\ncats      model")
+    }
+
     @Test(arguments: [(Int64(0), "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (5 << 30, "5.0 GiB")])
     func byteCounts(bytes: Int64, expected: String) {
         #expect(Listing.byteCount(bytes) == expected)

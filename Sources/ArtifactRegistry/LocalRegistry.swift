@@ -39,6 +39,15 @@ public struct RegistryConfiguration: Sendable {
     }
 }
 
+/// POSIX `open` with a mode (the module-qualified name differs between Linux and Darwin).
+func openFile(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.open(path, flags, mode)
+    #else
+    return Darwin.open(path, flags, mode)
+    #endif
+}
+
 /// A running local Comet-compatible artifact registry (issue 3): HTTP on `host:port`, metadata in
 /// SQLite, blobs content-addressed on disk. Speaks the protocol of reference §2 / §5.4.
 ///
@@ -66,12 +75,13 @@ public final class LocalRegistry: Sendable {
     /// The metadata store.
     public let store: RegistryStore
     let task: Task<Void, any Error>
+    let lock: DataDirectoryLock
 
     /// The value for `COMET_URL_OVERRIDE`: `http://HOST:PORT/clientlib/`.
     public var urlOverride: String { "http://\(Self.urlHost(host)):\(port)/clientlib/" }
 
     private init(port: Int, host: String, apiKey: String, apiKeyFile: URL?, dataDirectory: URL, store: RegistryStore,
-                 task: Task<Void, any Error>) {
+                 task: Task<Void, any Error>, lock: DataDirectoryLock) {
         self.port = port
         self.host = host
         self.apiKey = apiKey
@@ -79,6 +89,7 @@ public final class LocalRegistry: Sendable {
         self.dataDirectory = dataDirectory
         self.store = store
         self.task = task
+        self.lock = lock
     }
 
     static func urlHost(_ host: String) -> String {
@@ -93,7 +104,11 @@ public final class LocalRegistry: Sendable {
     /// - Throws: file-system and database errors; ``RegistryError`` when the server cannot bind.
     public static func start(_ configuration: RegistryConfiguration) async throws -> LocalRegistry {
         let (store, blobs) = try open(dataDirectory: configuration.dataDirectory)
-        try blobs.collectGarbage(referenced: store.referencedBlobs())
+        // Clean up after a crash only when no other registry serves this directory: another one may
+        // be in the middle of an upload (its temporary file or freshly renamed blob is not garbage).
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        if lock.isExclusive { try blobs.collectGarbage(referenced: store.referencedBlobs()) }
+        lock.share()
 
         let key: String
         let keyFile: URL?
@@ -136,13 +151,14 @@ public final class LocalRegistry: Sendable {
             throw RegistryError(status: 500, message: "Cannot serve on \(configuration.host):\(configuration.port): \(error.map { String(describing: $0) } ?? "stopped")")
         }
         return LocalRegistry(port: port, host: configuration.host, apiKey: key, apiKeyFile: keyFile,
-                             dataDirectory: configuration.dataDirectory, store: store, task: task)
+                             dataDirectory: configuration.dataDirectory, store: store, task: task, lock: lock)
     }
 
     /// Stops serving (graceful: in-flight requests finish) and waits for the server to end.
     public func stop() async {
         task.cancel()
         _ = try? await task.value
+        lock.release()
     }
 
     /// Waits until the server ends (after ``stop()``, or when it fails).
@@ -208,7 +224,7 @@ public final class LocalRegistry: Sendable {
     static func writeSecret(_ secret: String, to file: URL) throws {
         let tmp = file.appendingPathExtension("tmp")
         unlink(tmp.path)
-        let fd = Glibc.open(tmp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let fd = openFile(tmp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw RegistryError(status: 500, message: "Cannot create \(tmp.path): errno \(errno)") }
         let bytes = Array((secret + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -219,4 +235,35 @@ public final class LocalRegistry: Sendable {
             throw RegistryError(status: 500, message: "Cannot write \(file.path)")
         }
     }
+}
+
+/// An advisory `flock` on `<data directory>/lock`, held (shared) by every registry serving the
+/// directory. Taken exclusively at start-up when no other registry holds it, which is when crash
+/// leftovers may be collected. The kernel releases it when the process dies, even by SIGKILL.
+final class DataDirectoryLock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fd: Int32
+    /// Whether this process was alone when it started.
+    let isExclusive: Bool
+
+    init(directory: URL) throws {
+        let path = directory.appendingPathComponent("lock").path
+        fd = openFile(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RegistryError(status: 500, message: "Cannot open \(path): errno \(errno)") }
+        isExclusive = flock(fd, LOCK_EX | LOCK_NB) == 0
+    }
+
+    /// Downgrades to a shared lock (blocking only while another process starts up exclusively).
+    func share() {
+        lock.lock(); defer { lock.unlock() }
+        if fd >= 0 { _ = flock(fd, LOCK_SH) }
+    }
+
+    /// Releases the lock (idempotent).
+    func release() {
+        lock.lock(); defer { lock.unlock() }
+        if fd >= 0 { _ = close(fd); fd = -1 }
+    }
+
+    deinit { if fd >= 0 { _ = close(fd) } }
 }

@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 import Testing
 
@@ -25,6 +26,21 @@ import Testing
         #expect(bob.name == "bob")
         #expect(try second.store.workspaceNames(userId: bob.id) == ["bob"])
         await second.stop()
+    }
+
+    @Test func crashLeftoversAreCollectedOnlyWhenNoOtherRegistryServesTheDirectory() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        let inFlight = dir.appendingPathComponent("tmp/upload-in-progress.part")
+        try Data("half an upload".utf8).write(to: inFlight)
+        let second = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        #expect(FileManager.default.fileExists(atPath: inFlight.path))  // the first registry may still be writing it
+        await second.stop()
+        await first.stop()
+        let alone = try await LocalRegistry.start(.init(dataDirectory: dir, apiKey: "k"))
+        #expect(!FileManager.default.fileExists(atPath: inFlight.path))
+        await alone.stop()
     }
 
     @Test func anExplicitKeyBelongsToTheDefaultUser() async throws {
@@ -84,6 +100,20 @@ import Testing
         #expect(first.filter { !$0.isRemote }.count == planned.files.count)
         #expect(first.filter(\.isRemote).map(\.link) == planned.remotes.map(\.link))
         #expect(versions[0].sizeInBytes == Int64(planned.files.reduce(0) { $0 + $1.size }))
+
+        // Read back with arty's client: the CJK artifact by alias, and every byte of its files.
+        let client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
+        let cjk = try #require(plan.artifacts.first { $0.name.hasPrefix("多言語") })
+        let version = try await client.artifactVersion(workspace: cjk.workspace, name: cjk.name, selector: .alias("staging"))
+        #expect(version.version == "2.0.0")
+        let assets = try await client.assets(workspace: cjk.workspace, name: cjk.name, selector: .alias("staging"))
+        let expected = Dictionary(uniqueKeysWithValues: cjk.versions[1].files.map { ($0.logicalPath, $0.contents) })
+        #expect(Set(assets.map(\.logicalPath)) == Set(expected.keys))
+        for asset in assets {
+            let target = dir.appendingPathComponent("download-\(asset.assetId)")
+            _ = try await client.downloadAsset(assetId: asset.assetId, artifactVersionId: asset.artifactVersionId, to: target.path)
+            #expect(try Data(contentsOf: target) == expected[asset.logicalPath])
+        }
         await registry.stop()
     }
 }

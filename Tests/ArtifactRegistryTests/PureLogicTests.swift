@@ -77,29 +77,51 @@ func makeVersion(_ v: String, state: VersionState = .closed, aliases: [String] =
 }
 
 @Suite struct MultipartTests {
-    @Test func parsesFileLinkAndMetadataParts() throws {
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\r\nline1\r\n--not-it\r\n--XyZ\r\n"
-            + "Content-Disposition: form-data; name=\"metadata\"\r\n\r\n{\"k\":1}\r\n--XyZ\r\n"
-            + "Content-Disposition: form-data; name=\"link\"; filename=\"link\"\r\nContent-Type: text/plain\r\n\r\ns3://b/k\r\n--XyZ--\r\n"
-        let data = Data(body.utf8)
-        let parts = try Multipart.parse(data, boundary: "XyZ")
-        #expect(parts.map(\.name) == ["file", "metadata", "link"])
-        #expect(parts.map(\.filename) == ["file", nil, "link"])
-        let texts = parts.map { String(decoding: data[$0.range], as: UTF8.self) }
-        #expect(texts == ["line1\r\n--not-it", "{\"k\":1}", "s3://b/k"])
+    /// Runs the streaming parser over `body` cut into `chunk`-byte pieces; returns (name, filename, content) per part.
+    func parse(_ body: String, boundary: String, chunk: Int) throws -> [(String, String?, String)] {
+        var parser = MultipartStream(boundary: boundary)
+        var parts: [(String, String?, [UInt8])] = []
+        let bytes = Array(body.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let piece = Array(bytes[offset..<min(offset + chunk, bytes.count)])
+            try parser.feed(piece) { event in
+                switch event {
+                case .begin(let name, let filename): parts.append((name, filename, []))
+                case .content(let c): parts[parts.count - 1].2 += c
+                case .end: break
+                }
+            }
+            offset += chunk
+        }
+        try parser.finish()
+        return parts.map { ($0.0, $0.1, String(decoding: $0.2, as: UTF8.self)) }
     }
 
-    @Test func emptyFilePartAndBoundaryFromContentType() throws {
+    static let body = "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\r\nline1\r\n--not-it\r\n--XyZ\r\n"
+        + "Content-Disposition: form-data; name=\"metadata\"\r\n\r\n{\"k\":1}\r\n--XyZ\r\n"
+        + "Content-Disposition: form-data; name=\"link\"; filename=\"link\"\r\nContent-Type: text/plain\r\n\r\ns3://b/k\r\n--XyZ--\r\nepilogue"
+
+    @Test(arguments: [1, 2, 3, 7, 64, 100_000])
+    func parsesFileLinkAndMetadataPartsWhateverTheChunking(chunk: Int) throws {
+        let parts = try parse(Self.body, boundary: "XyZ", chunk: chunk)
+        #expect(parts.map(\.0) == ["file", "metadata", "link"])
+        #expect(parts.map(\.1) == ["file", nil, "link"])
+        #expect(parts.map(\.2) == ["line1\r\n--not-it", "{\"k\":1}", "s3://b/k"])
+    }
+
+    @Test func emptyPartsAndBoundaryFromContentType() throws {
         #expect(Multipart.boundary(fromContentType: "multipart/form-data; boundary=\"abc\"") == "abc")
         #expect(Multipart.boundary(fromContentType: "application/json") == nil)
-        let data = Data("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n\r\n--b--".utf8)
-        let parts = try Multipart.parse(data, boundary: "b")
-        #expect(parts.count == 1 && parts[0].range.isEmpty)
+        let parts = try parse("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n\r\n--b\r\n\r\nno headers\r\n--b--", boundary: "b", chunk: 5)
+        #expect(parts.map(\.0) == ["file", ""])
+        #expect(parts.map(\.2) == ["", "no headers"])
     }
 
-    @Test func truncatedBodyIsABadRequest() {
-        let data = Data("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc".utf8)
-        #expect(throws: RegistryError.self) { try Multipart.parse(data, boundary: "b") }
+    @Test func truncatedBodyIsABadRequest() throws {
+        #expect(throws: RegistryError.self) {
+            _ = try parse("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", boundary: "b", chunk: 4)
+        }
     }
 }
 

@@ -86,6 +86,10 @@ func temporaryDirectory() throws -> URL {
             #expect(assets.map(\.isRemote) == [false, false, true])
             #expect(assets.allSatisfy { $0.artifactId == v1.artifactId })
             #expect(try store.versions(artifactId: v1.artifactId).first?.sizeInBytes == 12)
+            try store.setState(versionId: v1.versionId, state: .closed, userId: user.id)
+            let error = #expect(throws: RegistryError.self) { try store.addAsset(asset("late.txt", 1), userId: user.id) }
+            #expect(error?.sdkErrorCode == 90401)
+            #expect(try store.assets(versionId: v1.versionId).count == 3)
         }
     }
 }

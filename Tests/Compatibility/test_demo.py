@@ -35,7 +35,7 @@ print(json.dumps(out))
 
 def test_demo_registry_is_readable_by_the_sdk(tmp_path):
     data = tmp_path / "demo"
-    proc = subprocess.Popen([ARTY_BIN, "demo", "--data", str(data), "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([ARTY_BIN, "demo", "--no-browser", "--data", str(data), "--port", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         override = None

@@ -43,6 +43,10 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
     public static func versionExists(_ version: String) -> RegistryError {
         RegistryError(status: 400, message: "Artifact version \(version) already exists", sdkErrorCode: 90399)
     }
+    /// Adding an asset to a version that is no longer OPEN: 400 with 90401 (its content is final).
+    public static func versionImmutable(_ version: String, state: VersionState) -> RegistryError {
+        RegistryError(status: 400, message: "Artifact version \(version) is \(state.rawValue): its assets cannot change", sdkErrorCode: 90401)
+    }
     /// A by-name lookup of an OPEN version: 400 with 90402.
     public static func notClosed(_ version: String) -> RegistryError {
         RegistryError(status: 400, message: "Artifact version \(version) is not closed yet", sdkErrorCode: 90402)

@@ -19,13 +19,26 @@ public struct RegistryResponder: HTTPResponder {
     let logger: Logger
     /// Largest JSON request body accepted, in bytes (after decompression).
     static let maxJSONBody = 64 * 1024 * 1024
+    /// Largest multipart field kept in memory (`metadata`, `link`), in bytes.
+    static let maxFieldBytes = 1024 * 1024
 
+    /// Where the content of the multipart part being read goes.
+    enum PartSink {
+        case file(TemporaryFile)
+        case field(String, [UInt8])
+        case ignore
+    }
+
+    /// A responder over an opened store and blob store (``LocalRegistry/start(_:)`` builds one;
+    /// tests can mount it in a Hummingbird `Application` directly).
     public init(store: RegistryStore, blobs: BlobStore, logger: Logger = Logger(label: "arty.registry")) {
         self.store = store
         self.blobs = blobs
         self.logger = logger
     }
 
+    /// Answers one request. Never throws: every failure becomes Comet's error body
+    /// (``RegistryError``), unexpected ones a 500 with the same shape.
     public func respond(to request: Request, context: Context) async throws -> Response {
         do {
             return try await route(request, context: context)
@@ -95,6 +108,7 @@ public struct RegistryResponder: HTTPResponder {
             return try await updateDetails(request, user: user)
         case (.post, "/api/rest/v2/write/experiment/create"):
             return try await createExperiment(request, user: user)
+        case (.post, Self.copyAssetPath): return try await copyAsset(request, user: user)  // arty extension
         default:
             try await drain(request)
             if path.hasPrefix("/clientlib/") || path.hasPrefix("/api/rest/v2/") {
@@ -368,64 +382,83 @@ public struct RegistryResponder: HTTPResponder {
     /// One handler for `C:asset/upload` and `R:write/experiment/upload-asset`: a multipart body
     /// with a `file` part (stored as a blob) or a `link` (file part or plain field; a remote asset),
     /// plus an optional `metadata` field. A body that is not multipart is taken as the file bytes.
-    /// The raw body is streamed to a temporary file first; nothing large is held in memory.
+    /// The body is parsed as it streams in; a file goes straight to a blob temporary file (sha256
+    /// computed while writing), is fsynced and renamed into place; nothing large is held in memory.
     func uploadAsset(_ request: Request, query: QueryParameters, user: UserRecord) async throws -> Response {
         guard let versionId = query["artifactVersionId"] else {
             // An experiment asset (source code, ...): not part of any artifact; accepted and dropped.
             try await drain(request)
             return Self.json(WireEncoding.ok)
         }
-        guard try store.version(id: versionId, userId: user.id) != nil else {
+        guard let (_, version) = try store.version(id: versionId, userId: user.id) else {
             try await drain(request)
             throw RegistryError.versionNotFound(versionId)
         }
-        let raw = try blobs.makeTemporaryFile()
-        defer { raw.discard() }
-        for try await chunk in request.body {
-            try chunk.withUnsafeReadableBytes { try raw.write($0) }
+        guard version.state == .open else {
+            try await drain(request)
+            throw RegistryError.versionImmutable(version.version, state: version.state)
         }
-        _ = try raw.finishWriting()
-
         var metadata = query["metadata"]
         var link: String?
         var blob: (sha256: String, size: Int64)?
         var partFileName: String?
-        let contentType = request.headers[.contentType] ?? ""
-        if let boundary = Multipart.boundary(fromContentType: contentType) {
-            let data = try Data(contentsOf: raw.url, options: .alwaysMapped)
-            let parts = try Multipart.parse(data, boundary: boundary)
-            for part in parts {
-                let content = data[(data.startIndex + part.range.lowerBound)..<(data.startIndex + part.range.upperBound)]
-                switch part.name {
-                case "metadata":
-                    metadata = String(decoding: content, as: UTF8.self)
-                case "link":
-                    link = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                case "file":
-                    let file = try blobs.makeTemporaryFile()
-                    do {
-                        var offset = content.startIndex
-                        let chunk = 1 << 20
-                        while offset < content.endIndex {
-                            let end = min(offset + chunk, content.endIndex)
-                            try content[offset..<end].withUnsafeBytes { try file.write($0) }
-                            offset = end
+        if let boundary = Multipart.boundary(fromContentType: request.headers[.contentType] ?? "") {
+            // Parse as the bytes arrive: the `file` part goes straight into a blob temporary file,
+            // hashed as it is written; small fields (`metadata`, `link`) are kept in memory.
+            var parser = MultipartStream(boundary: boundary)
+            var current = PartSink.ignore
+            do {
+                for try await chunk in request.body {
+                    try chunk.withUnsafeReadableBytes { bytes in
+                        try parser.feed(bytes) { event in
+                            switch event {
+                            case .begin(let name, let filename):
+                                switch name {
+                                case "file":
+                                    current = .file(try blobs.makeTemporaryFile())
+                                    partFileName = filename
+                                case "metadata", "link": current = .field(name, [])
+                                default: current = .ignore
+                                }
+                            case .content(let part):
+                                switch current {
+                                case .file(let file): try file.write(part)
+                                case .field(let name, let soFar):
+                                    guard soFar.count + part.count <= Self.maxFieldBytes else {
+                                        throw RegistryError.badRequest("Multipart field '\(name)' is too large")
+                                    }
+                                    current = .field(name, soFar + part)
+                                case .ignore: break
+                                }
+                            case .end:
+                                switch current {
+                                case .file(let file): blob = try blobs.commit(file)
+                                case .field("metadata", let value): metadata = String(decoding: value, as: UTF8.self)
+                                case .field(_, let value):
+                                    link = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                                case .ignore: break
+                                }
+                                current = .ignore
+                            }
                         }
-                        blob = try blobs.commit(file)
-                    } catch {
-                        file.discard()
-                        throw error
                     }
-                    partFileName = part.filename
-                default:
-                    break
                 }
+                try parser.finish()
+            } catch {
+                if case .file(let file) = current { file.discard() }
+                throw error
             }
         } else {
-            let copy = try blobs.makeTemporaryFile()
-            let data = try Data(contentsOf: raw.url, options: .alwaysMapped)
-            try data.withUnsafeBytes { try copy.write($0) }
-            blob = try blobs.commit(copy)
+            let file = try blobs.makeTemporaryFile()
+            do {
+                for try await chunk in request.body {
+                    try chunk.withUnsafeReadableBytes { try file.write($0) }
+                }
+                blob = try blobs.commit(file)
+            } catch {
+                file.discard()
+                throw error
+            }
         }
         if query.bool("isRemote"), link == nil, let (sha, _) = blob {
             // A `link` sent under the `file` name: read it back as text.

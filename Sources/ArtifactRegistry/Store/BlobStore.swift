@@ -121,14 +121,6 @@ public final class TemporaryFile: @unchecked Sendable {
         size += Int64(buffer.count)
     }
 
-    /// Closes the file without fsync (for scratch files that are never renamed into the store).
-    /// Returns the size in bytes.
-    @discardableResult
-    public func finishWriting() throws -> Int64 {
-        try handle.close()
-        return size
-    }
-
     /// fsyncs and closes the file; returns its sha256 (lower-case hex) and size in bytes.
     func finish() throws -> (String, Int64) {
         try handle.synchronize()

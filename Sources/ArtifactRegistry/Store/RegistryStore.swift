@@ -142,11 +142,6 @@ public final class RegistryStore: Sendable {
         }
     }
 
-    /// Whether a user with this name exists.
-    public func userExists(_ name: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) ?? false }
-    }
-
     /// The user an API key belongs to, or nil for an unknown key.
     public func user(forKey key: String) throws -> UserRecord? {
         try pool.read { db in
@@ -431,13 +426,15 @@ public final class RegistryStore: Sendable {
         }
     }
 
-    /// Adds (or replaces, same logical path) an asset of a version. The blob must already be in place.
-    /// - Throws: ``RegistryError/versionNotFound(_:)`` for an unknown or foreign version.
+    /// Adds (or replaces, same logical path) an asset of an OPEN version. The blob must already be in place.
+    /// - Throws: ``RegistryError/versionNotFound(_:)`` for an unknown or foreign version,
+    ///   ``RegistryError/versionImmutable(_:state:)`` (90401) once the version is CLOSED or ERROR.
     public func addAsset(_ asset: AssetRecord, userId: Int64) throws {
         try pool.write { db in
-            guard try Self.version(db, id: asset.versionId, userId: userId) != nil else {
+            guard let (_, version) = try Self.version(db, id: asset.versionId, userId: userId) else {
                 throw RegistryError.versionNotFound(asset.versionId)
             }
+            guard version.state == .open else { throw RegistryError.versionImmutable(version.version, state: version.state) }
             try db.execute(sql: "DELETE FROM assets WHERE version_id = ? AND logical_path = ?",
                            arguments: [asset.versionId, asset.logicalPath])
             try db.execute(sql: """

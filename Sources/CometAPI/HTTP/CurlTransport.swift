@@ -445,7 +445,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func openFile(path: String, status: Int) -> Bool {
         let start = request.rangeStart ?? 0
         if status == 206, start > 0 {
-            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if fileDescriptor >= 0 {
                 // Keep exactly the bytes before the range, then append.
                 if ftruncate(fileDescriptor, off_t(start)) != 0 || lseek(fileDescriptor, 0, SEEK_END) < 0 {
@@ -455,7 +455,7 @@ final class CurlTransfer: @unchecked Sendable {
                 appending = true
             }
         } else {
-            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         }
         if fileDescriptor < 0 {
             fileError = .fileSystem(path: path, message: String(cString: strerror(errno)))

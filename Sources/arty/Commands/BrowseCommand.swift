@@ -25,12 +25,12 @@ struct Browse: AsyncParsableCommand {
         try await runReportingErrors {
             if fake {
                 try await browse(FakeArtifactService.sample(latencyMillis: fakeLatency),
-                                 BrowserContext(serverLabel: "fake data", userName: nil, readOnly: readOnly))
+                                 BrowserContext(serverLabel: "fake data", userName: nil, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
                 return
             }
             let server = try await connect(connection)
             try await browse(server.client, BrowserContext(serverLabel: server.label, userName: nil,
-                                                           initialWorkspace: server.workspace, readOnly: readOnly))
+                                                           initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
         }
     }
 }

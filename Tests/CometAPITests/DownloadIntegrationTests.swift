@@ -234,3 +234,29 @@ struct DownloadIntegrationTests {
         #expect(sizes.allSatisfy { $0.value == Int64($0.key * 1000) })
     }
 }
+
+@Suite("Redirects")
+struct RedirectTests {
+    /// Comet may redirect an asset download to object storage: the redirect is followed, and the
+    /// API key is not sent to the other host (like `requests`, reference §2.7).
+    @Test func followsRedirectsWithoutLeakingTheKeyToAnotherHost() async throws {
+        let port = LockedBox(0)
+        let server = try await TestServer.start { request in
+            if request.path == "/blob" {
+                return .bytes(status: 200, headers: [], body: Data("blob bytes".utf8))
+            }
+            return .bytes(status: 302, headers: [("Location", "http://localhost:\(port.value)/blob")], body: Data())
+        }
+        defer { server.stop() }
+        port.value = server.port
+        let client = try makeTestClient(server, apiKey: "redirect-key-1")
+        let path = temporaryPath("redirected.bin")
+        let outcome = try await client.downloadAsset(assetId: "a", artifactVersionId: nil, to: path)
+        #expect(outcome.fileSize == 10)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "blob bytes")
+        let requests = server.requests
+        #expect(requests.map(\.path) == ["/api/rest/v2/experiment/asset/get-asset", "/blob"])
+        #expect(requests[0].header("Authorization") == "redirect-key-1")
+        #expect(requests[1].header("Authorization") == nil)
+    }
+}

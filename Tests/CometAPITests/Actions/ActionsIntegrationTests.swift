@@ -209,6 +209,17 @@ struct ActionsIntegrationTests {
         let versions = try await f.client.artifactDetails(workspace: f.workspace, name: "cats").versions.map(\.version)
         #expect(versions.sorted() == ["1.0.0", "1.1.0"])
     }
+    @Test func aFailedBumpLeavesTheNewVersionInError() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: sampleFiles)
+        var plan = try await BumpPlan.prepare(f.reference("cats", nil), kind: .major, client: f.client)
+        plan.assets[0].assetId = "no-such-asset"
+        await #expect(throws: CometAPIError.self) { _ = try await VersionCopier(client: f.client).bump(plan) }
+        let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        #expect(details.versions.first { $0.version == "2.0.0" }?.state == .error)
+    }
+
     @Test func bumpWithoutTheServerCopyDownloadsAndUploads() async throws {
         let f = try await ActionsFixture.start()
         defer { Task { await f.registry.stop() } }

@@ -67,7 +67,7 @@ let package = Package(
 
         .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "ArtifactRegistry"]),
         .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
-        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"]),
+        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
     ]
 )

@@ -65,8 +65,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "ArtifactRegistry"]),
-        .testTarget(name: "ArtifactRegistryTests", dependencies: ["ArtifactRegistry", "CometAPI"]),
+        .testTarget(
+            name: "CometAPITests",
+            dependencies: ["CometAPI", "ArtifactRegistry", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "ArtifactRegistryTests",
+            dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
     ]

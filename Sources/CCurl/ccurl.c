@@ -15,3 +15,8 @@ CURLcode ccurl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_eas
 CURLcode ccurl_getinfo_string(CURL *h, CURLINFO i, const char **v) { return curl_easy_getinfo(h, i, v); }
 
 CURLSHcode ccurl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+
+CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+CURLcode ccurl_msg_result(const CURLMsg *msg) { return msg->data.result; }
+size_t ccurl_zero_terminated(void) { return CURL_ZERO_TERMINATED; }
+size_t ccurl_error_size(void) { return CURL_ERROR_SIZE; }

@@ -24,4 +24,13 @@ CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
 CURLSHcode ccurl_share_setopt_long(CURLSH *share, CURLSHoption option, long value);
 
+/// curl_multi_setopt for long-valued options (CURLMOPT_MAX_HOST_CONNECTIONS, ...).
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// The result code of a CURLMSG_DONE message (a union member Swift cannot reach safely).
+CURLcode ccurl_msg_result(const CURLMsg *msg);
+/// CURL_ZERO_TERMINATED, a cast macro that does not import into Swift.
+size_t ccurl_zero_terminated(void);
+/// CURL_ERROR_SIZE: the size of the buffer CURLOPT_ERRORBUFFER needs.
+size_t ccurl_error_size(void);
+
 #endif

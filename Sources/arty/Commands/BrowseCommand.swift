@@ -1,11 +1,17 @@
 import ArgumentParser
 import ArtyUI
+import CometAPI
 
 /// `arty browse` (the default command): the full-screen terminal browser.
 struct Browse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "browse",
         abstract: "Browse workspaces, artifacts, versions and assets in a full-screen terminal UI.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .long, help: "Disable every key that changes the server (aliases, tags, bumps).")
+    var readOnly = false
 
     /// Dev harness: run on the in-memory sample data instead of a server.
     @Flag(name: .long, help: .hidden)
@@ -16,15 +22,25 @@ struct Browse: AsyncParsableCommand {
     var fakeLatency = 150
 
     func run() async throws {
-        guard fake else {
-            // The lead wires configuration (Comet server or the embedded local registry) here.
-            throw ValidationError("arty browse is not wired to a server yet; try `arty browse --fake`")
+        try await runReportingErrors {
+            if fake {
+                try await browse(FakeArtifactService.sample(latencyMillis: fakeLatency),
+                                 BrowserContext(serverLabel: "fake data", userName: nil, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
+                return
+            }
+            let server = try await connect(connection)
+            try await browse(server.client, BrowserContext(serverLabel: server.label, userName: nil,
+                                                           initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
         }
-        do {
-            try await runBrowser(service: FakeArtifactService.sample(latencyMillis: fakeLatency),
-                                 context: BrowserContext(serverLabel: "fake data", userName: nil))
-        } catch let error as TerminalError {
-            throw ValidationError(error.description)
-        }
+    }
+}
+
+/// Opens the terminal browser; a terminal that cannot host it (not a TTY, unknown TERM) is a
+/// run-time failure with a clear message (exit 1).
+func browse(_ service: any ArtifactReading, _ context: BrowserContext) async throws {
+    do {
+        try await runBrowser(service: service, context: context)
+    } catch let error as TerminalError {
+        throw CometAPIError.configuration(error.description)
     }
 }

@@ -1,9 +1,86 @@
 import ArgumentParser
+import ArtifactRegistry
+import Foundation
 
+/// `arty serve`: runs the local Comet-compatible registry for the Python SDK and other arty instances.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the local Comet-compatible artifact registry.",
+        discussion: """
+            Prints COMET_URL_OVERRIDE=http://HOST:PORT/clientlib/ (the real bound port, also for --port 0), \
+            then serves until SIGINT or SIGTERM. Without --api-key, a key is generated once and kept in a \
+            0600 file in the data directory; its path (never the key) is printed.
+            """
+    )
+
+    @Option(name: .long, help: "Data directory (database, blobs, key file).")
+    var data: String
+
+    @Option(name: .long, help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to bind; 0 picks a free one.")
+    var port: Int = 0
+
+    @Option(name: .long, help: "API key of the default user (otherwise generated and kept in the data directory).")
+    var apiKey: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let apiKey, apiKey.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--api-key must not be empty") }
+    }
 
     func run() async throws {
-        throw ValidationError("arty serve is not built yet")
+        let dir = URL(fileURLWithPath: data, isDirectory: true).standardizedFileURL
+        let registry = try await LocalRegistry.start(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey))
+        print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
+        if let file = registry.apiKeyFile {
+            print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")
+        }
+        fflush(nil)  // all output streams: scripts read the override line right away
+        await SignalWaiter.waitForTermination()
+        await registry.stop()
+    }
+}
+
+/// Waits for SIGINT or SIGTERM (the handlers replace the default "terminate now" behaviour, so
+/// the registry can stop gracefully).
+enum SignalWaiter {
+    static func waitForTermination() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            var sources: [any DispatchSourceSignal] = []
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler {
+                    if once.set() { continuation.resume() }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+private enum SignalSources {
+    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+    static let lock = NSLock()
+    static func keep(_ s: [any DispatchSourceSignal]) { lock.lock(); sources += s; lock.unlock() }
+}
+
+/// A flag that can be set once, from any thread.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    /// Sets the flag; true only for the first caller.
+    func set() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
     }
 }

@@ -1,0 +1,269 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where and how a ``LocalRegistry`` runs.
+public struct RegistryConfiguration: Sendable {
+    /// The data directory: `registry.sqlite` (WAL), `blobs/`, `tmp/`, and the generated key file.
+    public var dataDirectory: URL
+    /// Address to bind; loopback by default.
+    public var host: String = "127.0.0.1"
+    /// TCP port; 0 picks an ephemeral port (read the bound one from ``LocalRegistry/port``).
+    public var port: Int = 0
+    /// The default user's API key. When nil, a key is generated once and kept in
+    /// `<dataDirectory>/api-key` (mode 0600).
+    public var apiKey: String?
+
+    public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.apiKey = apiKey
+    }
+
+    /// The embedded default's data directory: `$XDG_DATA_HOME/arty`, else `~/.local/share/arty`.
+    public static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("arty", isDirectory: true)
+        }
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".local/share/arty", isDirectory: true)
+    }
+}
+
+/// POSIX `open` with a mode (the module-qualified name differs between Linux and Darwin).
+func openFile(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.open(path, flags, mode)
+    #else
+    return Darwin.open(path, flags, mode)
+    #endif
+}
+
+/// A running local Comet-compatible artifact registry (issue 3): HTTP on `host:port`, metadata in
+/// SQLite, blobs content-addressed on disk. Speaks the protocol of reference §2 / §5.4.
+///
+/// ```swift
+/// let registry = try await LocalRegistry.start(.init(dataDirectory: dir))
+/// // COMET_URL_OVERRIDE = registry.urlOverride, COMET_API_KEY = registry.apiKey
+/// await registry.stop()
+/// ```
+public final class LocalRegistry: Sendable {
+    /// The default user of a registry: owns the configured or generated key.
+    public static let defaultUserName = "arty"
+    /// File name of the generated default key inside the data directory.
+    public static let apiKeyFileName = "api-key"
+
+    /// The bound TCP port.
+    public let port: Int
+    /// The bound host.
+    public let host: String
+    /// The default user's API key (a secret: never print or log it).
+    public let apiKey: String
+    /// The 0600 file holding the generated key, or nil when the key was given in the configuration.
+    public let apiKeyFile: URL?
+    /// The data directory.
+    public let dataDirectory: URL
+    /// The metadata store.
+    public let store: RegistryStore
+    let task: Task<Void, any Error>
+    let lock: DataDirectoryLock
+
+    /// The value for `COMET_URL_OVERRIDE`: `http://HOST:PORT/clientlib/`.
+    public var urlOverride: String { "http://\(Self.urlHost(host)):\(port)/clientlib/" }
+
+    private init(port: Int, host: String, apiKey: String, apiKeyFile: URL?, dataDirectory: URL, store: RegistryStore,
+                 task: Task<Void, any Error>, lock: DataDirectoryLock) {
+        self.port = port
+        self.host = host
+        self.apiKey = apiKey
+        self.apiKeyFile = apiKeyFile
+        self.dataDirectory = dataDirectory
+        self.store = store
+        self.task = task
+        self.lock = lock
+    }
+
+    static func urlHost(_ host: String) -> String {
+        if host == "0.0.0.0" || host.isEmpty { return "127.0.0.1" }
+        if host.contains(":") { return "[\(host)]" }
+        return host
+    }
+
+    /// Opens the data directory (migrating the schema, removing temporary files and unreferenced
+    /// blobs left by a crash), makes sure the default user and key exist, and starts serving.
+    /// Returns once the port is bound.
+    /// - Throws: file-system and database errors; ``RegistryError`` when the server cannot bind.
+    public static func start(_ configuration: RegistryConfiguration) async throws -> LocalRegistry {
+        let (store, blobs) = try open(dataDirectory: configuration.dataDirectory)
+        // Clean up after a crash only when no other registry serves this directory: another one may
+        // be in the middle of an upload (its temporary file or freshly renamed blob is not garbage).
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        if lock.isExclusive { try blobs.collectGarbage(referenced: store.referencedBlobs()) }
+        lock.share()
+
+        let key: String
+        let keyFile: URL?
+        if let given = configuration.apiKey, !given.isEmpty {
+            key = given
+            keyFile = nil
+        } else {
+            let file = configuration.dataDirectory.appendingPathComponent(apiKeyFileName)
+            key = try readOrCreateKey(at: file)
+            keyFile = file
+        }
+        try store.addKey(key, userName: defaultUserName)
+
+        var logger = Logger(label: "arty.registry")
+        logger.logLevel = .warning
+        let responder = RegistryResponder(store: store, blobs: blobs, logger: logger)
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its own logger quiet.
+        var serverLogger = logger
+        serverLogger.logLevel = .critical
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? configuration.port)
+                portContinuation.finish()
+            },
+            logger: serverLogger
+        )
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await app.run()
+        }
+        var bound: Int?
+        for await port in ports { bound = port }
+        guard let port = bound else {
+            let error: (any Error)? = await { () async -> (any Error)? in
+                do { try await task.value; return nil } catch { return error }
+            }()
+            throw RegistryError(status: 500, message: "Cannot serve on \(configuration.host):\(configuration.port): \(error.map { String(describing: $0) } ?? "stopped")")
+        }
+        return LocalRegistry(port: port, host: configuration.host, apiKey: key, apiKeyFile: keyFile,
+                             dataDirectory: configuration.dataDirectory, store: store, task: task, lock: lock)
+    }
+
+    /// Stops serving (graceful: in-flight requests finish) and waits for the server to end.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        lock.release()
+    }
+
+    /// Waits until the server ends (after ``stop()``, or when it fails).
+    public func wait() async throws {
+        try await task.value
+    }
+
+    /// Adds a user (with a default workspace of the same name) and a new API key for it.
+    /// Returns the key. The user may already exist: it then gets one more key.
+    public func addUser(name: String) throws -> String {
+        try Self.addUser(name: name, store: store)
+    }
+
+    /// Adds a user and key to the registry in `dataDirectory` (which may be served by another
+    /// process at the same time: SQLite WAL). The key is also written to `keys/NAME.key` (0600).
+    /// - Returns: the key and the file holding it.
+    public static func addUser(name: String, dataDirectory: URL) throws -> (key: String, file: URL) {
+        let (store, _) = try open(dataDirectory: dataDirectory)
+        let key = try addUser(name: name, store: store)
+        let dir = dataDirectory.appendingPathComponent("keys", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let file = dir.appendingPathComponent("\(name).key")
+        try writeSecret(key, to: file)
+        return (key, file)
+    }
+
+    static func addUser(name: String, store: RegistryStore) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, !trimmed.contains("/"), !trimmed.contains(":") else {
+            throw RegistryError.badRequest("Invalid user name: \(name)")
+        }
+        let key = generateKey()
+        try store.addKey(key, userName: trimmed)
+        return key
+    }
+
+    static func open(dataDirectory: URL) throws -> (RegistryStore, BlobStore) {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let store = try RegistryStore(path: dataDirectory.appendingPathComponent("registry.sqlite").path)
+        let blobs = try BlobStore(root: dataDirectory)
+        return (store, blobs)
+    }
+
+    /// A new random key: 32 lower-case hex characters.
+    static func generateKey() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+
+    static func readOrCreateKey(at file: URL) throws -> String {
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !key.isEmpty { return key }
+        }
+        let key = generateKey()
+        try writeSecret(key, to: file)
+        return key
+    }
+
+    /// Writes a secret to a new file created with mode 0600 (never world-readable, not even briefly).
+    static func writeSecret(_ secret: String, to file: URL) throws {
+        let tmp = file.appendingPathExtension("tmp")
+        unlink(tmp.path)
+        let fd = openFile(tmp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw RegistryError(status: 500, message: "Cannot create \(tmp.path): errno \(errno)") }
+        let bytes = Array((secret + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = fsync(fd)
+        _ = close(fd)
+        guard written == bytes.count, rename(tmp.path, file.path) == 0 else {
+            unlink(tmp.path)
+            throw RegistryError(status: 500, message: "Cannot write \(file.path)")
+        }
+    }
+}
+
+/// An advisory `flock` on `<data directory>/lock`, held (shared) by every registry serving the
+/// directory. Taken exclusively at start-up when no other registry holds it, which is when crash
+/// leftovers may be collected. The kernel releases it when the process dies, even by SIGKILL.
+final class DataDirectoryLock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fd: Int32
+    /// Whether this process was alone when it started.
+    let isExclusive: Bool
+
+    init(directory: URL) throws {
+        let path = directory.appendingPathComponent("lock").path
+        fd = openFile(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RegistryError(status: 500, message: "Cannot open \(path): errno \(errno)") }
+        isExclusive = flock(fd, LOCK_EX | LOCK_NB) == 0
+    }
+
+    /// Downgrades to a shared lock (blocking only while another process starts up exclusively).
+    func share() {
+        lock.lock(); defer { lock.unlock() }
+        if fd >= 0 { _ = flock(fd, LOCK_SH) }
+    }
+
+    /// Releases the lock (idempotent).
+    func release() {
+        lock.lock(); defer { lock.unlock() }
+        if fd >= 0 { _ = close(fd); fd = -1 }
+    }
+
+    deinit { if fd >= 0 { _ = close(fd) } }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The network half of planning: reads what a plan needs from any Comet-compatible server
+/// (``ArtifactReading``), then hands the facts to the pure planners.
+public enum ActionPlanning {
+    /// Resolves `reference` to one concrete version, once: an alias (or no selector, meaning
+    /// `latest`) becomes that version's string and id, and everything afterwards uses it
+    /// (`GET artifacts/version`, reference §2.5).
+    /// - Throws: ``CometAPIError`` (`isNotFound` for a missing artifact or version).
+    public static func resolveVersion(_ reference: ArtifactReference, client: some ArtifactReading) async throws -> ArtifactVersion {
+        try await client.artifactVersion(workspace: reference.workspace, name: reference.artifact,
+                                         selector: reference.selector ?? .latest)
+    }
+
+    /// Plans the download of `reference` into `destination`: resolves the version, lists its
+    /// assets by the concrete version (§2.6), looks at what exists in `destination`
+    /// (with ``SafeFileSystem/existing(under:path:)``), and builds the ``DownloadPlan``.
+    /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
+    public static func planDownload(_ reference: ArtifactReference, destination: String, include: [GlobPattern] = [],
+                                    exclude: [GlobPattern] = [], assetPath: String? = nil,
+                                    client: some ArtifactReading) async throws -> DownloadPlan {
+        let version = try await resolveVersion(reference, client: client)
+        var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
+                                             selector: .version(version.version))
+        if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
+        var existing: [String: ExistingFile] = [:]
+        for asset in assets where !asset.isRemote {
+            guard let path = try? LogicalPath(asset.logicalPath) else { continue }
+            if let found = SafeFileSystem.existing(under: destination, path: path) { existing[path.relativePath] = found }
+        }
+        return DownloadPlan.make(workspace: reference.workspace, artifactName: reference.artifact, version: version,
+                                 assets: assets, destination: destination, include: include, exclude: exclude,
+                                 existing: existing)
+    }
+}

@@ -1,0 +1,364 @@
+import Foundation
+
+/// Streams one asset to a file with optional Range resume: what ``ArtifactDownloader`` needs from
+/// a client. ``CometClient`` conforms (`GET experiment/asset/get-asset`, reference §2.7).
+public protocol AssetDownloading: Sendable {
+    /// See ``CometClient/downloadAsset(assetId:artifactVersionId:experimentKey:to:resumeFrom:progress:)``.
+    func downloadAsset(assetId: String, artifactVersionId: String?, experimentKey: String, to path: String,
+                       resumeFrom: Int64, progress: ProgressHandler?) async throws -> DownloadOutcome
+}
+
+extension CometClient: AssetDownloading {}
+
+/// Settings of ``ArtifactDownloader``.
+public struct DownloadOptions: Sendable, Hashable {
+    /// Transfers running at once (at least 1).
+    public var parallelTransfers: Int
+    /// What to do with files that exist already.
+    public var strategy: OverwriteStrategy
+    /// Attempts per file, the first included; each retry resumes from the `.part` file's size.
+    public var maxAttempts: Int
+    /// Pause before a retry, in milliseconds.
+    public var retryDelayMilliseconds: Int
+    /// Minimum time between two progress reports, in milliseconds (100 = at most 10 per second).
+    public var progressIntervalMilliseconds: Int64
+
+    public init(parallelTransfers: Int = 4, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
+                retryDelayMilliseconds: Int = 250, progressIntervalMilliseconds: Int64 = 100) {
+        self.parallelTransfers = max(1, parallelTransfers)
+        self.strategy = strategy
+        self.maxAttempts = max(1, maxAttempts)
+        self.retryDelayMilliseconds = retryDelayMilliseconds
+        self.progressIntervalMilliseconds = progressIntervalMilliseconds
+    }
+}
+
+/// Where one file of a download stands.
+public enum FileTransferState: Sendable, Hashable, CustomStringConvertible {
+    case queued
+    case transferring
+    /// Retrying after a dropped connection (attempt number, from 2).
+    case retrying(attempt: Int)
+    case verifying
+    /// Downloaded and renamed to its final name.
+    case done
+    /// An existing file was kept (PRESERVE, or FAIL with identical content).
+    case kept
+    case failed(String)
+    case cancelled
+
+    public var isFinished: Bool {
+        switch self {
+        case .done, .kept, .failed, .cancelled: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .queued: "queued"
+        case .transferring: "downloading"
+        case .retrying(let n): "retrying (attempt \(n))"
+        case .verifying: "verifying"
+        case .done: "done"
+        case .kept: "kept existing"
+        case .failed(let why): "failed: \(why)"
+        case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// Progress of one file, in bytes.
+public struct FileProgress: Sendable, Hashable {
+    public var path: String
+    public var bytes: Int64
+    public var totalBytes: Int64
+    public var state: FileTransferState
+}
+
+/// A progress report of a whole download (or a bump's copy): per-file and total bytes, rate, ETA.
+public struct DownloadProgress: Sendable, Hashable {
+    /// One row per planned file, in plan order.
+    public var files: [FileProgress]
+    /// Bytes on disk so far over all files (kept files count as done).
+    public var bytesDone: Int64
+    public var totalBytes: Int64
+    /// Bytes per second over the last seconds; nil until measurable.
+    public var bytesPerSecond: Double?
+    /// Estimated milliseconds left; nil while unknown.
+    public var etaMilliseconds: Int64?
+
+    /// Files finished (done, kept, failed or cancelled).
+    public var filesFinished: Int { files.filter(\.state.isFinished).count }
+}
+
+/// The outcome of a download, for the footer summary, `arty download` and `--json`.
+public struct DownloadSummary: Sendable, Hashable, Encodable {
+    public struct Failure: Sendable, Hashable, Encodable {
+        public var path: String
+        public var reason: String
+    }
+    public var destination: String
+    public var workspace: String
+    public var artifact: String
+    /// The concrete version downloaded.
+    public var version: String
+    /// Logical paths downloaded (renamed into place), sorted.
+    public var downloaded: [String]
+    /// Logical paths of existing files kept (PRESERVE, or FAIL with identical content).
+    public var kept: [String]
+    /// Files that failed (conflicts, verification, transfer errors) and assets refused by planning.
+    public var failed: [Failure]
+    /// Remote assets, listed and never fetched.
+    public var remote: [RemoteAssetEntry]
+    /// Path of `remote-assets.json` when written.
+    public var remoteManifest: String?
+    /// Bytes transferred over the network.
+    public var bytesTransferred: Int64
+    /// True when the download was cancelled before finishing.
+    public var cancelled: Bool
+
+    /// True when nothing failed and the download was not cancelled.
+    public var succeeded: Bool { failed.isEmpty && !cancelled }
+}
+
+/// Runs a ``DownloadPlan``: parallel transfers, each streamed to `NAME.part`, resumed with
+/// `Range` after a dropped connection, verified (size, and checksum when the asset's metadata has
+/// one), then atomically renamed. Nothing is ever written outside the destination and no symlink
+/// below it is followed. A cancelled or failed file leaves no `.part` and no final-named file.
+public struct ArtifactDownloader: Sendable {
+    public let client: any AssetDownloading
+    public let options: DownloadOptions
+    /// The clock of progress samples, in milliseconds (injectable for tests).
+    public let clock: @Sendable () -> Int64
+
+    public init(client: any AssetDownloading, options: DownloadOptions = DownloadOptions(),
+                clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
+        self.client = client
+        self.options = options
+        self.clock = clock
+    }
+
+    /// Runs `plan`. Task cancellation stops every transfer; the summary then has `cancelled == true`.
+    /// - Parameter progress: called at most every ``DownloadOptions/progressIntervalMilliseconds``
+    ///   and on each file's completion, from any thread.
+    /// - Throws: ``ActionError/unsafeDestination(path:reason:)`` when the destination is unusable;
+    ///   per-file failures are reported in the summary instead.
+    public func run(_ plan: DownloadPlan, progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> DownloadSummary {
+        let root = plan.destination
+        try SafeFileSystem.ensureRoot(root)
+        let tracker = ProgressTracker(files: plan.entries.map {
+            FileProgress(path: $0.path.relativePath, bytes: 0, totalBytes: $0.expectedSize, state: .queued)
+        }, interval: options.progressIntervalMilliseconds, clock: clock, handler: progress)
+
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func addNext() {
+                guard next < plan.entries.count else { return }
+                let index = next
+                next += 1
+                group.addTask { await self.transfer(plan.entries[index], index: index, root: root,
+                                                    versionId: plan.version.artifactVersionId, tracker: tracker) }
+            }
+            for _ in 0..<options.parallelTransfers { addNext() }
+            while await group.next() != nil {
+                if Task.isCancelled { continue }
+                addNext()
+            }
+        }
+        let cancelled = Task.isCancelled
+        if cancelled {
+            for (i, file) in tracker.snapshot().files.enumerated() where !file.state.isFinished {
+                tracker.set(i, state: .cancelled)
+            }
+        }
+        var manifest: String?
+        if !plan.remote.isEmpty, !cancelled {
+            let path = (root.hasSuffix("/") ? root : root + "/") + DownloadPlan.remoteManifestName
+            try SafeFileSystem.writeAtomically(plan.remoteManifestJSON(), to: path)
+            manifest = path
+        }
+        tracker.emit(force: true)
+        let final = tracker.snapshot()
+        var failures = plan.refused.map { DownloadSummary.Failure(path: $0.asset.logicalPath, reason: $0.reason) }
+        for file in final.files {
+            if case .failed(let why) = file.state { failures.append(.init(path: file.path, reason: why)) }
+        }
+        return DownloadSummary(
+            destination: root, workspace: plan.workspace, artifact: plan.artifactName, version: plan.version.version,
+            downloaded: final.files.filter { $0.state == .done }.map(\.path),
+            kept: final.files.filter { $0.state == .kept }.map(\.path),
+            failed: failures, remote: plan.remote, remoteManifest: manifest,
+            bytesTransferred: tracker.transferred, cancelled: cancelled)
+    }
+
+    /// One file: decide, transfer with retries, verify, rename.
+    private func transfer(_ entry: DownloadEntry, index: Int, root: String, versionId: String,
+                          tracker: ProgressTracker) async {
+        if Task.isCancelled { tracker.set(index, state: .cancelled, force: true); return }
+        let decision = DownloadPlan.decision(for: entry, strategy: options.strategy)
+        switch decision {
+        case .conflict(let why):
+            tracker.set(index, state: .failed(why), force: true)
+            return
+        case .keepExisting:
+            tracker.set(index, bytes: entry.expectedSize, state: .kept, force: true)
+            return
+        case .download, .replace, .verifyAgainstExisting:
+            break
+        }
+        let finalPath: String
+        do {
+            let parent = try SafeFileSystem.makeDirectories(under: root, segments: entry.path.segments.dropLast())
+            finalPath = parent + "/" + entry.path.segments.last!
+            // Re-check now: something may have been planted since planning.
+            let now = SafeFileSystem.existing(under: root, path: entry.path)
+            if case .other(let what)? = now { throw ActionError.unsafeDestination(path: finalPath, reason: "it is \(what)") }
+        } catch {
+            tracker.set(index, state: .failed(Self.message(error)), force: true)
+            return
+        }
+        let part = finalPath + ".part"
+        var offset: Int64 = 0
+        switch SafeFileSystem.kind(of: part) {
+        case .file(let size) where size <= entry.expectedSize: offset = size  // a leftover of an interrupted run
+        case .missing: break
+        default: SafeFileSystem.removeFile(part)
+        }
+        var attempt = 1
+        let before = offset
+        tracker.set(index, bytes: offset, state: .transferring)
+        while true {
+            do {
+                _ = try await client.downloadAsset(
+                    assetId: entry.asset.assetId, artifactVersionId: entry.asset.artifactVersionId ?? versionId,
+                    experimentKey: "", to: part, resumeFrom: offset,
+                    progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                break
+            } catch {
+                if Task.isCancelled || Self.isCancellation(error) {
+                    SafeFileSystem.removeFile(part)
+                    tracker.set(index, state: .cancelled, force: true)
+                    return
+                }
+                guard attempt < options.maxAttempts, Self.isResumable(error) else {
+                    SafeFileSystem.removeFile(part)
+                    tracker.set(index, state: .failed(Self.message(error)), force: true)
+                    return
+                }
+                attempt += 1
+                if case .file(let size) = SafeFileSystem.kind(of: part), size <= entry.expectedSize {
+                    offset = size
+                } else {
+                    SafeFileSystem.removeFile(part)
+                    offset = 0
+                }
+                tracker.set(index, bytes: offset, state: .retrying(attempt: attempt), force: true)
+                try? await Task.sleep(for: .milliseconds(options.retryDelayMilliseconds))
+            }
+        }
+        if Task.isCancelled {
+            SafeFileSystem.removeFile(part)
+            tracker.set(index, state: .cancelled, force: true)
+            return
+        }
+        tracker.set(index, state: .verifying)
+        do {
+            guard case .file(let size) = SafeFileSystem.kind(of: part) else {
+                throw ActionError.verificationFailed(path: entry.path.relativePath, detail: "no file was written")
+            }
+            tracker.addTransferred(max(0, size - before))
+            guard size == entry.expectedSize else {
+                throw ActionError.verificationFailed(path: entry.path.relativePath,
+                                                     detail: "\(size) bytes received, \(entry.expectedSize) expected")
+            }
+            if let checksum = entry.checksum?.lowercased(), let algorithm = FileDigest.algorithm(ofHex: checksum) {
+                let actual = try FileDigest.hex(of: part, algorithm: algorithm)
+                guard actual == checksum else {
+                    throw ActionError.verificationFailed(path: entry.path.relativePath, detail: "checksum \(actual), expected \(checksum)")
+                }
+            }
+            if decision == .verifyAgainstExisting {
+                let same = try FileDigest.sameContent(part, finalPath)
+                SafeFileSystem.removeFile(part)
+                tracker.set(index, bytes: entry.expectedSize,
+                            state: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage),
+                            force: true)
+                return
+            }
+            try SafeFileSystem.atomicRename(part, to: finalPath)
+            tracker.set(index, bytes: entry.expectedSize, state: .done, force: true)
+        } catch {
+            SafeFileSystem.removeFile(part)
+            tracker.set(index, state: .failed(Self.message(error)), force: true)
+        }
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        if case .cancelled? = error as? CometAPIError { return true }
+        return false
+    }
+
+    /// A dropped connection, a timeout or a 5xx/429: worth resuming.
+    static func isResumable(_ error: any Error) -> Bool {
+        guard let api = error as? CometAPIError else { return false }
+        if case .transport = api { return true }
+        return api.isRetryable
+    }
+
+    static func message(_ error: any Error) -> String {
+        switch error {
+        case let e as CometAPIError: e.userMessage
+        case let e as ActionError: e.userMessage
+        default: String(describing: error)
+        }
+    }
+}
+
+/// Lock-guarded progress state shared by the transfers (curl calls progress on its own thread).
+final class ProgressTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [FileProgress]
+    private var stats: TransferStats
+    private var throttle: ProgressThrottle
+    private let clock: @Sendable () -> Int64
+    private let handler: (@Sendable (DownloadProgress) -> Void)?
+    private var transferredBytes: Int64 = 0
+
+    init(files: [FileProgress], interval: Int64, clock: @escaping @Sendable () -> Int64,
+         handler: (@Sendable (DownloadProgress) -> Void)?) {
+        self.files = files
+        self.stats = TransferStats(totalBytes: files.reduce(0) { $0 + $1.totalBytes })
+        self.throttle = ProgressThrottle(intervalMilliseconds: interval)
+        self.clock = clock
+        self.handler = handler
+    }
+
+    var transferred: Int64 { lock.withLock { transferredBytes } }
+
+    func addTransferred(_ n: Int64) { lock.withLock { transferredBytes += n } }
+
+    func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
+        let report: DownloadProgress? = lock.withLock {
+            if let bytes { files[index].bytes = bytes }
+            if let state { files[index].state = state }
+            let now = clock()
+            stats.record(bytes: files.reduce(0) { $0 + $1.bytes }, at: now)
+            return throttle.shouldEmit(at: now, force: force) ? makeSnapshot() : nil
+        }
+        if let report { handler?(report) }
+    }
+
+    func emit(force: Bool) {
+        let report = lock.withLock { throttle.shouldEmit(at: clock(), force: force) ? makeSnapshot() : nil }
+        if let report { handler?(report) }
+    }
+
+    func snapshot() -> DownloadProgress { lock.withLock { makeSnapshot() } }
+
+    private func makeSnapshot() -> DownloadProgress {
+        DownloadProgress(files: files, bytesDone: files.reduce(0) { $0 + $1.bytes }, totalBytes: stats.totalBytes,
+                         bytesPerSecond: stats.bytesPerSecond, etaMilliseconds: stats.etaMilliseconds)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+/// What to do when a file to download already exists at its destination, as the Python SDK's
+/// `AssetOverwriteStrategy` (reference §4.6).
+public enum OverwriteStrategy: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+    /// The default: identical existing content is accepted (kept), different content is an error.
+    case fail = "FAIL"
+    /// Keep any existing file untouched.
+    case preserve = "PRESERVE"
+    /// Replace any existing file.
+    case overwrite = "OVERWRITE"
+
+    public var description: String { rawValue }
+
+    /// Parses `fail` / `FAIL`, `preserve`, `overwrite` (case-insensitive).
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+/// What is already at a destination path (collected before planning, so planning stays pure).
+public enum ExistingFile: Sendable, Hashable {
+    /// A regular file of this many bytes.
+    case file(size: Int64)
+    /// A directory, a symlink or another non-regular entry: never written through.
+    case other(String)
+}
+
+/// One asset to transfer.
+public struct DownloadEntry: Sendable, Hashable, Identifiable {
+    public var asset: Asset
+    /// The validated relative path under the destination (`data/train.csv`).
+    public var path: LogicalPath
+    /// Expected size in bytes.
+    public var expectedSize: Int64 { asset.size }
+    /// Checksum from the asset's metadata (hex SHA-1 or SHA-256), when the server gives one.
+    public var checksum: String? { asset.checksum }
+    /// What exists at the destination now, nil for nothing.
+    public var existing: ExistingFile?
+
+    public var id: String { asset.assetId }
+
+    public init(asset: Asset, path: LogicalPath, existing: ExistingFile? = nil) {
+        self.asset = asset
+        self.path = path
+        self.existing = existing
+    }
+}
+
+/// An asset refused by planning, with the reason (a hostile logical path, a non-file in the way).
+public struct RefusedAsset: Sendable, Hashable {
+    public var asset: Asset
+    public var reason: String
+    public init(asset: Asset, reason: String) {
+        self.asset = asset
+        self.reason = reason
+    }
+}
+
+/// A remote asset, never fetched; listed in the summary and in `remote-assets.json`.
+public struct RemoteAssetEntry: Sendable, Hashable, Codable {
+    public var logicalPath: String
+    public var link: String
+    public var assetId: String
+    public init(logicalPath: String, link: String, assetId: String) {
+        self.logicalPath = logicalPath
+        self.link = link
+        self.assetId = assetId
+    }
+}
+
+/// What the executor does with one entry under a strategy (``DownloadPlan/decision(for:strategy:)``).
+public enum DownloadDecision: Sendable, Hashable {
+    /// Nothing exists: download.
+    case download
+    /// OVERWRITE over an existing file: download, then replace it.
+    case replace
+    /// PRESERVE: keep the existing file, transfer nothing.
+    case keepExisting
+    /// FAIL with an existing file of the same size: transfer, then keep it if identical, else fail.
+    case verifyAgainstExisting
+    /// FAIL with an existing file of another size (or anything in the way): the entry fails.
+    case conflict(String)
+}
+
+/// A download, planned from server facts and destination facts, before any transfer
+/// (the confirm dialog shows it): pure, no I/O.
+///
+/// Built from a version resolved once (an alias is never re-resolved) and its assets
+/// (reference §2.5–2.6).
+public struct DownloadPlan: Sendable, Hashable {
+    /// `WORKSPACE/ARTIFACT`, for messages.
+    public var artifactName: String
+    public var workspace: String
+    /// The concrete version downloaded (never an alias).
+    public var version: ArtifactVersion
+    /// The destination folder (absolute or relative to the current directory).
+    public var destination: String
+    /// Local assets to transfer, sorted by logical path.
+    public var entries: [DownloadEntry]
+    /// Assets refused by the logical-path check or because two assets map to one file.
+    public var refused: [RefusedAsset]
+    /// Remote assets (never fetched).
+    public var remote: [RemoteAssetEntry]
+    /// Local assets left out by `--include` / `--exclude`.
+    public var excludedCount: Int
+
+    /// Bytes of all entries.
+    public var totalBytes: Int64 { entries.reduce(0) { $0 + $1.expectedSize } }
+    /// Entries whose destination already exists.
+    public var existingEntries: [DownloadEntry] { entries.filter { $0.existing != nil } }
+
+    public init(workspace: String, artifactName: String, version: ArtifactVersion, destination: String,
+                entries: [DownloadEntry], refused: [RefusedAsset], remote: [RemoteAssetEntry], excludedCount: Int) {
+        self.workspace = workspace
+        self.artifactName = artifactName
+        self.version = version
+        self.destination = destination
+        self.entries = entries
+        self.refused = refused
+        self.remote = remote
+        self.excludedCount = excludedCount
+    }
+
+    /// Plans a download.
+    /// - Parameters:
+    ///   - assets: the version's assets (or the one asset chosen).
+    ///   - include/exclude: globs on logical paths (``GlobPattern``); remote assets are filtered too.
+    ///   - existing: what is at each relative path under `destination` now (see
+    ///     ``DestinationScanner/existingFiles(destination:paths:)``).
+    public static func make(workspace: String, artifactName: String, version: ArtifactVersion, assets: [Asset],
+                            destination: String, include: [GlobPattern] = [], exclude: [GlobPattern] = [],
+                            existing: [String: ExistingFile] = [:]) -> DownloadPlan {
+        var entries: [DownloadEntry] = []
+        var refused: [RefusedAsset] = []
+        var remote: [RemoteAssetEntry] = []
+        var excluded = 0
+        var seen = Set<String>()
+        for asset in assets.sorted(by: { $0.logicalPath < $1.logicalPath }) {
+            let path: LogicalPath
+            do {
+                path = try LogicalPath(asset.logicalPath)
+            } catch {
+                refused.append(RefusedAsset(asset: asset, reason: error.description))
+                continue
+            }
+            guard GlobPattern.selects(path.relativePath, include: include, exclude: exclude) else {
+                if !asset.isRemote { excluded += 1 }
+                continue
+            }
+            if asset.isRemote {
+                remote.append(RemoteAssetEntry(logicalPath: path.relativePath, link: asset.link ?? "", assetId: asset.assetId))
+                continue
+            }
+            if path.relativePath == remoteManifestName {
+                refused.append(RefusedAsset(asset: asset, reason: "'\(remoteManifestName)' is reserved for the remote-asset manifest."))
+                continue
+            }
+            guard seen.insert(path.relativePath).inserted else {
+                refused.append(RefusedAsset(asset: asset, reason: "Another asset has the logical path '\(path.relativePath)'."))
+                continue
+            }
+            entries.append(DownloadEntry(asset: asset, path: path, existing: existing[path.relativePath]))
+        }
+        // A file and a folder of the same name cannot both exist (`a` and `a/b`).
+        let paths = Set(entries.map(\.path.relativePath))
+        entries.removeAll { entry in
+            let p = entry.path.relativePath
+            guard paths.contains(where: { $0.hasPrefix(p + "/") }) else { return false }
+            refused.append(RefusedAsset(asset: entry.asset, reason: "'\(p)' is also a folder of other assets."))
+            return true
+        }
+        entries.sort { $0.path.relativePath < $1.path.relativePath }
+        return DownloadPlan(workspace: workspace, artifactName: artifactName, version: version, destination: destination,
+                            entries: entries, refused: refused, remote: remote, excludedCount: excluded)
+    }
+
+    /// The manifest of remote assets written beside the files.
+    public static let remoteManifestName = "remote-assets.json"
+
+    /// What happens to `entry` under `strategy` (SDK semantics, reference §4.6).
+    public static func decision(for entry: DownloadEntry, strategy: OverwriteStrategy) -> DownloadDecision {
+        switch entry.existing {
+        case nil: return .download
+        case .other(let what)?:
+            return .conflict("'\(entry.path)' exists as \(what); refusing to write through it.")
+        case .file(let size)?:
+            switch strategy {
+            case .overwrite: return .replace
+            case .preserve: return .keepExisting
+            case .fail:
+                return size == entry.expectedSize
+                    ? .verifyAgainstExisting
+                    : .conflict(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage)
+            }
+        }
+    }
+
+    /// The text of `remote-assets.json`: an array of `{logicalPath, link, assetId}`, pretty-printed, sorted keys.
+    public func remoteManifestJSON() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(remote)) ?? Data("[]".utf8)
+    }
+}

@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// File-system steps of the actions that must never write outside a destination folder:
+/// every path component below the destination is checked with `lstat` and a symlink is refused,
+/// never followed (issue 5: "nothing is written outside it, symlinks included").
+public enum SafeFileSystem {
+    /// What `lstat` says about a path.
+    public enum Kind: Sendable, Hashable {
+        case missing, file(size: Int64), directory, symlink, other
+    }
+
+    /// `lstat(path)`, never following a final symlink.
+    public static func kind(of path: String) -> Kind {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return .missing }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .file(size: Int64(st.st_size))
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// Creates `root` (and its parents) when missing. The root itself is the user's choice and may
+    /// be reached through a symlink; it must end up a directory.
+    /// - Throws: ``ActionError/unsafeDestination(path:reason:)``.
+    public static func ensureRoot(_ root: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ActionError.unsafeDestination(path: root, reason: "it is not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw ActionError.unsafeDestination(path: root, reason: "the folder cannot be created (\(error.localizedDescription))")
+        }
+    }
+
+    /// Creates the folders `segments` below `root`, one at a time, refusing any component that is a
+    /// symlink or not a folder. Returns the full path of the innermost folder.
+    /// - Throws: ``ActionError/unsafeDestination(path:reason:)``.
+    @discardableResult
+    public static func makeDirectories(under root: String, segments: some Sequence<String>) throws -> String {
+        var current = root.hasSuffix("/") ? String(root.dropLast()) : root
+        for segment in segments {
+            current += "/" + segment
+            switch kind(of: current) {
+            case .directory: continue
+            case .missing:
+                if mkdir(current, 0o755) != 0, errno != EEXIST {
+                    throw ActionError.unsafeDestination(path: current, reason: String(cString: strerror(errno)))
+                }
+                guard kind(of: current) == .directory else {
+                    throw ActionError.unsafeDestination(path: current, reason: "it is not a folder")
+                }
+            case .symlink:
+                throw ActionError.unsafeDestination(path: current, reason: "it is a symlink, which arty does not follow")
+            default:
+                throw ActionError.unsafeDestination(path: current, reason: "it exists and is not a folder")
+            }
+        }
+        return current
+    }
+
+    /// What exists at `path` (relative to `root`), checking every component: a symlinked folder on
+    /// the way counts as `.other`, so nothing is written through it.
+    public static func existing(under root: String, path: LogicalPath) -> ExistingFile? {
+        var current = root.hasSuffix("/") ? String(root.dropLast()) : root
+        for (index, segment) in path.segments.enumerated() {
+            current += "/" + segment
+            let isLast = index == path.segments.count - 1
+            switch kind(of: current) {
+            case .missing: return nil
+            case .symlink: return .other(isLast ? "a symlink" : "a path through a symlink")
+            case .directory: if isLast { return .other("a folder") }
+            case .file(let size): return isLast ? .file(size: size) : .other("a path through a file")
+            case .other: return .other("a special file")
+            }
+        }
+        return nil
+    }
+
+    /// Removes `path` if it is a file or a symlink (never a folder); errors are ignored.
+    public static func removeFile(_ path: String) {
+        switch kind(of: path) {
+        case .file, .symlink, .other: unlink(path)
+        case .missing, .directory: break
+        }
+    }
+
+    /// `rename(2)`: atomic replacement of `to` within one file system.
+    /// - Throws: ``ActionError/unsafeDestination(path:reason:)``.
+    public static func atomicRename(_ from: String, to: String) throws {
+        if case .symlink = kind(of: to) { unlink(to) }  // replace a planted link itself, never its target
+        guard rename(from, to) == 0 else {
+            throw ActionError.unsafeDestination(path: to, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Writes `data` to `path` via `path.part` and an atomic rename, refusing a symlink at `path.part`.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let part = path + ".part"
+        removeFile(part)
+        let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw ActionError.unsafeDestination(path: part, reason: String(cString: strerror(errno))) }
+        let ok = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        close(fd)
+        guard ok else {
+            unlink(part)
+            throw ActionError.unsafeDestination(path: part, reason: "write failed")
+        }
+        try atomicRename(part, to: path)
+    }
+}
+
+/// Streaming file digests (1 MiB reads; constant memory).
+public enum FileDigest {
+    public enum Algorithm: Sendable, Hashable { case sha1, sha256 }
+
+    /// The algorithm of a hex checksum by its length (40: SHA-1, 64: SHA-256), nil otherwise.
+    public static func algorithm(ofHex checksum: String) -> Algorithm? {
+        guard checksum.allSatisfy(\.isHexDigit) else { return nil }
+        switch checksum.count {
+        case 40: return .sha1
+        case 64: return .sha256
+        default: return nil
+        }
+    }
+
+    /// Lower-case hex digest of the file at `path`.
+    /// - Throws: ``CometAPIError/fileSystem(path:detail:operation:)`` when it cannot be read.
+    public static func hex(of path: String, algorithm: Algorithm) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CometAPIError.fileSystem(path: path, detail: "cannot open for reading", operation: "Checksumming")
+        }
+        defer { try? handle.close() }
+        var sha1 = Insecure.SHA1()
+        var sha256 = SHA256()
+        while true {
+            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? Data()
+            if chunk.isEmpty { break }
+            switch algorithm {
+            case .sha1: sha1.update(data: chunk)
+            case .sha256: sha256.update(data: chunk)
+            }
+        }
+        let bytes: [UInt8] = algorithm == .sha1 ? Array(sha1.finalize()) : Array(sha256.finalize())
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// True when both files have the same size and SHA-256.
+    public static func sameContent(_ a: String, _ b: String) throws -> Bool {
+        guard case .file(let sa) = SafeFileSystem.kind(of: a), case .file(let sb) = SafeFileSystem.kind(of: b), sa == sb else {
+            return false
+        }
+        return try hex(of: a, algorithm: .sha256) == hex(of: b, algorithm: .sha256)
+    }
+}

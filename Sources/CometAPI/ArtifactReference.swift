@@ -1,0 +1,120 @@
+import Foundation
+
+/// `WORKSPACE/ARTIFACT[:VERSION|ALIAS]`, the shorthand of `Experiment.get_artifact` (reference §6).
+///
+/// The workspace ends at the first `/`; the artifact name may contain spaces (and `/`, although Comet's
+/// SDKs discourage it); a version or alias follows the **last** `:`. A version that parses as strict
+/// semver becomes ``VersionSelector/version(_:)``, anything else ``VersionSelector/alias(_:)``.
+public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
+    public var workspace: String
+    public var artifact: String
+    /// nil when no `:VERSION|ALIAS` was given.
+    public var selector: VersionSelector?
+
+    public init(workspace: String, artifact: String, selector: VersionSelector? = nil) {
+        self.workspace = workspace
+        self.artifact = artifact
+        self.selector = selector
+    }
+
+    /// Why a reference did not parse.
+    public enum ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        case empty
+        case missingArtifact(String)
+        case emptyWorkspace(String)
+        case emptyVersion(String)
+
+        public var description: String {
+            switch self {
+            case .empty: "An artifact reference is empty; expected WORKSPACE/ARTIFACT[:VERSION|ALIAS]."
+            case .missingArtifact(let s): "'\(s)' names no artifact; expected WORKSPACE/ARTIFACT[:VERSION|ALIAS]."
+            case .emptyWorkspace(let s): "'\(s)' has an empty workspace; expected WORKSPACE/ARTIFACT[:VERSION|ALIAS]."
+            case .emptyVersion(let s): "'\(s)' ends with ':' but gives no version or alias."
+            }
+        }
+    }
+
+    /// Parses `WORKSPACE/ARTIFACT[:VERSION|ALIAS]`. Surrounding whitespace is trimmed.
+    public static func parse(_ text: String) throws(ParseError) -> ArtifactReference {
+        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !s.isEmpty else { throw .empty }
+        guard let slash = s.firstIndex(of: "/") else { throw .missingArtifact(s) }
+        let workspace = String(s[..<slash]).trimmingCharacters(in: .whitespaces)
+        guard !workspace.isEmpty else { throw .emptyWorkspace(s) }
+        var rest = String(s[s.index(after: slash)...])
+        var selector: VersionSelector?
+        if let colon = rest.lastIndex(of: ":") {
+            let v = String(rest[rest.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            guard !v.isEmpty else { throw .emptyVersion(s) }
+            selector = SemanticVersion(v) != nil ? .version(v) : .alias(v)
+            rest = String(rest[..<colon])
+        }
+        let artifact = rest.trimmingCharacters(in: .whitespaces)
+        guard !artifact.isEmpty else { throw .missingArtifact(s) }
+        return ArtifactReference(workspace: workspace, artifact: artifact, selector: selector)
+    }
+
+    public var description: String {
+        "\(workspace)/\(artifact)" + (selector.map { ":\($0)" } ?? "")
+    }
+}
+
+/// An asset's logical path, checked to be safe as a path relative to a download folder
+/// (reference §4.6: the SDK does not sanitise `fileName`; arty refuses what would escape).
+///
+/// Refused: empty paths, absolute paths (`/etc/passwd`), `..` segments, drive letters (`C:`),
+/// backslashes, NUL and other control characters. `.` and empty segments (`a//b`, `./a`) are dropped.
+public struct LogicalPath: Sendable, Hashable, CustomStringConvertible {
+    /// The normalised segments (`["data", "train.csv"]`).
+    public let segments: [String]
+
+    /// The normalised relative path (`data/train.csv`).
+    public var relativePath: String { segments.joined(separator: "/") }
+    public var description: String { relativePath }
+
+    /// Why a logical path was refused.
+    public enum ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+        case empty
+        case absolute(String)
+        case parentSegment(String)
+        case driveLetter(String)
+        case backslash(String)
+        case controlCharacter(String)
+
+        public var description: String {
+            switch self {
+            case .empty: "The asset has an empty logical path."
+            case .absolute(let p): "The logical path '\(p)' is absolute; refusing to write outside the download folder."
+            case .parentSegment(let p): "The logical path '\(p)' contains '..'; refusing to write outside the download folder."
+            case .driveLetter(let p): "The logical path '\(p)' starts with a drive letter; refusing it."
+            case .backslash(let p): "The logical path '\(p)' contains a backslash; refusing it."
+            case .controlCharacter(let p): "The logical path '\(p.debugDescription)' contains a control character; refusing it."
+            }
+        }
+    }
+
+    /// Validates and normalises `path`.
+    public init(_ path: String) throws(ValidationError) {
+        guard !path.isEmpty else { throw .empty }
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { throw .controlCharacter(path) }
+        if path.contains("\\") { throw .backslash(path) }
+        if path.hasPrefix("/") || path.hasPrefix("~") { throw .absolute(path) }
+        let scalars = Array(path.unicodeScalars)
+        if scalars.count >= 2, scalars[1] == ":", scalars[0].properties.isAlphabetic, scalars[0].isASCII {
+            throw .driveLetter(path)
+        }
+        var segments: [String] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == ".." { throw .parentSegment(path) }
+            segments.append(String(segment))
+        }
+        guard !segments.isEmpty else { throw .empty }
+        self.segments = segments
+    }
+
+    /// `root/relativePath`, which by construction stays inside `root`.
+    public func resolved(under root: String) -> String {
+        (root.hasSuffix("/") ? root : root + "/") + relativePath
+    }
+}

@@ -1,0 +1,512 @@
+import CCurl
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings shared by every transfer of a ``CurlTransport``.
+public struct CurlTransportOptions: Sendable, Hashable {
+    /// Give up connecting after this many milliseconds.
+    public var connectTimeoutMilliseconds: Int
+    /// Read timeout: abort when fewer than 1 byte arrived during this many seconds.
+    public var readTimeoutSeconds: Int
+    /// Skip TLS certificate and host name verification. Only by explicit opt-in
+    /// (`--insecure`, `COMET_INTERNAL_CHECK_TLS_CERTIFICATE=false`, reference §1.4).
+    public var insecure: Bool
+    /// A PEM bundle of extra CA certificates (`COMET_INCLUDE_CUSTOM_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`).
+    public var caBundlePath: String?
+    /// Most simultaneous connections to one host (kept alive and reused between transfers).
+    public var maxConnectionsPerHost: Int
+    /// The `User-Agent` header.
+    public var userAgent: String
+
+    public init(connectTimeoutMilliseconds: Int = 10_000, readTimeoutSeconds: Int = 60, insecure: Bool = false,
+                caBundlePath: String? = nil, maxConnectionsPerHost: Int = 8, userAgent: String = "arty/0.1 libcurl") {
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.readTimeoutSeconds = readTimeoutSeconds
+        self.insecure = insecure
+        self.caBundlePath = caBundlePath
+        self.maxConnectionsPerHost = maxConnectionsPerHost
+        self.userAgent = userAgent
+    }
+}
+
+/// The libcurl transport: one curl *multi* handle driven by one dedicated thread.
+///
+/// - Transfers run in parallel on that thread; no Swift concurrency thread ever blocks on the network.
+/// - The multi handle keeps a connection cache, so HTTP/1.1 connections are kept alive and reused
+///   across calls (``TransportResponse/newConnections`` is 0 on reuse).
+/// - Responses may be gzip/deflate compressed (`CURLOPT_ACCEPT_ENCODING ""`) when the request allows.
+/// - Cancelling the calling task aborts its transfer at once.
+/// - TLS verification is on unless ``CurlTransportOptions/insecure``.
+///
+/// The thread stops when the transport is released.
+public final class CurlTransport: HTTPTransport, Sendable {
+    private let engine: CurlEngine
+
+    public init(options: CurlTransportOptions = CurlTransportOptions()) {
+        CurlGlobal.initialize()
+        engine = CurlEngine(options: options)
+        engine.start()
+    }
+
+    deinit { engine.shutdown() }
+
+    public func send(_ request: TransportRequest, sink: ResponseSink, progress: ProgressHandler?) async throws -> TransportResponse {
+        try Task.checkCancellation()
+        let transfer = try CurlTransfer(request: request, sink: sink, progress: progress, options: engine.options)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransportResponse, any Error>) in
+                transfer.setContinuation(continuation)
+                engine.submit(transfer)
+            }
+        } onCancel: {
+            transfer.markCancelled()
+            engine.cancel(transfer)
+        }
+    }
+}
+
+/// `curl_global_init`, exactly once per process (it is not thread-safe).
+enum CurlGlobal {
+    private static let once: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+        return true
+    }()
+
+    static func initialize() { _ = once }
+}
+
+/// The multi handle and its thread. Pending work crosses threads under a lock; everything else is
+/// touched only by the engine thread.
+final class CurlEngine: @unchecked Sendable {
+    let options: CurlTransportOptions
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Locked<Inbox>(Inbox())
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]  // engine thread only
+    private let logger = Logger(label: "arty.api.curl")
+
+    private struct Inbox {
+        var submitted: [CurlTransfer] = []
+        var cancelled: [CurlTransfer] = []
+        var shuttingDown = false
+    }
+
+    init(options: CurlTransportOptions) {
+        self.options = options
+        multi = curl_multi_init()
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost)
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, options.maxConnectionsPerHost * 2))
+    }
+
+    deinit { curl_multi_cleanup(multi) }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "arty.curl"
+        thread.start()
+    }
+
+    func submit(_ transfer: CurlTransfer) {
+        inbox.withLock { $0.submitted.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
+    func cancel(_ transfer: CurlTransfer) {
+        inbox.withLock { $0.cancelled.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
+    func shutdown() {
+        inbox.withLock { $0.shuttingDown = true }
+        curl_multi_wakeup(multi)
+    }
+
+    private func run() {
+        while true {
+            let work = inbox.withLock { box -> Inbox in
+                let w = box
+                box.submitted.removeAll()
+                box.cancelled.removeAll()
+                return w
+            }
+            for transfer in work.submitted {
+                if transfer.isCancelled {
+                    transfer.finish(.failure(.cancelled))
+                    continue
+                }
+                let code = curl_multi_add_handle(multi, transfer.easy)
+                if code != CURLM_OK {
+                    transfer.finish(.failure(.curl(code: Int32(code.rawValue), message: String(cString: curl_multi_strerror(code)))))
+                } else {
+                    active[transfer.easy] = transfer
+                }
+            }
+            for transfer in work.cancelled {
+                if active.removeValue(forKey: transfer.easy) != nil {
+                    curl_multi_remove_handle(multi, transfer.easy)
+                    transfer.finish(.failure(.cancelled))
+                }
+            }
+            if work.shuttingDown {
+                for (easy, transfer) in active {
+                    curl_multi_remove_handle(multi, easy)
+                    transfer.finish(.failure(.cancelled))
+                }
+                active.removeAll()
+                return  // the multi handle is cleaned up when the engine is released
+            }
+
+            var running: Int32 = 0
+            let performCode = curl_multi_perform(multi, &running)
+            if performCode != CURLM_OK {
+                logger.error("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performCode)))")
+            }
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                let result = ccurl_msg_result(message)
+                curl_multi_remove_handle(multi, easy)
+                if let transfer = active.removeValue(forKey: easy) {
+                    transfer.complete(result)
+                }
+            }
+            // Sleep until a socket is ready, curl's next timer, or a wakeup (new work, cancellation).
+            var timeout = -1
+            curl_multi_timeout(multi, &timeout)
+            let wait = timeout < 0 ? (active.isEmpty ? 60_000 : 1000) : min(timeout, 1000)
+            var fds: Int32 = 0
+            curl_multi_poll(multi, nil, 0, Int32(wait), &fds)
+        }
+    }
+}
+
+/// One request in flight: the easy handle, its callbacks' state, and the waiting continuation.
+/// Callbacks run on the engine thread; cancellation flags and the continuation are lock-guarded.
+final class CurlTransfer: @unchecked Sendable {
+    let easy: UnsafeMutableRawPointer
+    private let request: TransportRequest
+    private let sink: ResponseSink
+    private let progress: ProgressHandler?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var mime: OpaquePointer?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let state = Locked<SharedState>(SharedState())
+
+    private struct SharedState {
+        var cancelled = false
+        var finished = false
+        var continuation: CheckedContinuation<TransportResponse, any Error>?
+        var earlyResult: Result<TransportResponse, HTTPTransportError>?
+    }
+
+    // Engine-thread-only state.
+    private var headers: [HTTPHeader] = []
+    private var body = Data()
+    private var fileDescriptor: Int32 = -1
+    private var fileError: HTTPTransportError?
+    private var bytesWritten: Int64 = 0
+    private var appending = false
+    private var tooLarge = false
+    private var lastReported: (Int64, Int64) = (-1, -1)
+    private var statusChecked = false
+    private var bodyToFile = false
+
+    init(request: TransportRequest, sink: ResponseSink, progress: ProgressHandler?, options: CurlTransportOptions) throws {
+        guard let easy = curl_easy_init() else {
+            throw HTTPTransportError.curl(code: -1, message: "curl_easy_init failed")
+        }
+        self.easy = easy
+        self.request = request
+        self.sink = sink
+        self.progress = progress
+        errorBuffer = .allocate(capacity: ccurl_error_size())
+        errorBuffer.initialize(repeating: 0, count: ccurl_error_size())
+        try configure(options: options)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        if let headerList { curl_slist_free_all(headerList) }
+        if let mime { curl_mime_free(mime) }
+        errorBuffer.deallocate()
+        if fileDescriptor >= 0 { close(fileDescriptor) }
+    }
+
+    private func configure(options: CurlTransportOptions) throws {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        func check(_ code: CURLcode, _ what: String) throws {
+            if code != CURLE_OK {
+                throw HTTPTransportError.curl(code: Int32(code.rawValue), message: "\(what): \(String(cString: curl_easy_strerror(code)))")
+            }
+        }
+        try check(ccurl_setopt_string(easy, CURLOPT_URL, request.url), "URL")
+        _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        _ = ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
+        _ = ccurl_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, options.readTimeoutSeconds)
+        if let total = request.totalTimeoutMilliseconds { _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total) }
+        _ = ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ccurl_setopt_string(easy, CURLOPT_USERAGENT, options.userAgent)
+        _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0 : 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0 : 2)
+        if let ca = options.caBundlePath { _ = ccurl_setopt_string(easy, CURLOPT_CAINFO, ca) }
+        if request.acceptCompressed { _ = ccurl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, "") }
+        // Only follow redirects to http(s).
+        _ = ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+
+        switch request.method {
+        case .get: _ = ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case .head: _ = ccurl_setopt_long(easy, CURLOPT_NOBODY, 1)
+        case .post: break
+        case .put, .delete: _ = ccurl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+
+        var headerLines = request.headers.map { "\($0.name): \($0.value)" }
+        headerLines.append("Expect:")  // no 100-continue round trip for uploads
+        switch request.body {
+        case .empty:
+            if request.method == .post {
+                _ = ccurl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, 0)
+                _ = ccurl_setopt_string(easy, CURLOPT_POSTFIELDS, "")
+            }
+        case .data(let data, let contentType):
+            headerLines.append("Content-Type: \(contentType)")
+            if request.method != .post { _ = ccurl_setopt_long(easy, CURLOPT_POST, 1) }
+            _ = ccurl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(data.count))
+            try data.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS copies the bytes, so `data` need not outlive this call.
+                let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+                try check(ccurl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base)), "body")
+            }
+        case .multipart(let parts):
+            let mime = curl_mime_init(easy)
+            self.mime = mime
+            for part in parts {
+                let p = curl_mime_addpart(mime)
+                curl_mime_name(p, part.name)
+                switch part.content {
+                case .data(let data):
+                    data.withUnsafeBytes { raw in
+                        _ = curl_mime_data(p, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+                    }
+                case .file(let path):
+                    guard access(path, R_OK) == 0 else {
+                        throw HTTPTransportError.fileSystem(path: path, message: String(cString: strerror(errno)))
+                    }
+                    try check(curl_mime_filedata(p, path), "multipart file")
+                }
+                // curl_mime_filedata sets the file name to the basename; override or clear it.
+                curl_mime_filename(p, part.fileName)
+                if let type = part.contentType { curl_mime_type(p, type) }
+            }
+            try check(ccurl_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime)), "multipart")
+        }
+        if let start = request.rangeStart, start > 0 { headerLines.append("Range: bytes=\(start)-") }
+        for line in headerLines { headerList = curl_slist_append(headerList, line) }
+        _ = ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+
+        _ = ccurl_setopt_write_callback(easy, curlWriteCallback)
+        _ = ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        _ = ccurl_setopt_header_callback(easy, curlHeaderCallback)
+        _ = ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        _ = ccurl_setopt_xferinfo_callback(easy, curlProgressCallback)
+        _ = ccurl_setopt_pointer(easy, CURLOPT_XFERINFODATA, me)
+        _ = ccurl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+    }
+
+    // MARK: cross-thread state
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func markCancelled() { state.withLock { $0.cancelled = true } }
+
+    func setContinuation(_ continuation: CheckedContinuation<TransportResponse, any Error>) {
+        let early: Result<TransportResponse, HTTPTransportError>? = state.withLock { s in
+            if let r = s.earlyResult { return r }
+            s.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early.mapError { $0 as any Error }) }
+    }
+
+    /// Resumes the waiting task exactly once.
+    func finish(_ result: Result<TransportResponse, HTTPTransportError>) {
+        if fileDescriptor >= 0 { close(fileDescriptor); fileDescriptor = -1 }
+        let continuation: CheckedContinuation<TransportResponse, any Error>? = state.withLock { s in
+            guard !s.finished else { return nil }
+            s.finished = true
+            if let c = s.continuation { s.continuation = nil; return c }
+            s.earlyResult = result
+            return nil
+        }
+        continuation?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    // MARK: engine thread
+
+    func complete(_ code: CURLcode) {
+        if let fileError { return finish(.failure(fileError)) }
+        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { return finish(.failure(.cancelled)) }
+        if tooLarge {
+            return finish(.failure(.curl(code: Int32(CURLE_WRITE_ERROR.rawValue),
+                                         message: "response body larger than \(request.maxBodyBytes) bytes")))
+        }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return finish(.failure(.curl(code: Int32(code.rawValue), message: message)))
+        }
+        let status = responseStatus()
+        if case .file(let path) = sink, (200..<300).contains(status), fileDescriptor < 0, !appending, request.method != .head {
+            // A 2xx with an empty body still produces the (empty) file.
+            if !openFile(path: path, status: status) { return finish(.failure(fileError!)) }
+        }
+        var connects = 0
+        _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
+        finish(.success(TransportResponse(status: status, headers: headers, body: body, bytesWrittenToFile: bytesWritten,
+                                     appendedToFile: appending, newConnections: connects)))
+    }
+
+    private func responseStatus() -> Int {
+        var code = 0
+        _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+
+    fileprivate func receiveHeader(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard var line = String(bytes: bytes, encoding: .utf8) ?? String(bytes: bytes, encoding: .isoLatin1) else { return }
+        line = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()  // a new response (redirect, 100 Continue): keep only the final one
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        headers.append(HTTPHeader(name, value))
+    }
+
+    /// Returns the number of bytes consumed; anything else makes libcurl abort with CURLE_WRITE_ERROR.
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if isCancelled { return 0 }
+        if !statusChecked {
+            statusChecked = true
+            let status = responseStatus()
+            if case .file(let path) = sink, (200..<300).contains(status) {
+                bodyToFile = true
+                guard openFile(path: path, status: status) else { return 0 }
+            }
+        }
+        if bodyToFile {
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    fileError = .fileSystem(path: sinkPath, message: String(cString: strerror(errno)))
+                    return 0
+                }
+                offset += n
+            }
+            bytesWritten += Int64(bytes.count)
+            return bytes.count
+        }
+        if case .file = sink {
+            // An error body: keep its first MiB for the message, drop the rest.
+            let room = max(0, (1 << 20) - body.count)
+            body.append(contentsOf: bytes.prefix(room))
+            return bytes.count
+        }
+        if body.count + bytes.count > request.maxBodyBytes {
+            tooLarge = true
+            return 0
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    private var sinkIsMemory: Bool { sink == .memory }
+
+    private var sinkPath: String {
+        if case .file(let path) = sink { return path }
+        return ""
+    }
+
+    private func openFile(path: String, status: Int) -> Bool {
+        let start = request.rangeStart ?? 0
+        if status == 206, start > 0 {
+            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            if fileDescriptor >= 0 {
+                // Keep exactly the bytes before the range, then append.
+                if ftruncate(fileDescriptor, off_t(start)) != 0 || lseek(fileDescriptor, 0, SEEK_END) < 0 {
+                    fileError = .fileSystem(path: path, message: String(cString: strerror(errno)))
+                    return false
+                }
+                appending = true
+            }
+        } else {
+            fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        }
+        if fileDescriptor < 0 {
+            fileError = .fileSystem(path: path, message: String(cString: strerror(errno)))
+            return false
+        }
+        return true
+    }
+
+    fileprivate func reportProgress(downloadTotal: Int64, downloadNow: Int64, uploadTotal: Int64, uploadNow: Int64) -> Int32 {
+        if isCancelled { return 1 }
+        guard let progress else { return 0 }
+        let (now, total): (Int64, Int64)
+        if case .multipart = request.body {
+            (now, total) = (uploadNow, uploadTotal)
+        } else {
+            // Until the first body byte, whether a Range request is honoured (206) is unknown.
+            guard statusChecked, bodyToFile || sinkIsMemory else { return 0 }
+            let base = appending ? (request.rangeStart ?? 0) : 0
+            (now, total) = (base + downloadNow, downloadTotal > 0 ? base + downloadTotal : 0)
+        }
+        if (now, total) != lastReported {
+            lastReported = (now, total)
+            progress(TransferProgress(completedBytes: now, totalBytes: total > 0 ? total : nil))
+        }
+        return 0
+    }
+}
+
+private func curlWriteCallback(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard let ptr, length > 0 else { return length }
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: ptr, count: length))
+}
+
+private func curlHeaderCallback(_ ptr: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard let ptr, length > 0 else { return length }
+    ptr.withMemoryRebound(to: UInt8.self, capacity: length) {
+        transfer.receiveHeader(UnsafeBufferPointer(start: $0, count: length))
+    }
+    return length
+}
+
+private func curlProgressCallback(_ clientp: UnsafeMutableRawPointer?, _ dltotal: curl_off_t, _ dlnow: curl_off_t,
+                                  _ ultotal: curl_off_t, _ ulnow: curl_off_t) -> Int32 {
+    guard let clientp else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(clientp).takeUnretainedValue()
+    return transfer.reportProgress(downloadTotal: Int64(dltotal), downloadNow: Int64(dlnow),
+                                   uploadTotal: Int64(ultotal), uploadNow: Int64(ulnow))
+}

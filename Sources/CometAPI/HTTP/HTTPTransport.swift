@@ -1,0 +1,188 @@
+import Foundation
+
+/// One HTTP header field. Names compare case-insensitively through ``TransportResponse/header(_:)``.
+public struct HTTPHeader: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One part of a `multipart/form-data` request body (reference §2.13).
+public struct MultipartPart: Sendable, Hashable {
+    /// Where the part's bytes come from.
+    public enum Content: Sendable, Hashable {
+        /// Bytes held in memory (small fields such as `metadata` or `link`).
+        case data(Data)
+        /// A file on disk, streamed by libcurl while sending (never loaded into memory).
+        case file(path: String)
+    }
+
+    /// The form field name (`file`, `link`, `metadata`).
+    public var name: String
+    public var content: Content
+    /// The `filename` of the part's Content-Disposition, nil for a plain form field.
+    public var fileName: String?
+    /// The part's Content-Type, nil to send none.
+    public var contentType: String?
+
+    public init(name: String, content: Content, fileName: String? = nil, contentType: String? = nil) {
+        self.name = name
+        self.content = content
+        self.fileName = fileName
+        self.contentType = contentType
+    }
+
+    /// A plain text field.
+    public static func field(_ name: String, _ value: String) -> MultipartPart {
+        MultipartPart(name: name, content: .data(Data(value.utf8)))
+    }
+}
+
+/// The body of an ``TransportRequest``.
+public enum HTTPRequestBody: Sendable, Hashable {
+    case empty
+    /// Bytes with their Content-Type (`application/json;charset=utf-8`).
+    case data(Data, contentType: String)
+    /// `multipart/form-data`, built and streamed by libcurl (files are read from disk as sent).
+    case multipart([MultipartPart])
+}
+
+/// An HTTP request as the transport sends it.
+///
+/// `description` never shows the value of the `Authorization` header.
+public struct TransportRequest: Sendable, CustomStringConvertible {
+    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD" }
+
+    public var method: Method
+    /// The absolute URL, query already percent-encoded.
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: HTTPRequestBody
+    /// Ask for `Range: bytes=N-` (resume a download at byte N); nil or 0 for the whole body.
+    public var rangeStart: Int64?
+    /// Offer `Accept-Encoding` (gzip, deflate, ...) and decode the response transparently.
+    public var acceptCompressed: Bool
+    /// Largest response body kept in memory, in bytes; a bigger body fails the transfer.
+    public var maxBodyBytes: Int
+    /// Total time limit for the transfer in milliseconds; nil for none (downloads).
+    public var totalTimeoutMilliseconds: Int?
+
+    public init(method: Method = .get, url: String, headers: [HTTPHeader] = [], body: HTTPRequestBody = .empty,
+                rangeStart: Int64? = nil, acceptCompressed: Bool = true, maxBodyBytes: Int = 64 << 20,
+                totalTimeoutMilliseconds: Int? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.rangeStart = rangeStart
+        self.acceptCompressed = acceptCompressed
+        self.maxBodyBytes = maxBodyBytes
+        self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
+    }
+
+    /// `GET https://host/path [Authorization: <redacted>, ...]`.
+    public var description: String {
+        let shown = headers.map { h in
+            h.name.caseInsensitiveCompare("Authorization") == .orderedSame ? "\(h.name): <redacted>" : "\(h.name): \(h.value)"
+        }
+        return "\(method.rawValue) \(Redaction.redact(url)) [\(Redaction.redact(shown.joined(separator: ", ")))]"
+    }
+}
+
+/// Where a response body goes.
+public enum ResponseSink: Sendable, Hashable {
+    /// Kept in memory, up to ``TransportRequest/maxBodyBytes``.
+    case memory
+    /// Streamed to a file chunk by chunk, never held in memory. A `206 Partial Content` answer to a
+    /// request with ``TransportRequest/rangeStart`` keeps the file's first `rangeStart` bytes and appends;
+    /// a `200` rewrites the file from the start. Error answers (not 2xx) never touch the file: their
+    /// body is kept in memory (up to 1 MiB) for the error message.
+    case file(path: String)
+}
+
+/// The outcome of a transfer that got an HTTP answer (any status).
+public struct TransportResponse: Sendable {
+    /// The final HTTP status (after redirects).
+    public var status: Int
+    /// Headers of the final response.
+    public var headers: [HTTPHeader]
+    /// The body for ``ResponseSink/memory``, or an error body with ``ResponseSink/file(path:)``.
+    public var body: Data
+    /// Bytes written to the file sink by this transfer (0 for the memory sink).
+    public var bytesWrittenToFile: Int64
+    /// True when the file sink appended to existing bytes (a 206 answer to a Range request).
+    public var appendedToFile: Bool
+    /// Connections libcurl had to open for this transfer; 0 when it reused a kept-alive one.
+    public var newConnections: Int
+
+    public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data(), bytesWrittenToFile: Int64 = 0,
+                appendedToFile: Bool = false, newConnections: Int = 0) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.bytesWrittenToFile = bytesWrittenToFile
+        self.appendedToFile = appendedToFile
+        self.newConnections = newConnections
+    }
+
+    /// The value of the last header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// True for 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// How far a transfer has come.
+public struct TransferProgress: Sendable, Hashable {
+    /// Bytes transferred so far, including bytes already on disk when resuming.
+    public var completedBytes: Int64
+    /// Expected total in bytes, when the server said (Content-Length); nil when unknown.
+    public var totalBytes: Int64?
+
+    public init(completedBytes: Int64, totalBytes: Int64?) {
+        self.completedBytes = completedBytes
+        self.totalBytes = totalBytes
+    }
+
+    /// Between 0 and 1, nil when the total is unknown.
+    public var fractionCompleted: Double? {
+        guard let total = totalBytes, total > 0 else { return nil }
+        return min(1, Double(completedBytes) / Double(total))
+    }
+}
+
+/// Receives progress reports. Called on the transport's thread: keep it short and non-blocking.
+public typealias ProgressHandler = @Sendable (TransferProgress) -> Void
+
+/// A failure below HTTP: no answer, a broken connection, a timeout, a file that cannot be written.
+public enum HTTPTransportError: Error, Sendable, Hashable {
+    /// libcurl failed with this `CURLcode` and message (28 = timeout, 7 = could not connect, ...).
+    case curl(code: Int32, message: String)
+    /// The task was cancelled; the transfer was aborted.
+    case cancelled
+    /// The file sink could not be opened or written.
+    case fileSystem(path: String, message: String)
+}
+
+/// Sends HTTP requests. ``CurlTransport`` is the real one (libcurl); tests may use fakes.
+///
+/// Implementations honour task cancellation by aborting the transfer and throwing
+/// ``HTTPTransportError/cancelled``, and never block a Swift concurrency thread.
+public protocol HTTPTransport: Sendable {
+    /// Performs one request. Returns the response for every HTTP status (errors included);
+    /// throws ``HTTPTransportError`` only when there is no usable HTTP answer.
+    func send(_ request: TransportRequest, sink: ResponseSink, progress: ProgressHandler?) async throws -> TransportResponse
+}
+
+extension HTTPTransport {
+    /// Performs one request with the body kept in memory and no progress reports.
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        try await send(request, sink: .memory, progress: nil)
+    }
+}

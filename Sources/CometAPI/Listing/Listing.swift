@@ -1,0 +1,274 @@
+import Foundation
+
+/// What `arty ls` prints, as plain tables or JSON. Pure: every function maps models to text.
+public enum Listing {
+    /// What `arty ls [WORKSPACE[/ARTIFACT[:VERSION|ALIAS]]]` was asked to list.
+    public enum Target: Sendable, Hashable {
+        case workspaces
+        case artifacts(workspace: String)
+        case versions(workspace: String, artifact: String)
+        case assets(workspace: String, artifact: String, selector: VersionSelector)
+
+        /// Parses the optional argument: nothing lists workspaces, `WORKSPACE` its artifacts,
+        /// `WORKSPACE/ARTIFACT` its versions, `WORKSPACE/ARTIFACT:VERSION|ALIAS` that version's assets.
+        /// - Throws: ``ArtifactReference/ParseError`` for a malformed reference.
+        public static func parse(_ text: String?) throws(ArtifactReference.ParseError) -> Target {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .workspaces }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if !trimmed.contains("/") {
+                if trimmed.contains(":") { throw .missingArtifact(trimmed) }
+                return .artifacts(workspace: trimmed)
+            }
+            let reference = try ArtifactReference.parse(trimmed)
+            guard let selector = reference.selector else {
+                return .versions(workspace: reference.workspace, artifact: reference.artifact)
+            }
+            return .assets(workspace: reference.workspace, artifact: reference.artifact, selector: selector)
+        }
+    }
+
+    /// Fetches and renders what `target` names, as a table or as JSON (`json`).
+    /// - Throws: whatever `reader` throws (``CometAPIError`` for ``CometClient``).
+    public static func render(_ target: Target, from reader: some ArtifactReading, json: Bool) async throws -> String {
+        switch target {
+        case .workspaces:
+            let rows = rows(workspaces: try await reader.workspaces())
+            return json ? Self.json(rows) : table(rows)
+        case .artifacts(let workspace):
+            let rows = rows(artifacts: try await reader.artifacts(workspace: workspace, type: nil))
+            return json ? Self.json(rows) : table(rows)
+        case .versions(let workspace, let artifact):
+            let details = try await reader.artifactDetails(workspace: workspace, name: artifact)
+            let rows = rows(versions: details.versions)
+            return json ? Self.json(rows) : table(rows)
+        case .assets(let workspace, let artifact, let selector):
+            let rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: selector))
+            return json ? Self.json(rows) : table(rows)
+        }
+    }
+
+    // MARK: rows (the JSON shapes)
+
+    /// A workspace row: `{"name": "ws"}`.
+    public struct WorkspaceRow: Sendable, Hashable, Codable {
+        public var name: String
+    }
+
+    /// An artifact row; `sizeInBytes` in bytes.
+    public struct ArtifactRow: Sendable, Hashable, Codable {
+        public var name: String
+        public var type: String
+        public var latestVersion: String?
+        public var tags: [String]
+        public var sizeInBytes: Int64
+        public var artifactId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(type, forKey: .type)
+            try c.encode(latestVersion, forKey: .latestVersion)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(artifactId, forKey: .artifactId)
+        }
+    }
+
+    /// A version row; `added` is ISO 8601 UTC, `addedMillis` epoch milliseconds.
+    public struct VersionRow: Sendable, Hashable, Codable {
+        public var version: String
+        public var aliases: [String]
+        public var tags: [String]
+        public var state: String?
+        public var sizeInBytes: Int64
+        public var added: String?
+        public var addedMillis: Int64?
+        public var owner: String?
+        public var artifactVersionId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(version, forKey: .version)
+            try c.encode(aliases, forKey: .aliases)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(state, forKey: .state)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(added, forKey: .added)
+            try c.encode(addedMillis, forKey: .addedMillis)
+            try c.encode(owner, forKey: .owner)
+            try c.encode(artifactVersionId, forKey: .artifactVersionId)
+        }
+    }
+
+    /// An asset row; `size` in bytes (0 for remote assets).
+    public struct AssetRow: Sendable, Hashable, Codable {
+        public var logicalPath: String
+        public var size: Int64
+        public var remote: Bool
+        public var link: String?
+        public var assetId: String
+
+        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String) {
+            self.logicalPath = logicalPath
+            self.size = size
+            self.remote = remote
+            self.link = link
+            self.assetId = assetId
+        }
+
+        /// `link` is written as `null` for local assets, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(logicalPath, forKey: .logicalPath)
+            try c.encode(size, forKey: .size)
+            try c.encode(remote, forKey: .remote)
+            try c.encode(link, forKey: .link)
+            try c.encode(assetId, forKey: .assetId)
+        }
+    }
+
+    public static func rows(workspaces: [String]) -> [WorkspaceRow] {
+        workspaces.sorted { $0.localizedStandardCompare($1) == .orderedAscending }.map { WorkspaceRow(name: $0) }
+    }
+
+    public static func rows(artifacts: [Artifact]) -> [ArtifactRow] {
+        artifacts.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }.map {
+            ArtifactRow(name: $0.name, type: $0.type, latestVersion: $0.latestVersion, tags: $0.tags,
+                        sizeInBytes: $0.sizeInBytes, artifactId: $0.artifactId)
+        }
+    }
+
+    /// Newest first: by semantic version (highest first), versions that are not semver last, by date.
+    public static func rows(versions: [ArtifactVersion]) -> [VersionRow] {
+        newestFirst(versions).map {
+            VersionRow(version: $0.version, aliases: $0.aliases, tags: $0.tags, state: $0.state?.rawValue,
+                       sizeInBytes: $0.sizeInBytes, added: $0.addedMillis.map(isoDate), addedMillis: $0.addedMillis,
+                       owner: $0.owner, artifactVersionId: $0.artifactVersionId)
+        }
+    }
+
+    public static func rows(assets: [Asset]) -> [AssetRow] {
+        assets.sorted { $0.logicalPath < $1.logicalPath }.map {
+            AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId)
+        }
+    }
+
+    /// Versions ordered newest first (see ``rows(versions:)``).
+    public static func newestFirst(_ versions: [ArtifactVersion]) -> [ArtifactVersion] {
+        versions.sorted { a, b in
+            switch (a.semanticVersion, b.semanticVersion) {
+            case let (x?, y?) where !x.hasSamePrecedence(as: y): return y < x
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return (a.addedMillis ?? 0) > (b.addedMillis ?? 0)
+            }
+        }
+    }
+
+    // MARK: text
+
+    public static func table(_ rows: [WorkspaceRow]) -> String {
+        table(header: ["WORKSPACE"], rows: rows.map { [$0.name] })
+    }
+
+    public static func table(_ rows: [ArtifactRow]) -> String {
+        table(header: ["NAME", "TYPE", "LATEST", "TAGS", "SIZE"],
+              rows: rows.map { [$0.name, $0.type, $0.latestVersion ?? "-", list($0.tags), byteCount($0.sizeInBytes)] },
+              rightAligned: [4])
+    }
+
+    public static func table(_ rows: [VersionRow]) -> String {
+        table(header: ["VERSION", "ALIASES", "TAGS", "STATE", "SIZE", "ADDED", "OWNER"],
+              rows: rows.map {
+                  [$0.version, list($0.aliases), list($0.tags), $0.state ?? "-", byteCount($0.sizeInBytes),
+                   $0.addedMillis.map(shortDate) ?? "-", $0.owner ?? "-"]
+              },
+              rightAligned: [4])
+    }
+
+    public static func table(_ rows: [AssetRow]) -> String {
+        table(header: ["LOGICAL PATH", "SIZE (BYTES)", "REMOTE", "LINK"],
+              rows: rows.map { [$0.logicalPath, String($0.size), $0.remote ? "yes" : "no", $0.link ?? "-"] },
+              rightAligned: [1])
+    }
+
+    /// Pretty JSON (sorted keys) of any rows.
+    public static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        // Foundation prints empty collections over several lines and keys as `"k" : v`; tidy both.
+        return text.replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
+            .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
+            .replacingOccurrences(of: #"(?m)^(\s*"(?:[^"\\]|\\.)*") : "#, with: "$1: ", options: .regularExpression)
+    }
+
+    /// Left-aligned columns separated by two spaces, no trailing spaces; control characters in
+    /// cells are shown as `?` so that a name cannot move the cursor.
+    public static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        let all = [header] + rows.map { $0.map(printable) }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
+        return all.map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(cell)))
+                if rightAligned.contains(i) { return pad + cell }
+                return i == row.count - 1 ? cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n")
+    }
+
+    /// Terminal columns `text` takes: 2 for East Asian wide and fullwidth characters and emoji,
+    /// 0 for combining marks and zero-width joiners, 1 otherwise (an approximation of `wcwidth`).
+    public static func displayWidth(_ text: String) -> Int {
+        text.reduce(0) { total, character in
+            guard let first = character.unicodeScalars.first else { return total }
+            if first.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) {
+                return total + 2
+            }
+            switch first.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+                 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+                return total + 2
+            case 0x200B...0x200F: return total
+            default:
+                return total + (first.properties.generalCategory == .nonspacingMark ? 0 : 1)
+            }
+        }
+    }
+
+    /// `1.5 KiB`, `52.3 MiB`; bytes below 1 KiB exactly (`512 B`).
+    public static func byteCount(_ bytes: Int64) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return String(format: "%.1f", value) + " " + units[unit]
+    }
+
+    static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ",") }
+
+    static func printable(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    }
+
+    /// `2023-11-14T22:13:20Z`.
+    public static func isoDate(_ millis: Int64) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+
+    /// `2023-11-14 22:13` (UTC).
+    public static func shortDate(_ millis: Int64) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import CometAPI
+import Foundation
+
+/// `arty download WORKSPACE/ARTIFACT[:VERSION|ALIAS] [DIR]`: downloads a version's local assets.
+struct Download: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download the local assets of an artifact version.",
+        discussion: """
+            An alias (or no version, meaning latest) is resolved to one concrete version first. Files are streamed \
+            to NAME.part, resumed after a dropped connection, checked against the expected size (and checksum when \
+            known) and renamed into place. Remote assets are never fetched: they are listed and written to \
+            remote-assets.json beside the files. Logical paths that would leave DIR are refused. \
+            Exit status: 0 when every file is in place, 1 on any failure, 2 for a usage error.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The version to download.", valueName: "workspace/artifact[:version|alias]"))
+    var reference: String
+
+    @Argument(help: ArgumentHelp("Destination folder (default: the current folder).", valueName: "dir"))
+    var directory: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("Only assets whose logical path matches this glob (repeatable).", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Leave out assets whose logical path matches this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only the asset with this logical path.", valueName: "path"))
+    var asset: String?
+
+    @Option(name: .long, help: ArgumentHelp("When a file exists: fail (identical content is accepted), preserve or overwrite.",
+                                            valueName: "fail|preserve|overwrite"))
+    var overwrite: String = "fail"
+
+    @Option(name: .long, help: ArgumentHelp("Transfers at once.", valueName: "n"))
+    var parallel: Int = 4
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @OptionGroup var readOnly: ReadOnlyOption
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard OverwriteStrategy(argument: overwrite) != nil else {
+            throw ValidationError("--overwrite must be fail, preserve or overwrite.")
+        }
+        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1.") }
+    }
+
+    func run() async throws {
+        try await runAction {
+            let ref = try parseReference(reference)
+            let client = try await makeClient(connection)
+            let plan = try await ActionPlanning.planDownload(
+                ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
+                assetPath: asset, client: client)
+            if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
+                throw ActionError.folder(path: asset, detail: "no asset of \(ref.workspace)/\(ref.artifact):\(plan.version.version) has this logical path")
+            }
+            let downloader = ArtifactDownloader(client: client, options: DownloadOptions(
+                parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!))
+            let summary = try await downloader.run(plan, progress: stderrProgress(enabled: !json))
+            endProgress(enabled: !json)
+            if json {
+                print(jsonText(summary))
+            } else {
+                print(Self.text(summary, plan: plan))
+            }
+            if !summary.succeeded {
+                if !json { for f in summary.failed { printError("Error: \(f.path): \(f.reason)") } }
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// The human summary.
+    static func text(_ s: DownloadSummary, plan: DownloadPlan) -> String {
+        var lines = ["\(s.workspace)/\(s.artifact):\(s.version) → \(s.destination)",
+                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(humanBytes(s.bytesTransferred)) transferred"]
+        if plan.excludedCount > 0 { lines.append("\(plan.excludedCount) left out by --include/--exclude") }
+        if !s.remote.isEmpty {
+            lines.append("Remote assets (not downloaded; listed in \(s.remoteManifest ?? DownloadPlan.remoteManifestName)):")
+            lines += s.remote.map { "  \($0.logicalPath)  \($0.link)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CometAPI
+import Foundation
+
+/// `arty log DIR --workspace W --artifact NAME --type T [--alias A]… [--tag T]… [--remote URI]…`:
+/// logs a folder (plus remote links) as a new artifact version.
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Log a folder as a new artifact version.",
+        discussion: """
+            Every file under DIR is uploaded with its path relative to DIR as logical path (symlinks leaving DIR \
+            are skipped); each --remote link is added as a remote asset named by its last path segment. The server \
+            picks the next version number. Exit status: 0 ok, 1 failure (or --read-only), 2 usage error.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The folder to log.", valueName: "dir"))
+    var directory: String
+
+    @Option(name: .long, help: ArgumentHelp("The artifact's name.", valueName: "name"))
+    var artifact: String
+
+    @Option(name: .long, help: ArgumentHelp("The artifact type (dataset, model, ...).", valueName: "type"))
+    var type: String
+
+    @Option(name: .long, help: ArgumentHelp("An alias for the new version (repeatable).", valueName: "alias"))
+    var alias: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A version tag (repeatable).", valueName: "tag"))
+    var tag: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A remote asset link (repeatable).", valueName: "uri"))
+    var remote: [String] = []
+
+    @Flag(name: .long, help: "Print the new version as JSON.")
+    var json = false
+
+    @OptionGroup var readOnly: ReadOnlyOption
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await runAction {
+            try readOnly.check("arty log")
+            let configuration = try connection.configuration()
+            guard let workspace = configuration.workspace else {
+                throw UsageError(message: "No workspace: pass --workspace (or set COMET_WORKSPACE).")
+            }
+            let plan = try FolderLog.prepare(directory: directory, workspace: workspace, artifactName: artifact,
+                                             artifactType: type, aliases: alias, versionTags: tag, remoteLinks: remote)
+            for line in plan.skipped { printError("Skipped \(line)") }
+            let client = try await makeClient(connection)
+            let created = try await VersionCopier(client: client).log(plan, progress: stderrProgress(enabled: !json))
+            endProgress(enabled: !json)
+            if json {
+                print(jsonText(created))
+            } else {
+                print("Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) files (\(humanBytes(created.bytesUploaded))) and \(created.remoteAssets) remote assets.")
+            }
+        }
+    }
+}

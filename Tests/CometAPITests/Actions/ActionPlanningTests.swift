@@ -1,0 +1,240 @@
+import CometAPI
+import Foundation
+import Testing
+
+/// Test helpers: assets and versions as the server would send them.
+func localAsset(_ path: String, size: Int64, id: String? = nil, checksum: String? = nil) -> Asset {
+    Asset(assetId: id ?? "id-\(path)", logicalPath: path, size: size, isRemote: false,
+          metadata: checksum.map { .object(["checksum": .string($0)]) }, artifactVersionId: "v-1")
+}
+
+func remoteAsset(_ path: String, link: String) -> Asset {
+    Asset(assetId: "id-\(path)", logicalPath: path, size: 0, link: link, isRemote: true, artifactVersionId: "v-1")
+}
+
+let sampleVersion = ArtifactVersion(artifactVersionId: "v-1", version: "1.2.0")
+
+@Suite("Download planning")
+struct DownloadPlanTests {
+    @Test func globsMatchWholePathsAndLastSegments() {
+        #expect(GlobPattern("*.csv").matches("data/train.csv"))
+        #expect(GlobPattern("data/*").matches("data/train.csv"))
+        #expect(!GlobPattern("img/*").matches("data/train.csv"))
+        #expect(GlobPattern("img_[0-9].png").matches("a/img_3.png"))
+        #expect(!GlobPattern("img_[0-9].png").matches("a/img_x.png"))
+        #expect(GlobPattern.selects("a.csv", include: [], exclude: []))
+        #expect(!GlobPattern.selects("a.csv", include: [GlobPattern("*.png")], exclude: []))
+        #expect(!GlobPattern.selects("a.csv", include: [GlobPattern("*")], exclude: [GlobPattern("*.csv")]))
+    }
+
+    @Test func hostileLogicalPathsAreRefusedWithReasons() {
+        let hostile = ["../x", "a/../../x", "/etc/x", "C:\\x", "..\\x", "a\u{0}b", "C:x", "", "~/x"]
+        let assets = hostile.map { localAsset($0, size: 1) } + [localAsset("ok/file.txt", size: 3)]
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion, assets: assets, destination: "/tmp/d")
+        #expect(plan.entries.map(\.path.relativePath) == ["ok/file.txt"])
+        #expect(Set(plan.refused.map(\.asset.logicalPath)) == Set(hostile))
+        let reason = { (p: String) in plan.refused.first { $0.asset.logicalPath == p }?.reason ?? "" }
+        #expect(reason("../x").contains("'..'"))
+        #expect(reason("/etc/x").contains("absolute"))
+        #expect(reason("C:\\x").contains("backslash"))
+        #expect(reason("C:x").contains("drive letter"))
+        #expect(reason("a\u{0}b").contains("control character"))
+        #expect(plan.totalBytes == 3)
+    }
+
+    @Test func remoteAssetsAreListedNotTransferred() throws {
+        let assets = [localAsset("b.csv", size: 10), remoteAsset("raw.parquet", link: "s3://bucket/raw.parquet"),
+                      localAsset("a.png", size: 5)]
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion, assets: assets,
+                                     destination: "/tmp/d", exclude: [GlobPattern("*.png")])
+        #expect(plan.entries.map(\.path.relativePath) == ["b.csv"])
+        #expect(plan.remote == [RemoteAssetEntry(logicalPath: "raw.parquet", link: "s3://bucket/raw.parquet", assetId: "id-raw.parquet")])
+        #expect(plan.excludedCount == 1)
+        let decoded = try JSONDecoder().decode([RemoteAssetEntry].self, from: plan.remoteManifestJSON())
+        #expect(decoded == plan.remote)
+    }
+
+    @Test func duplicatesFileFolderClashesAndTheManifestNameAreRefused() {
+        let assets = [localAsset("a", size: 1), localAsset("a/b", size: 1), localAsset("./c", size: 1, id: "c1"),
+                      localAsset("c", size: 2, id: "c2"), localAsset("remote-assets.json", size: 2)]
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion, assets: assets, destination: "/d")
+        #expect(plan.entries.map(\.path.relativePath) == ["a/b", "c"])
+        #expect(plan.refused.map(\.asset.logicalPath).sorted() == ["a", "c", "remote-assets.json"])
+    }
+
+    @Test func overwriteStrategiesDecideLikeTheSDK() throws {
+        let path = try LogicalPath("x.bin")
+        let asset = localAsset("x.bin", size: 10)
+        let fresh = DownloadEntry(asset: asset, path: path)
+        let sameSize = DownloadEntry(asset: asset, path: path, existing: .file(size: 10))
+        let otherSize = DownloadEntry(asset: asset, path: path, existing: .file(size: 11))
+        let folder = DownloadEntry(asset: asset, path: path, existing: .other("a folder"))
+        #expect(DownloadPlan.decision(for: fresh, strategy: .fail) == .download)
+        #expect(DownloadPlan.decision(for: sameSize, strategy: .fail) == .verifyAgainstExisting)
+        guard case .conflict(let why) = DownloadPlan.decision(for: otherSize, strategy: .fail) else {
+            Issue.record("FAIL with a different size must conflict"); return
+        }
+        #expect(why.contains("different content"))
+        #expect(DownloadPlan.decision(for: otherSize, strategy: .preserve) == .keepExisting)
+        #expect(DownloadPlan.decision(for: otherSize, strategy: .overwrite) == .replace)
+        if case .conflict = DownloadPlan.decision(for: folder, strategy: .overwrite) {} else {
+            Issue.record("a folder in the way must conflict even with OVERWRITE")
+        }
+        #expect(OverwriteStrategy(argument: "preserve") == .preserve)
+        #expect(OverwriteStrategy(argument: "Overwrite") == .overwrite)
+        #expect(OverwriteStrategy(argument: "clobber") == nil)
+    }
+}
+
+@Suite("Transfer statistics")
+struct TransferStatsTests {
+    @Test func rateAndETAFromInjectedSamples() {
+        var stats = TransferStats(totalBytes: 10_000, windowMilliseconds: 5_000)
+        #expect(stats.bytesPerSecond == nil)
+        #expect(stats.etaMilliseconds == nil)
+        stats.record(bytes: 0, at: 1_000)
+        stats.record(bytes: 2_000, at: 2_000)
+        #expect(stats.bytesPerSecond == 2_000)
+        #expect(stats.etaMilliseconds == 4_000)
+        #expect(stats.fraction == 0.2)
+        // Old samples leave the window: the rate follows the recent speed.
+        stats.record(bytes: 3_000, at: 8_000)
+        stats.record(bytes: 4_000, at: 9_000)
+        #expect(stats.samples.first?.milliseconds == 2_000)
+        #expect(stats.bytesPerSecond == 2_000.0 / 7)
+        stats.record(bytes: 10_000, at: 10_000)
+        #expect(stats.etaMilliseconds == 0)
+    }
+
+    @Test func throttleLetsTenPerSecondAndForcedEventsThrough() {
+        var throttle = ProgressThrottle(intervalMilliseconds: 100)
+        let emitted = (0..<50).filter { throttle.shouldEmit(at: Int64($0 * 20)) }
+        #expect(emitted == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45])
+        let forced = throttle.shouldEmit(at: 981, force: true)
+        let tooSoon = throttle.shouldEmit(at: 990)
+        #expect(forced)
+        #expect(!tooSoon)
+    }
+}
+
+@Suite("Label edits")
+struct LabelEditTests {
+    static let details = ArtifactDetails(
+        artifact: Artifact(artifactId: "art", name: "cats", type: "dataset", tags: ["raw"]),
+        versions: [ArtifactVersion(artifactVersionId: "v1", version: "1.0.0", aliases: ["production", "old"], tags: ["a"]),
+                   ArtifactVersion(artifactVersionId: "v2", version: "2.0.0", aliases: ["staging"], tags: ["b"])])
+
+    @Test func addingAnAliasHeldElsewhereIsAMove() throws {
+        let v2 = Self.details.versions[1]
+        let edit = try LabelEdit.plan(kind: .alias, add: ["production", "new "], remove: [], version: v2, details: Self.details)
+        #expect(edit.before == ["staging"])
+        #expect(edit.after == ["staging", "production", "new"])
+        #expect(edit.moves.map(\.description) == ["production: 1.0.0 → 2.0.0"])
+        #expect(edit.otherVersionsAfter == ["v1": ["old"]])
+        #expect(edit.summaryLines.last == "moves production: 1.0.0 → 2.0.0")
+    }
+
+    @Test func removalsTagsAndNoOps() throws {
+        let v1 = Self.details.versions[0]
+        let removal = try LabelEdit.plan(kind: .alias, add: [], remove: ["old"], version: v1, details: Self.details)
+        #expect(removal.after == ["production"])
+        #expect(removal.moves.isEmpty)
+        let tags = try LabelEdit.plan(kind: .versionTag, add: ["a", "c"], remove: [], version: v1, details: Self.details)
+        #expect(tags.after == ["a", "c"])
+        let artifactTags = try LabelEdit.plan(kind: .artifactTag, add: [], remove: ["raw"], version: nil, details: Self.details)
+        #expect(artifactTags.before == ["raw"])
+        #expect(artifactTags.after == [])
+        let noop = try LabelEdit.plan(kind: .alias, add: ["production"], remove: [], version: v1, details: Self.details)
+        #expect(noop.isNoOp)
+    }
+
+    @Test func badLabelsAreRefused() {
+        let v1 = Self.details.versions[0]
+        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: [" "], remove: [], version: v1, details: Self.details) }
+        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: ["Latest"], remove: [], version: v1, details: Self.details) }
+        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["a,b"], remove: [], version: v1, details: Self.details) }
+        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["x"], remove: [], version: nil, details: Self.details) }
+    }
+}
+
+@Suite("Bump planning")
+struct BumpPlanTests {
+    static let details = ArtifactDetails(
+        artifact: Artifact(artifactId: "art", name: "cats", type: "dataset"),
+        versions: [ArtifactVersion(artifactVersionId: "v1", version: "1.2.0", aliases: ["prod"], tags: ["t"]),
+                   ArtifactVersion(artifactVersionId: "v2", version: "2.0.0")])
+
+    @Test func previewsTheNextVersion() throws {
+        let plan = try BumpPlan.make(workspace: "ws", source: Self.details.versions[0], kind: .minor, details: Self.details,
+                                     assets: [localAsset("b", size: 4), remoteAsset("a", link: "s3://x/a")])
+        #expect(plan.preview == "1.2.0 → 1.3.0")
+        #expect(plan.assets.map(\.logicalPath) == ["a", "b"])
+        #expect(plan.localBytes == 4)
+        #expect(plan.aliases == [])
+        let withAliases = try BumpPlan.make(workspace: "ws", source: Self.details.versions[0], kind: .patch,
+                                            details: Self.details, assets: [], withAliases: true)
+        #expect(withAliases.target.description == "1.2.1")
+        #expect(withAliases.aliases == ["prod"])
+    }
+
+    @Test func refusesAnExistingVersionAndNonSemver() {
+        let error = #expect(throws: ActionError.self) {
+            try BumpPlan.make(workspace: "ws", source: Self.details.versions[0], kind: .major, details: Self.details, assets: [])
+        }
+        #expect(error == .versionExists(artifact: "cats", version: "2.0.0"))
+        let odd = ArtifactVersion(artifactVersionId: "v9", version: "1.0")
+        #expect(throws: ActionError.notSemantic(version: "1.0")) {
+            try BumpPlan.make(workspace: "ws", source: odd, kind: .major, details: Self.details, assets: [])
+        }
+    }
+}
+
+@Suite("Version diff")
+struct VersionDiffTests {
+    @Test func addedRemovedChangedAndUnchangedSortedByPath() throws {
+        let old = [localAsset("same.csv", size: 5), localAsset("grown.csv", size: 5), localAsset("gone.txt", size: 1),
+                   localAsset("sum.bin", size: 8, checksum: "aa"), remoteAsset("link", link: "s3://a"),
+                   remoteAsset("moved", link: "s3://m"), localAsset("kind", size: 3)]
+        let new = [localAsset("same.csv", size: 5), localAsset("grown.csv", size: 9), localAsset("added.txt", size: 2),
+                   localAsset("sum.bin", size: 8, checksum: "bb"), remoteAsset("link", link: "s3://a"),
+                   remoteAsset("moved", link: "s3://n"), remoteAsset("kind", link: "s3://k")]
+        let diff = VersionDiff.compare(from: "1.0.0", old: old, to: "2.0.0", new: new)
+        #expect(diff.added.map(\.logicalPath) == ["added.txt"])
+        #expect(diff.removed.map(\.logicalPath) == ["gone.txt"])
+        #expect(diff.changed.map(\.logicalPath) == ["grown.csv", "kind", "moved", "sum.bin"])
+        #expect(diff.changed.map(\.reasons) == [["size"], ["kind"], ["link"], ["checksum"]])
+        #expect(diff.unchangedCount == 2)
+        #expect(diff.lines.first == "+ added.txt  (2 bytes)")
+        #expect(diff.lines.last == "1.0.0 → 2.0.0: 1 added, 1 removed, 4 changed, 2 unchanged")
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(diff)) as? [String: Any]
+        #expect(json?["unchangedCount"] as? Int == 2)
+        #expect(VersionDiff.compare(from: "a", old: old, to: "b", new: old).isEmpty)
+    }
+}
+
+@Suite("Folder log planning")
+struct FolderLogTests {
+    @Test func remoteLinksAreNamedByTheirLastSegment() throws {
+        #expect(try FolderLog.remoteLogicalPath("s3://bucket/x/data.csv") == "data.csv")
+        #expect(try FolderLog.remoteLogicalPath("https://h/a/b.bin?sig=1/2") == "b.bin")
+        #expect(throws: ActionError.self) { try FolderLog.remoteLogicalPath("s3://") }
+    }
+
+    @Test func scanSkipsSymlinksLeavingTheFolder() throws {
+        let root = temporaryPath("folder")
+        try FileManager.default.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: root + "/sub/a.txt"))
+        try Data("z".utf8).write(to: URL(fileURLWithPath: root + "/z.txt"))
+        try FileManager.default.createSymbolicLink(atPath: root + "/outside", withDestinationPath: "/etc/hostname")
+        try FileManager.default.createSymbolicLink(atPath: root + "/inside", withDestinationPath: root + "/z.txt")
+        let log = try FolderLog.prepare(directory: root, workspace: "ws", artifactName: "a", artifactType: "dataset",
+                                        remoteLinks: ["s3://b/r.parquet"])
+        #expect(log.files.map(\.logicalPath) == ["inside", "sub/a.txt", "z.txt"])
+        #expect(log.files.map(\.size) == [1, 3, 1])
+        #expect(log.skipped == ["outside: a symlink leaving the folder"])
+        #expect(log.remoteLinks.map(\.logicalPath) == ["r.parquet"])
+        #expect(throws: ActionError.self) {
+            try FolderLog.prepare(directory: root + "/missing", workspace: "ws", artifactName: "a", artifactType: "t")
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import ArtifactRegistry
+import CometAPI
+import Foundation
+import Hummingbird
+import Testing
+
+/// A local registry with a client, and helpers to log sample versions through the actions engine.
+struct ActionsFixture {
+    let registry: LocalRegistry
+    let client: CometClient
+    let workspace: String
+
+    static func start() async throws -> ActionsFixture {
+        let (registry, client) = try await LocalRegistryRoundTripTests.startRegistry()
+        let workspace = try #require(try await client.accountDetails().defaultWorkspaceName)
+        return ActionsFixture(registry: registry, client: client, workspace: workspace)
+    }
+
+    /// Logs `files` (logical path → bytes) and `remote` links as a new version of `name`.
+    @discardableResult
+    func log(_ name: String, files: [String: Data], remote: [String] = [], aliases: [String] = [],
+             tags: [String] = []) async throws -> VersionCreated {
+        let root = temporaryPath("src")
+        for (path, data) in files {
+            let url = URL(fileURLWithPath: root + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+        let plan = try FolderLog.prepare(directory: root, workspace: workspace, artifactName: name, artifactType: "dataset",
+                                         aliases: aliases, versionTags: tags, remoteLinks: remote)
+        return try await VersionCopier(client: client).log(plan)
+    }
+
+    func reference(_ name: String, _ selector: VersionSelector?) -> ArtifactReference {
+        ArtifactReference(workspace: workspace, artifact: name, selector: selector)
+    }
+}
+
+let bigFile = Data(patternBytes(offset: 3, count: 300_000))
+let sampleFiles: [String: Data] = ["a.txt": Data("hello".utf8), "sub/b.bin": bigFile]
+
+/// Every file under `root`, relative, sorted (symlinks listed, not followed).
+func treeListing(_ root: String) -> [String] {
+    (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).sorted()
+}
+
+@Suite("Actions against the local registry", .serialized)
+struct ActionsIntegrationTests {
+    @Test func logThenDownloadByAliasGivesTheSameBytes() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let created = try await f.log("my data", files: sampleFiles, remote: ["s3://bucket/x/raw.parquet"],
+                                      aliases: ["production"], tags: ["t1"])
+        #expect(created.version == "1.0.0")
+        #expect(created.localAssets == 2)
+        let dest = temporaryPath("out")
+        let plan = try await ActionPlanning.planDownload(f.reference("my data", .alias("production")), destination: dest,
+                                                         client: f.client)
+        #expect(plan.version.version == "1.0.0")
+        #expect(plan.totalBytes == 300_005)
+        let reports = LockedBox<[DownloadProgress]>([])
+        let summary = try await ArtifactDownloader(client: f.client).run(plan) { p in reports.mutate { $0.append(p) } }
+        #expect(summary.succeeded)
+        #expect(summary.downloaded == ["a.txt", "sub/b.bin"])
+        #expect(summary.bytesTransferred == 300_005)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/a.txt")) == Data("hello".utf8))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/sub/b.bin")) == bigFile)
+        #expect(treeListing(dest) == ["a.txt", "remote-assets.json", "sub", "sub/b.bin"])
+        let manifest = try JSONDecoder().decode([RemoteAssetEntry].self,
+                                                from: Data(contentsOf: URL(fileURLWithPath: dest + "/remote-assets.json")))
+        #expect(manifest.map(\.link) == ["s3://bucket/x/raw.parquet"])
+        #expect(manifest.map(\.logicalPath) == ["raw.parquet"])
+        let last = try #require(reports.value.last)
+        #expect(last.bytesDone == 300_005)
+        #expect(last.files.map(\.state) == [.done, .done])
+    }
+
+    @Test func eachOverwriteStrategy() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: sampleFiles)
+        let ref = f.reference("cats", .version("1.0.0"))
+        let dest = temporaryPath("out")
+        func run(_ strategy: OverwriteStrategy) async throws -> DownloadSummary {
+            let plan = try await ActionPlanning.planDownload(ref, destination: dest, client: f.client)
+            return try await ArtifactDownloader(client: f.client, options: DownloadOptions(strategy: strategy)).run(plan)
+        }
+        #expect(try await run(.fail).downloaded == ["a.txt", "sub/b.bin"])
+
+        // FAIL: identical content is accepted; same size but different content is an error.
+        try Data("HELLO".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
+        let failSame = try await run(.fail)
+        #expect(failSame.kept == ["sub/b.bin"])
+        #expect(failSame.failed.map(\.path) == ["a.txt"])
+        #expect(failSame.failed.first?.reason.contains("different content") == true)
+        #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "HELLO")
+        #expect(treeListing(dest) == ["a.txt", "sub", "sub/b.bin"])  // no .part left
+
+        // FAIL with another size fails without a transfer.
+        try Data("longer text".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
+        let failSize = try await run(.fail)
+        #expect(failSize.failed.map(\.path) == ["a.txt"])
+        #expect(failSize.bytesTransferred == 300_000)
+
+        let preserve = try await run(.preserve)
+        #expect(preserve.kept == ["a.txt", "sub/b.bin"])
+        #expect(preserve.bytesTransferred == 0)
+        #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "longer text")
+
+        let overwrite = try await run(.overwrite)
+        #expect(overwrite.downloaded == ["a.txt", "sub/b.bin"])
+        #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "hello")
+    }
+
+    @Test func symlinksPlantedInTheDestinationAreNotFollowed() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: sampleFiles)
+        let dest = temporaryPath("out")
+        let outside = temporaryPath("outside")
+        try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: outside + "/a.txt"))
+        try FileManager.default.createSymbolicLink(atPath: dest + "/sub", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: dest + "/a.txt", withDestinationPath: outside + "/a.txt")
+        let plan = try await ActionPlanning.planDownload(f.reference("cats", nil), destination: dest, client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client, options: DownloadOptions(strategy: .overwrite)).run(plan)
+        #expect(summary.downloaded.isEmpty)
+        #expect(summary.failed.map(\.path) == ["a.txt", "sub/b.bin"])
+        #expect(treeListing(outside) == ["a.txt"])
+        #expect(try String(contentsOfFile: outside + "/a.txt", encoding: .utf8) == "secret")
+    }
+
+    @Test func hostileLogicalPathFromTheServerIsRefused() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let upsert = try await f.client.upsertArtifactVersion(ArtifactVersionUpsert(artifactName: "evil", workspace: f.workspace))
+        let file = temporaryPath("x")
+        try Data("pwned".utf8).write(to: URL(fileURLWithPath: file))
+        for path in ["../escape.txt", "ok.txt"] {
+            try await f.client.uploadAsset(fileAt: file, logicalPath: path, artifactVersionId: upsert.artifactVersionId, experimentKey: nil)
+        }
+        try await f.client.setVersionState(artifactVersionId: upsert.artifactVersionId, experimentKey: nil, state: .closed)
+        let parent = temporaryPath("parent")
+        let dest = parent + "/dest"
+        let plan = try await ActionPlanning.planDownload(f.reference("evil", nil), destination: dest, client: f.client)
+        #expect(plan.refused.map(\.asset.logicalPath) == ["../escape.txt"])
+        let summary = try await ArtifactDownloader(client: f.client).run(plan)
+        #expect(summary.downloaded == ["ok.txt"])
+        #expect(!summary.succeeded)
+        #expect(treeListing(parent) == ["dest", "dest/ok.txt"])
+    }
+
+    @Test func anAliasMoveIsVisibleOnTheServer() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: ["a": Data("1".utf8)], aliases: ["production"])
+        try await f.log("cats", files: ["a": Data("2".utf8)])
+        let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        let v2 = try #require(details.versions.first { $0.version == "2.0.0" })
+        let edit = try LabelEdit.plan(kind: .alias, add: ["production"], remove: [], version: v2, details: details)
+        #expect(edit.moves.map(\.description) == ["production: 1.0.0 → 2.0.0"])
+        let after = try await LabelEditor.apply(edit, workspace: f.workspace, artifactName: "cats", client: f.client)
+        #expect(after.versions.first { $0.version == "2.0.0" }?.aliases == ["production"])
+        #expect(after.versions.first { $0.version == "1.0.0" }?.aliases == [])
+        let resolved = try await f.client.artifactVersion(workspace: f.workspace, name: "cats", selector: .alias("production"))
+        #expect(resolved.version == "2.0.0")
+
+        let tags = try LabelEdit.plan(kind: .artifactTag, add: ["raw"], remove: [], version: nil, details: after)
+        let tagged = try await LabelEditor.apply(tags, workspace: f.workspace, artifactName: "cats", client: f.client)
+        #expect(tagged.artifact.tags == ["raw"])
+    }
+
+    @Test func bumpCopiesAssetsAndRefusesAnExistingVersion() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let v1 = try await f.log("cats", files: sampleFiles, remote: ["s3://bucket/raw.parquet"], aliases: ["prod"], tags: ["t1"])
+        try await f.client.updateVersionLabels(artifactVersionId: v1.artifactVersionId, metadata: .object(["epochs": .number(3)]))
+        let plan = try await BumpPlan.prepare(f.reference("cats", .alias("prod")), kind: .minor, client: f.client)
+        #expect(plan.preview == "1.0.0 → 1.1.0")
+        let created = try await VersionCopier(client: f.client).bump(plan)
+        #expect(created.version == "1.1.0")
+        #expect(created.localAssets == 2)
+        #expect(created.remoteAssets == 1)
+        #expect(created.copiedOnServer == 2)  // the registry already holds the bytes
+        #expect(created.bytesUploaded == 0)
+
+        let new = try await f.client.artifactVersion(workspace: f.workspace, name: "cats", selector: .version("1.1.0"))
+        #expect(new.state == .closed)
+        #expect(new.tags == ["t1"])
+        #expect(new.aliases.filter { $0 != "Latest" && $0 != "latest" } == [])
+        #expect(new.metadata == .object(["epochs": .number(3)]))
+        let oldAssets = try await f.client.assets(workspace: f.workspace, name: "cats", selector: .version("1.0.0"))
+        let newAssets = try await f.client.assets(workspace: f.workspace, name: "cats", selector: .version("1.1.0"))
+        #expect(VersionDiff.compare(from: "1.0.0", old: oldAssets, to: "1.1.0", new: newAssets).isEmpty)
+        let dest = temporaryPath("bumped")
+        let download = try await ActionPlanning.planDownload(f.reference("cats", .version("1.1.0")), destination: dest, client: f.client)
+        #expect(try await ArtifactDownloader(client: f.client).run(download).succeeded)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/sub/b.bin")) == bigFile)
+
+        // The same bump again: 1.1.0 exists now.
+        await #expect(throws: ActionError.versionExists(artifact: "cats", version: "1.1.0")) {
+            _ = try await BumpPlan.prepare(f.reference("cats", .version("1.0.0")), kind: .minor, client: f.client)
+        }
+        // A stale plan is refused by the server (sdk_error_code 90399) and creates nothing.
+        await #expect(throws: ActionError.versionExists(artifact: "cats", version: "1.1.0")) {
+            _ = try await VersionCopier(client: f.client).bump(plan)
+        }
+        let versions = try await f.client.artifactDetails(workspace: f.workspace, name: "cats").versions.map(\.version)
+        #expect(versions.sorted() == ["1.0.0", "1.1.0"])
+    }
+}
+
+/// Downloads against a scripted test server: drops, cancellation, checksums.
+@Suite("Downloader transfers")
+struct DownloaderTransferTests {
+    static func plan(size: Int64, checksum: String? = nil, destination: String) -> DownloadPlan {
+        DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion,
+                          assets: [localAsset("data/big.bin", size: size, checksum: checksum)], destination: destination)
+    }
+
+    @Test func resumesWithRangeAfterAConnectionDropMidFile() async throws {
+        let size = 2 << 20
+        let half = 1 << 20
+        let server = try await TestServer.start { request in
+            let start = rangeStart(request) ?? 0
+            if start == 0 {
+                return .stream(status: 200, headers: [], contentLength: size) { writer in
+                    try await writePattern(&writer, count: half)
+                    throw CancellationError()  // the connection drops mid-file
+                }
+            }
+            return .stream(status: 206, headers: [("Content-Range", "bytes \(start)-\(size - 1)/\(size)")],
+                           contentLength: size - start) { writer in
+                try await writePattern(&writer, offset: start, count: size - start)
+            }
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server, retry: .none)
+        let dest = temporaryPath("out")
+        let summary = try await ArtifactDownloader(client: client, options: DownloadOptions(retryDelayMilliseconds: 1))
+            .run(Self.plan(size: Int64(size), destination: dest))
+        #expect(summary.downloaded == ["data/big.bin"])
+        #expect(try fileMatchesPattern(dest + "/data/big.bin", count: size))
+        #expect(server.requests.count == 2)
+        let resumedAt = try #require(server.requests.last.flatMap(rangeStart))
+        #expect(resumedAt > 0 && resumedAt <= half)
+        #expect(treeListing(dest) == ["data", "data/big.bin"])
+    }
+
+    @Test func cancellingLeavesNoFinalFileAndNoPart() async throws {
+        let server = try await TestServer.start { _ in
+            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
+                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
+            }
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let dest = temporaryPath("out")
+        let started = AsyncStream<Void>.makeStream()
+        let downloader = ArtifactDownloader(client: client, options: DownloadOptions(progressIntervalMilliseconds: 0))
+        let task = Task {
+            try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
+                if p.bytesDone > 0 { started.continuation.yield() }
+            }
+        }
+        for await _ in started.stream { break }
+        task.cancel()
+        let summary = try await task.value
+        #expect(summary.cancelled)
+        #expect(summary.downloaded.isEmpty)
+        #expect(treeListing(dest) == ["data"])
+    }
+
+    @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {
+        let body = Data(patternBytes(offset: 0, count: 10_000))
+        let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: body) }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let good = temporaryPath("good.bin")
+        try body.write(to: URL(fileURLWithPath: good))
+        let sha1 = try FileDigest.hex(of: good, algorithm: .sha1)
+        let sha256 = try FileDigest.hex(of: good, algorithm: .sha256)
+
+        let bad = temporaryPath("bad")
+        let failed = try await ArtifactDownloader(client: client).run(Self.plan(size: 10_000, checksum: String(repeating: "0", count: 64), destination: bad))
+        #expect(failed.failed.first?.reason.contains("checksum") == true)
+        #expect(treeListing(bad) == ["data"])
+        for checksum in [sha1, sha256.uppercased()] {
+            let ok = temporaryPath("ok")
+            let summary = try await ArtifactDownloader(client: client).run(Self.plan(size: 10_000, checksum: checksum, destination: ok))
+            #expect(summary.downloaded == ["data/big.bin"])
+        }
+        let short = temporaryPath("short")
+        let sizeMismatch = try await ArtifactDownloader(client: client).run(Self.plan(size: 20_000, destination: short))
+        #expect(sizeMismatch.failed.first?.reason.contains("10000 bytes received, 20000 expected") == true)
+        #expect(treeListing(short) == ["data"])
+    }
+}

@@ -189,7 +189,7 @@ extension BrowserState {
 
     mutating func move(by delta: Int) -> [Effect] {
         guard let rows = visibleEntries(of: current), !rows.isEmpty else { return [] }
-        let from = cursor(of: current)
+        let from = BrowserState.index(of: current.selectedID, in: rows)
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
         return ensurePreview()

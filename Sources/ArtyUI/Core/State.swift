@@ -300,15 +300,20 @@ public struct BrowserState: Sendable, Hashable {
 
     /// The index of the selected row among `pane`'s visible rows (0 when the id is gone).
     public func cursor(of pane: Pane) -> Int {
-        guard let rows = visibleEntries(of: pane), !rows.isEmpty else { return 0 }
-        guard let id = pane.selectedID, let i = rows.firstIndex(where: { $0.id == id }) else { return 0 }
+        BrowserState.index(of: pane.selectedID, in: visibleEntries(of: pane) ?? [])
+    }
+
+    /// The index of the row with id `id` in `rows` (0 when absent), so callers that already
+    /// hold the visible rows do not filter and sort them again.
+    static func index(of id: String?, in rows: [Entry]) -> Int {
+        guard let id, let i = rows.firstIndex(where: { $0.id == id }) else { return 0 }
         return i
     }
 
     /// The selected entry of `pane`, if it has rows.
     public func selectedEntry(of pane: Pane) -> Entry? {
         guard let rows = visibleEntries(of: pane), !rows.isEmpty else { return nil }
-        return rows[cursor(of: pane)]
+        return rows[BrowserState.index(of: pane.selectedID, in: rows)]
     }
 
     /// The listing a selected entry drills into (nil for assets, which have no children).

@@ -163,7 +163,7 @@ public enum Listing {
     public static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let text = TerminalText.escapeJSON((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
         // Foundation prints empty collections over several lines and keys as `"k" : v`; tidy both.
         return text.replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
             .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
@@ -171,7 +171,7 @@ public enum Listing {
     }
 
     /// Left-aligned columns separated by two spaces, no trailing spaces; control characters in
-    /// cells are shown as `?` so that a name cannot move the cursor.
+    /// cells are shown as visible escapes (``TerminalText``) so that a name cannot move the cursor.
     public static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
         let all = [header] + rows.map { $0.map(printable) }
         var widths = Array(repeating: 0, count: header.count)
@@ -197,9 +197,7 @@ public enum Listing {
 
     static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ",") }
 
-    static func printable(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-    }
+    static func printable(_ s: String) -> String { TerminalText.escape(s) }
 
     /// `2023-11-14T22:13:20Z`.
     public static func isoDate(_ millis: Int64) -> String {

@@ -51,7 +51,7 @@ func parseReference(_ text: String, requireVersion: Bool = false) throws -> Arti
 func jsonText(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    return TerminalText.escapeJSON(String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self))
 }
 
 /// Byte counts for people: `1.2 MB`.

@@ -181,7 +181,7 @@ public enum Listing {
                 let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
                 if rightAligned.contains(i) { return pad + cell }
                 return i == row.count - 1 ? cell : cell + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
         }.joined(separator: "\n")
     }
 
@@ -213,5 +213,15 @@ public enum Listing {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd HH:mm"
         return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+}
+
+extension String {
+    /// The string without trailing spaces. Linear: a `\s+$` regex backtracks quadratically over a
+    /// long run of padding (a 4,096-character name made `arty ls` take seconds).
+    func trimmingTrailingSpaces() -> String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
     }
 }

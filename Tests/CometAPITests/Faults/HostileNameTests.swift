@@ -8,7 +8,7 @@ enum HostileNames {
     /// Names that must be refused by a download, each with why.
     static let refused: [String] = [
         "../x", "a/../../x", "/etc/x", "C:\\x", "..\\x", "~/x",
-        "nul\u{0}name", "new\nline", "carriage\rreturn.txt",
+        "new\nline", "carriage\rreturn.txt",
         "\u{1B}[31mred\u{1B}[0m.txt", "\u{1B}]0;pwned-title\u{07}.txt", "\u{7F}del",
     ]
     /// Names that are safe as paths but hostile to a terminal or a file system.
@@ -20,6 +20,8 @@ enum HostileNames {
         "sub/inside.txt",                   // goes through the planted symlink `sub`
     ]
     static let safe = "ok/plain.txt"
+    /// Refused by the registry itself: SQLite text cannot hold it exactly.
+    static let unstorable = "nul\u{0}name"
 }
 
 /// Every entry under `root` (relative, sorted), symlinks listed and not followed, with sizes.
@@ -51,6 +53,15 @@ struct HostileNameTests {
             try await client.uploadAsset(fileAt: file, logicalPath: name, artifactVersionId: upsert.artifactVersionId,
                                          experimentKey: nil)
         }
+        // A NUL would be cut off by the store (`nul\0name` stored as `nul`): refused, with a reason.
+        do {
+            try await client.uploadAsset(fileAt: file, logicalPath: HostileNames.unstorable,
+                                         artifactVersionId: upsert.artifactVersionId, experimentKey: nil)
+            Issue.record("the registry accepted a name with NUL")
+        } catch let error as CometAPIError {
+            #expect(error.status == 400)
+            #expect(error.userMessage.contains("NUL"))
+        }
         try await client.setVersionState(artifactVersionId: upsert.artifactVersionId, experimentKey: nil, state: .closed)
         return (registry, client, workspace, names)
     }
@@ -59,7 +70,7 @@ struct HostileNameTests {
         let (registry, client, workspace, names) = try await Self.seed()
         defer { Task { await registry.stop() } }
         let listed = try await client.assets(workspace: workspace, name: "evil", selector: .version("1.0.0")).map(\.logicalPath)
-        #expect(listed.sorted() == names.sorted())
+        #expect(listed.sorted() == names.sorted(), "stored names differ from the names given")
     }
 
     @Test func downloadRefusesHostileNamesAndWritesNothingOutsideTheDestination() async throws {
@@ -83,7 +94,7 @@ struct HostileNameTests {
         #expect(!summary.succeeded)
         let failedPaths = Set(summary.failed.map(\.path))
         for name in HostileNames.refused {
-            #expect(failedPaths.contains(name), "not refused: \(name.debugDescription)")
+            #expect(failedPaths.contains(name), "not refused: \(name.debugDescription.prefix(80))")
         }
         #expect(failedPaths.contains("sub/inside.txt"), "written through a planted symlink")
         #expect(failedPaths.contains(String(repeating: "n", count: 4096)))
@@ -118,12 +129,11 @@ struct HostileNameTests {
         let table = try await Listing.render(target, from: client, json: false)
         #expect(table.contains("\\x1b[31mred\\x1b[0m.txt"))
         #expect(table.contains("new\\nline"))
-        #expect(table.contains("nul\\x00name"))
         #expect(table.contains("rtl-\\u{202e}txt.exe"))
         // JSON keeps the exact names (escaped the JSON way) for scripts.
         let json = try await Listing.render(target, from: client, json: true)
         let rows = try JSONDecoder().decode([Listing.AssetRow].self, from: Data(json.utf8))
-        #expect(rows.map(\.logicalPath).sorted() == names.sorted())
+        #expect(rows.map(\.logicalPath).sorted() == names.sorted(), "JSON names differ from the stored ones")
     }
 
     @Test(arguments: [

@@ -51,7 +51,7 @@ struct ActionsEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor("Versions (1)", "1.0.0")
         try tmux.send("d")
-        try tmux.waitFor("Download version", "./quickstart-1.0.0/", "3 files", "remote/readme.md", "▸ Cancel ◂")
+        try tmux.waitFor("Download version quickstart:1.0.0", "./quickstart-1.0.0/", "3 files", "remote/readme.md", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")
         try tmux.waitFor("Downloaded 3 files")
         try tmux.send("q")

@@ -67,21 +67,16 @@ extension Render {
     func downloadDialog(_ frame: inout Frame, _ d: DownloadDialog) {
         let plan = d.plan
         var body: [PanelLine] = []
-        let what = d.assetPath.map { "\(plan.artifactName):\(plan.version.version) · \($0)" } ?? "\(plan.artifactName):\(plan.version.version)"
-        body.append(PanelLine(plan.workspace + "/" + what, style: .bold))
+        // Most important first: at the minimum size only the first lines fit.
         if let edited = d.editedDestination {
             body.append(PanelLine(edited + "▏", label: "Destination", style: Style(color: .yellow, bold: true)))
         } else {
             body.append(PanelLine(plan.destination + (plan.destination.hasSuffix("/") ? "" : "/"), label: "Destination"))
         }
+        let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : " \($0.rawValue) " }.joined(separator: " ")
+        body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
         body.append(PanelLine("\(plan.entries.count) file\(plan.entries.count == 1 ? "" : "s"), \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
                               label: "Files"))
-        if plan.remote.isEmpty {
-            body.append(PanelLine("none", label: "Remote", style: .dim))
-        } else {
-            let names = plan.remote.prefix(2).map(\.logicalPath).joined(separator: ", ") + (plan.remote.count > 2 ? ", …" : "")
-            body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)", label: "Remote"))
-        }
         let existing = plan.existingEntries
         if existing.isEmpty {
             body.append(PanelLine("nothing at the destination yet", label: "Existing", style: .dim))
@@ -89,22 +84,28 @@ extension Render {
             let names = existing.prefix(2).map(\.path.relativePath).joined(separator: ", ") + (existing.count > 2 ? ", …" : "")
             body.append(PanelLine("\(existing.count) exist already: \(names)", label: "Existing", style: Style(color: .yellow)))
         }
+        if plan.remote.isEmpty {
+            body.append(PanelLine("none", label: "Remote", style: .dim))
+        } else {
+            let names = plan.remote.prefix(2).map(\.logicalPath).joined(separator: ", ") + (plan.remote.count > 2 ? ", …" : "")
+            body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)", label: "Remote"))
+        }
         if !plan.refused.isEmpty {
             body.append(PanelLine("\(plan.refused.count) refused (unsafe logical path)", label: "Refused", style: .error))
         }
-        let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : " \($0.rawValue) " }.joined(separator: " ")
-        body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
         let explain: String = switch d.strategy {
-        case .fail: "identical files are kept, different ones fail"
-        case .preserve: "existing files are kept untouched"
-        case .overwrite: "existing files are replaced"
+        case .fail: "FAIL: identical files are kept, different ones fail"
+        case .preserve: "PRESERVE: existing files are kept untouched"
+        case .overwrite: "OVERWRITE: existing files are replaced"
         }
-        body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""), label: "",
+        body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""),
                               style: d.conflicts > 0 ? .error : .dim))
         var footer = buttons(&frame, "Download", focus: d.focus)
         footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder · Enter · Esc"
                                                            : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))
-        panel(&frame, title: d.assetPath == nil ? "Download version" : "Download asset", body: body, footer: footer)
+        let what = d.assetPath.map { "Download asset \($0) of \(plan.artifactName):\(plan.version.version)" }
+            ?? "Download version \(plan.artifactName):\(plan.version.version)"
+        panel(&frame, title: what, body: body, footer: footer)
     }
 
     func labelDialog(_ frame: inout Frame, _ l: LabelDialog) {

@@ -337,6 +337,6 @@ extension Harness {
         }
         var h = await Harness(size: Size(width: 132, height: 43))
         await h.press(.char("?"))
-        #expect(h.text.contains("Download the version / asset"))
+        #expect(h.text.contains("Download version/asset (read-only too)"))
     }
 }

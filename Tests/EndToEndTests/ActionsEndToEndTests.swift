@@ -74,7 +74,7 @@ struct ActionsEndToEndTests {
         let tmux = try f.browse(workspace: "vision-lab")
         try tmux.waitFor("cats-vs-dogs")
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (3)", "latest-good")
+        try tmux.waitFor("Versions (3)", "staging")
         try tmux.send("j")  // 1.1.0 (staging); newest first
         try tmux.send("a")
         try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging")

@@ -21,7 +21,7 @@ extension Render {
         let height = min(size.height - 2, body.count + footer.count + 2)
         let bodyRoom = max(0, height - 2 - footer.count)
         let inner = width - 4
-        let labelWidth = min(12, inner / 3)
+        let labelWidth = min(12, max(8, inner / 4))
         box(&frame, title: title, width: width, height: height) { frame, x, y in
             var shown = Array(body.prefix(bodyRoom))
             if body.count > bodyRoom, bodyRoom > 0 { shown[bodyRoom - 1] = PanelLine("… \(body.count - bodyRoom + 1) more lines", style: .dim) }
@@ -73,7 +73,7 @@ extension Render {
         } else {
             body.append(PanelLine(plan.destination + (plan.destination.hasSuffix("/") ? "" : "/"), label: "Destination"))
         }
-        let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : " \($0.rawValue) " }.joined(separator: " ")
+        let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " ")
         body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
         body.append(PanelLine("\(plan.entries.count) file\(plan.entries.count == 1 ? "" : "s"), \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
                               label: "Files"))

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png from real runs of the arty binary under tmux.
 #
-#   scripts/screenshots.sh                 # on the built-in sample data (arty browse --fake)
-#   ARTY_CMD="arty demo" scripts/screenshots.sh
+#   scripts/screenshots.sh                 # on a freshly seeded demo registry (arty demo)
 #
-# ARTY_CMD: the command that opens the browser (default: the debug build's `arty browse --fake`).
+# ARTY_CMD: the command that opens the browser (default: the debug build's `arty demo`); the
+# scenes below navigate the demo registry's content (Sources/ArtifactRegistry/Demo/DemoPlan.swift).
 # Each scene runs the command in a private headless tmux server, sends keys, waits for the
 # expected text, captures the screen with colours (capture-pane -p -e) to screenshots/NAME.ans,
 # and renders it to screenshots/NAME.png with scripts/ansi_to_png.py (Pillow, in .venv-shots).
@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 
 if [[ -z "${ARTY_CMD:-}" ]]; then
   swift build >/dev/null
-  ARTY_CMD="$(swift build --show-bin-path)/arty browse --fake --fake-latency 0"
+  ARTY_CMD="$(swift build --show-bin-path)/arty demo"
 fi
 
 # Fonts: DejaVu Sans Mono, plus Unifont (CJK) and Noto Color Emoji for what DejaVu lacks.
@@ -32,7 +32,13 @@ fi
 
 SOCKET=""
 tm() { tmux -L "$SOCKET" "$@"; }
-cleanup() { [[ -n $SOCKET ]] && tm kill-server 2>/dev/null || true; }
+# Quit arty first (so `arty demo` removes its temporary registry), then stop the tmux server.
+cleanup() {
+  [[ -n $SOCKET ]] || return 0
+  tm send-keys -t shot q 2>/dev/null || true
+  sleep 0.5
+  tm kill-server 2>/dev/null || true
+}
 trap cleanup EXIT
 
 # wait_for TEXT...: polls the screen until it contains every TEXT (10 s at most).
@@ -75,17 +81,19 @@ scene() {
 
 scene 01-workspaces 100 30 "Workspaces, with a preview of the selected one's artifacts" -- \
   wait "Workspaces (" "Artifacts ("
-scene 02-artifacts 100 30 "Artifacts of a workspace (Enter)" -- \
-  wait "Workspaces (" keys Enter wait "Versions ("
+scene 02-artifacts 100 30 "Artifacts of a workspace: type, latest version, tags, size" -- \
+  wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" "Versions ("
 scene 03-versions 120 34 "Versions, newest first, with the selected version's details" -- \
-  wait "Workspaces (" keys Enter wait "Artifacts (" keys / type mnist keys Enter Enter j wait "Version 2.1.0" "Assets ("
+  wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" keys Enter wait "Version 2.0.0" "Assets ("
 scene 04-assets 120 34 "Assets: sizes in binary units, remote links marked ↗ and \"remote\"" -- \
-  wait "Workspaces (" keys Enter wait "Artifacts (" keys / type mnist keys Enter Enter j Enter wait "LOGICAL PATH" keys G k wait "Link"
+  wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" keys Enter wait "Version 2.0.0" \
+  keys G Enter wait "Assets (15) ·" keys G k wait "Link"
 scene 05-filter 100 30 "Live filter: / then type" -- \
-  wait "Workspaces (" keys Enter wait "Artifacts (" keys / type e wait "filter: /e"
+  wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" keys Enter wait "Version 2.0.0" \
+  keys G Enter wait "Assets (15) ·" keys / type dog wait "filter: /dog"
 scene 06-help 100 30 "Help overlay, generated from the keymap (?)" -- \
   wait "Workspaces (" keys ? wait "Help: key bindings"
-scene 07-wide 100 30 "Wide characters: CJK, emoji and combining marks keep columns aligned" -- \
-  wait "Workspaces (" keys G Enter wait "Versions (" keys h g Enter wait "resnet50"
+scene 07-wide 100 30 "Wide characters: CJK names keep columns aligned" -- \
+  wait "Workspaces (" keys / type nlp keys Enter Enter wait "トークナイザー" keys j wait "Versions ("
 scene 08-too-small 30 8 "Below 40×10" -- \
   wait "terminal too small"

@@ -20,10 +20,13 @@ final class TmuxSession {
     /// True when a `tmux` binary is on PATH.
     static var isAvailable: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
-    /// Starts `command` (argv) in a `width`×`height` window with `environment` added to tmux's.
-    init(_ command: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+    /// Starts `command` (argv) in a `width`×`height` window with `environment` added to tmux's,
+    /// in `directory` (default: tmux's own working directory).
+    init(_ command: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:],
+         directory: String? = nil) throws {
         socket = "arty-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var args = ["new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)"]
+        if let directory { args += ["-c", directory] }
         let env = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"].merging(environment) { $1 }
         for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
         args.append(command.map(TmuxSession.shellQuote).joined(separator: " "))

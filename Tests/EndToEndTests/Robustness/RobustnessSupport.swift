@@ -242,11 +242,17 @@ final class RobustnessTmux: @unchecked Sendable {
     func quit(seconds: Double = 5) async throws -> Int? {
         if await isAlive { try await send("q") }
         let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
         while Date() < deadline {
-            if (try? await format("#{pane_dead}")) == "1" { return Int(try await format("#{pane_dead_status}")) }
+            last = (try? await format("#{pane_dead} #{pane_dead_status}")) ?? "no answer"
+            // tmux marks the pane dead a moment before it knows the exit status.
+            if last.hasPrefix("1 "), let code = Int(last.dropFirst(2)) { return code }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return nil
+        // Dead, but tmux has no exit status yet (the process is still tearing down): not a crash,
+        // which would give a signal or a status.
+        if last.hasPrefix("1") { return nil }
+        throw RunnerError(message: "the command did not end after q (\(last)); screen:\n\((try? await capture()) ?? "")")
     }
 
     /// Kills the tmux server (fire and forget; safe from `defer` and `deinit`).
@@ -256,4 +262,15 @@ final class RobustnessTmux: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Quits the TUI with `q` and expects it to end without a crash: exit status 0 and no signal
+/// (tmux may not know the status yet when the pane is already dead; that counts as no crash).
+func expectCleanQuit(_ tmux: RobustnessTmux, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let code = try await tmux.quit()
+    let signal = (try? await tmux.format("#{pane_dead_signal}")) ?? ""
+    #expect(signal.isEmpty, "arty was killed by signal \(signal)", sourceLocation: sourceLocation)
+    let screen = (try? await tmux.capture()) ?? ""
+    #expect(code == nil || code == 0, "arty ended with status \(code.map(String.init) ?? "none"), signal '\(signal)':\n\(screen)",
+            sourceLocation: sourceLocation)
 }

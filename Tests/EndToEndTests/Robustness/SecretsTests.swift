@@ -121,7 +121,7 @@ struct SecretsTests {
         try await tmux.send("r")
         screens.append(try await tmux.waitFor(10, "an error") { $0.contains("401") || $0.contains("API key") || $0.contains("error:") })
         r.injector.setPlan(.none)
-        #expect(try await tmux.quit() == 0)
+        try await expectCleanQuit(tmux)
         for screen in screens { #expect(Self.leaks(screen).isEmpty, "\(screen)") }
         #expect(Self.filesHoldingKey(r.home).isEmpty)
     }

@@ -95,7 +95,7 @@ struct TerminalExtremesTests {
         // The OSC title sequence never reached the terminal.
         #expect(try await tmux.format("#{pane_title}") == titleBefore)
         #expect(!(try await tmux.format("#{pane_title}")).contains("pwned"))
-        #expect(try await tmux.quit() == 0)
+        try await expectCleanQuit(tmux)
     }
 
     @Test func resizeStormsTinyPanesAndAPlainLocaleDoNotCrash() async throws {
@@ -137,7 +137,7 @@ struct TerminalExtremesTests {
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             #expect(lines.allSatisfy { $0.count <= 80 }, "a line wider than the pane:\n\(screen)")
             #expect(screen.contains("quit") || screen.contains("q "), "no footer:\n\(screen)")
-            #expect(try await tmux.quit() == 0, "arty did not exit cleanly (\(locale))")
+            try await expectCleanQuit(tmux)
         }
         r.injector.setPlan(.none)
     }

@@ -81,6 +81,7 @@ struct ListingTests {
             Listing.AssetRow(logicalPath: "z/remote.csv", size: 0, remote: true, link: "s3://b/remote.csv", assetId: "r"),
         ])
         #expect(text.contains(#""logicalPath": "data/train.csv""#))
+        #expect(text.contains(#""link": null"#))
     }
 
     @Test func versionsJSONCarriesISODatesAndEmptyLists() async throws {
@@ -90,12 +91,21 @@ struct ListingTests {
         #expect(rows[2].added == "2023-11-14T22:13:20Z")
         #expect(rows[0].state == "OPEN")
         #expect(text.contains(#""aliases": []"#))
+        #expect(text.contains(#""state": null"#))
     }
 
     @Test func tableCellsCannotCarryControlCharacters() {
         let text = Listing.table(header: ["A", "B"], rows: [["x\u{1B}[2J", "y"]])
         // Shown as a visible escape (TerminalText), so the cell says what the name really holds.
         #expect(text == "A         B\nx\\x1b[2J  y")
+    }
+
+    @Test func wideCharactersTakeTwoColumns() {
+        #expect(Listing.displayWidth("データ") == 6)
+        #expect(Listing.displayWidth("cafe\u{301}") == 4)
+        #expect(Listing.displayWidth("🐱x") == 3)
+        let text = Listing.table(header: ["NAME", "TYPE"], rows: [["猫データ", "dataset"], ["cats", "model"]])
+        #expect(text == "NAME      TYPE\n猫データ  dataset\ncats      model")
     }
 
     @Test(arguments: [(Int64(0), "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (5 << 30, "5.0 GiB")])

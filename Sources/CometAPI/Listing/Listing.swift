@@ -62,6 +62,17 @@ public enum Listing {
         public var tags: [String]
         public var sizeInBytes: Int64
         public var artifactId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(type, forKey: .type)
+            try c.encode(latestVersion, forKey: .latestVersion)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(artifactId, forKey: .artifactId)
+        }
     }
 
     /// A version row; `added` is ISO 8601 UTC, `addedMillis` epoch milliseconds.
@@ -75,6 +86,20 @@ public enum Listing {
         public var addedMillis: Int64?
         public var owner: String?
         public var artifactVersionId: String
+
+        /// Absent values are written as `null`, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(version, forKey: .version)
+            try c.encode(aliases, forKey: .aliases)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(state, forKey: .state)
+            try c.encode(sizeInBytes, forKey: .sizeInBytes)
+            try c.encode(added, forKey: .added)
+            try c.encode(addedMillis, forKey: .addedMillis)
+            try c.encode(owner, forKey: .owner)
+            try c.encode(artifactVersionId, forKey: .artifactVersionId)
+        }
     }
 
     /// An asset row; `size` in bytes (0 for remote assets).
@@ -91,6 +116,16 @@ public enum Listing {
             self.remote = remote
             self.link = link
             self.assetId = assetId
+        }
+
+        /// `link` is written as `null` for local assets, so every row has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(logicalPath, forKey: .logicalPath)
+            try c.encode(size, forKey: .size)
+            try c.encode(remote, forKey: .remote)
+            try c.encode(link, forKey: .link)
+            try c.encode(assetId, forKey: .assetId)
         }
     }
 
@@ -175,14 +210,34 @@ public enum Listing {
     public static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
         let all = [header] + rows.map { $0.map(printable) }
         var widths = Array(repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
         return all.map { row in
             row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(cell)))
                 if rightAligned.contains(i) { return pad + cell }
                 return i == row.count - 1 ? cell : cell + pad
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }.joined(separator: "\n")
+    }
+
+    /// Terminal columns `text` takes: 2 for East Asian wide and fullwidth characters and emoji,
+    /// 0 for combining marks and zero-width joiners, 1 otherwise (an approximation of `wcwidth`).
+    public static func displayWidth(_ text: String) -> Int {
+        text.reduce(0) { total, character in
+            guard let first = character.unicodeScalars.first else { return total }
+            if first.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) {
+                return total + 2
+            }
+            switch first.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+                 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+                return total + 2
+            case 0x200B...0x200F: return total
+            default:
+                return total + (first.properties.generalCategory == .nonspacingMark ? 0 : 1)
+            }
+        }
     }
 
     /// `1.5 KiB`, `52.3 MiB`; bytes below 1 KiB exactly (`512 B`).

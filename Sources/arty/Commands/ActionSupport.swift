@@ -51,7 +51,7 @@ func parseReference(_ text: String, requireVersion: Bool = false) throws -> Arti
 func jsonText(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    return TerminalText.escapeJSON(String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self))
 }
 
 /// A one-line progress printer for stderr (only on a terminal), at most 10 updates per second.

@@ -86,6 +86,6 @@ struct Download: AsyncParsableCommand {
             lines.append("Remote assets (not downloaded; listed in \(s.remoteManifest ?? DownloadPlan.remoteManifestName)):")
             lines += s.remote.map { "  \($0.logicalPath)  \($0.link)" }
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.escape).joined(separator: "\n")
     }
 }

@@ -80,13 +80,19 @@ struct UIBench {
         /// Milliseconds per timed step (reduce + render).
         var samples: [Double] = []
 
-        /// Applies `action`, renders, and returns the elapsed milliseconds; keeps the effects.
+        /// Wall milliseconds of each timed step (the figures use thread CPU time: see ``step(_:size:)``).
+        var wall: [Double] = []
+
+        /// Applies `action`, renders, and returns the milliseconds of CPU time this thread spent on
+        /// it (immune to being preempted on a loaded machine); the wall time goes to ``wall``.
         @discardableResult
         mutating func step(_ action: Action, size: Size) -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let w0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = threadCPUNanos()
             let (s, effects) = reduce(state, action)
             let frame = render(s, size: size)
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            let ms = Double(threadCPUNanos() - t0) / 1e6
+            wall.append(Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e6)
             blackHole(frame)
             state = s
             pending += effects
@@ -127,16 +133,21 @@ struct UIBench {
         var pane: String
         var rows: Int
         var samples: [Double]
+        /// Wall milliseconds of the same keys (include being preempted by other processes).
+        var wall: [Double] = []
     }
 
     struct Results {
         var keys: [KeyFigure] = []
         /// Per filter keystroke over the asset pane (ms).
         var filterSamples: [Double] = []
+        var filterWall: [Double] = []
         /// Response → first frame of the asset pane (ms), and drilling into it once loaded.
         var firstFrameMillis: Double = 0
         var drillIntoMillis: Double = 0
         var bytesPerAssetRow: Double = 0
+        /// One un-memoised filter+sort of all asset rows (empty filter, then "s"), ms.
+        var naiveMillis: [Double] = []
     }
 
     func run() -> Results {
@@ -148,12 +159,14 @@ struct UIBench {
             var d = openArtifact(Self.versionsArtifact, assets: assetEntries)
             d.step(.key(.char("h")), size: size)
             settle(&d, assets: assetEntries)
-            results.keys.append(KeyFigure(pane: "artifacts", rows: artifacts, samples: timeScript(&d, assets: assetEntries)))
+            let (cpu, wall) = timeScript(&d, assets: assetEntries)
+            results.keys.append(KeyFigure(pane: "artifacts", rows: artifacts, samples: cpu, wall: wall))
         }
         // Versions pane (5,000 rows).
         do {
             var d = openArtifact(Self.versionsArtifact, assets: assetEntries)
-            results.keys.append(KeyFigure(pane: "versions", rows: versions, samples: timeScript(&d, assets: assetEntries)))
+            let (cpu, wall) = timeScript(&d, assets: assetEntries)
+            results.keys.append(KeyFigure(pane: "versions", rows: versions, samples: cpu, wall: wall))
         }
         // Assets pane (100,000 rows): response → first frame, drill in, keys, filter keystrokes.
         do {
@@ -183,27 +196,42 @@ struct UIBench {
             }
             results.drillIntoMillis = d.step(.key(.char("l")), size: size)
             settle(&d, assets: assetEntries)
-            results.keys.append(KeyFigure(pane: "assets", rows: assets, samples: timeScript(&d, assets: assetEntries)))
+            let (cpu, wall) = timeScript(&d, assets: assetEntries)
+            results.keys.append(KeyFigure(pane: "assets", rows: assets, samples: cpu, wall: wall))
             // Filter keystrokes: type a 6-character filter, then delete it, one key at a time.
             d.step(.key(.char("/")), size: size)
-            for c in "sample-000123" { results.filterSamples.append(d.step(.key(.char(c)), size: size)) }
-            for _ in 0..<6 { results.filterSamples.append(d.step(.key(.backspace), size: size)) }
+            for c in "sample-000123" { results.filterSamples.append(d.step(.key(.char(c)), size: size)); results.filterWall.append(d.wall.last ?? 0) }
+            for _ in 0..<6 { results.filterSamples.append(d.step(.key(.backspace), size: size)); results.filterWall.append(d.wall.last ?? 0) }
             d.step(.key(.escape), size: size)
         }
         results.bytesPerAssetRow = Self.bytesPerAssetRow(count: min(assets, 100_000))
+        // The pre-fix path (ArtyUI before the RowIndex memo): one filter + sort of every row, which
+        // reduce and render repeated about 6 times per key.
+        for filter in ["", "s"] {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let rows = Sorting.sorted(assetEntries.filter { $0.matches(filter) }, by: .defaultOrder(for: .assets))
+            blackHole(rows)
+            results.naiveMillis.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
         return results
     }
 
-    func timeScript(_ d: inout Driver, assets: [Entry]) -> [Double] {
-        var samples: [Double] = []
+    /// CPU and wall milliseconds of every key of ``script``.
+    func timeScript(_ d: inout Driver, assets: [Entry]) -> ([Double], [Double]) {
+        var samples: [Double] = [], wall: [Double] = []
         for key in Self.script {
-            samples.append(d.step(.key(key), size: size))
+            let ms = d.step(.key(key), size: size)
+            if ProcessInfo.processInfo.environment["ARTY_BENCH_VERBOSE"] != nil, ms > 3 {
+                FileHandle.standardError.write(Data("slow key \(key) in \(d.state.current.key.level.noun): \(ms) ms\n".utf8))
+            }
+            samples.append(ms)
+            wall.append(d.wall.last ?? 0)
             settle(&d, assets: assets)  // previews load between keys, as a user waits for them
         }
-        return samples
+        return (samples, wall)
     }
 
-    /// Heap bytes per asset row once in a loaded listing (glibc `mallinfo2` before and after).
+    /// Resident bytes per asset row once in a loaded listing (RSS before and after building it).
     static func bytesPerAssetRow(count: Int) -> Double {
         guard count > 0 else { return 0 }
         let before = heapInUse()
@@ -214,13 +242,20 @@ struct UIBench {
         return Double(after - before) / Double(count)
     }
 
+    /// Resident bytes of this process (`/proc/self/statm`, second field × page size).
     static func heapInUse() -> Int {
-        #if canImport(Glibc)
-        return Int(mallinfo2().uordblks)
-        #else
-        return 0
-        #endif
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
+}
+
+/// CPU time of the calling thread, in nanoseconds (`CLOCK_THREAD_CPUTIME_ID`).
+func threadCPUNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 @inline(never)
@@ -233,7 +268,7 @@ struct Stats {
     func p(_ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((q / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+        return sorted[Swift.min(sorted.count - 1, Swift.max(0, rank - 1))]
     }
     var max: Double { sorted.last ?? 0 }
 }

@@ -31,19 +31,22 @@ switch command {
 case "ui":
     let bench = UIBench(artifacts: artifacts, versions: versions, assets: assets)
     let r = bench.run()
-    print("| Pane | Rows | Keys | p50 ms | p99 ms | max ms | Target p99 |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("Times are the thread's CPU time per key (reduce + render), in ms; wall p99 beside it includes being")
+    print("preempted by the other processes of a loaded machine.")
+    print("")
+    print("| Pane | Rows | Keys | p50 ms | p99 ms | max ms | wall p99 ms | Target p99 ≤ 5 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for k in r.keys {
-        let s = Stats(k.samples)
-        let ok = s.p(99) <= 5 ? "≤ 5 ms ✓" : "≤ 5 ms ✗"
-        print("| \(k.pane) | \(k.rows) | \(k.samples.count) | \(fmt(s.p(50), 3)) | \(fmt(s.p(99), 3)) | \(fmt(s.max, 3)) | \(ok) |")
+        let s = Stats(k.samples), w = Stats(k.wall)
+        print("| \(k.pane) | \(k.rows) | \(k.samples.count) | \(fmt(s.p(50), 3)) | \(fmt(s.p(99), 3)) | \(fmt(s.max, 3)) | \(fmt(w.p(99), 3)) | \(s.p(99) <= 5 ? "✓" : "✗") |")
     }
-    let f = Stats(r.filterSamples)
-    print("| assets: filter keystroke | \(assets) | \(r.filterSamples.count) | \(fmt(f.p(50), 3)) | \(fmt(f.p(99), 3)) | \(fmt(f.max, 3)) | \(f.max <= 5 ? "≤ 5 ms ✓" : "≤ 5 ms ✗") |")
+    let f = Stats(r.filterSamples), fw = Stats(r.filterWall)
+    print("| assets: filter keystroke | \(assets) | \(r.filterSamples.count) | \(fmt(f.p(50), 3)) | \(fmt(f.p(99), 3)) | \(fmt(f.max, 3)) | \(fmt(fw.p(99), 3)) | \(f.max <= 5 ? "✓" : "✗") |")
     print("")
     print("- Assets response → first frame (reduce of the loaded action + render), \(assets) rows: **\(fmt(r.firstFrameMillis, 2)) ms** (target ≤ 50 ms \(r.firstFrameMillis <= 50 ? "✓" : "✗"))")
     print("- Drilling into the loaded \(assets)-row assets pane (one key + render): \(fmt(r.drillIntoMillis, 2)) ms")
-    print("- Heap per asset row in a loaded listing (glibc mallinfo2 delta / rows): **\(Int(r.bytesPerAssetRow.rounded())) bytes**")
+    print("- Before the fix (for comparison): one un-memoised filter + sort of the \(assets) asset rows, as every `visibleEntries` call did: \(r.naiveMillis.map { fmt($0, 1) }.joined(separator: " ms (no filter), ")) ms (filter \"s\"); a key made about 6 such calls")
+    print("- Memory per asset row in a loaded listing (RSS growth while building it / rows): **\(Int(r.bytesPerAssetRow.rounded())) bytes**")
 case "seed":
     guard let data = stringOption("--data") else {
         FileHandle.standardError.write(Data("seed needs --data DIR\n".utf8))

@@ -131,11 +131,13 @@ read -r ga_ttfb ga_total ga_bytes < <(curl_times "$BASE/artifacts/get-all?worksp
 read -r vf_ttfb vf_total vf_bytes < <(curl_times "$BASE/artifacts/version/files?workspace=bench&artifactName=many-assets&version=1.0.0")
 # N concurrent downloads of one stored asset (1 KiB each).
 "$bin/arty" ls --json bench/artifact-00000:1.0.0 > "$work/one.json"
+"$bin/arty" ls --json bench/artifact-00000 > "$work/one-versions.json"
 one_url=$(python3 -c '
 import json, sys
-rows = json.load(open(sys.argv[1]))
-a = rows[0]
-print(f"{sys.argv[2]}/experiment/asset/get-asset?assetId={a[\"assetId\"]}&artifactVersionId={a[\"artifactVersionId\"]}")' "$work/one.json" "$BASE")
+a = json.load(open(sys.argv[1]))[0]
+v = [r for r in json.load(open(sys.argv[2])) if r["version"] == "1.0.0"][0]
+print(sys.argv[3] + "/experiment/asset/get-asset?assetId=" + a["assetId"] + "&artifactVersionId=" + v["artifactVersionId"])' \
+  "$work/one.json" "$work/one-versions.json" "$BASE")
 held=0; conc_rows=""
 for n in $CONCURRENCY; do
   : > "$work/conc.cfg"
@@ -159,11 +161,13 @@ start_server "$work/dl-reg"
 "$bin/arty" log "$work/files" --artifact big --type dataset --workspace bench --json > "$work/logged.json"
 rm -rf "$work/files"
 "$bin/arty" ls --json bench/big:1.0.0 > "$work/assets.json"
-python3 - "$work/assets.json" "$BASE" "$work/curl-out" > "$work/dl.cfg" <<'PY'
+"$bin/arty" ls --json bench/big > "$work/versions.json"
+python3 - "$work/assets.json" "$BASE" "$work/curl-out" "$work/versions.json" > "$work/dl.cfg" <<'PY'
 import json, sys
 rows, base, out = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+vid = [r for r in json.load(open(sys.argv[4])) if r["version"] == "1.0.0"][0]["artifactVersionId"]
 for a in rows:
-    print(f'url = "{base}/experiment/asset/get-asset?assetId={a["assetId"]}&artifactVersionId={a["artifactVersionId"]}"')
+    print(f'url = "{base}/experiment/asset/get-asset?assetId={a["assetId"]}&artifactVersionId={vid}"')
     print(f'output = "{out}/{a["logicalPath"]}"')
 PY
 sync
@@ -195,7 +199,7 @@ if [ "${BENCH_SKIP_SDK:-0}" != 1 ]; then
   files_sdk=$(find "$work/sdk-out" -type f -name '*.bin' | wc -l)
   rm -rf "$work/sdk-out"
   sdk_ratio=$(ratio "$dl_sdk" "$dl_arty")
-  sdk_row="| SDK \`LoggedArtifact.download()\` (comet-ml 3.58.8) | $dl_sdk (wall $dl_sdk_wall) | $(mbps $total_bytes "$dl_sdk") | $((rss_sdk / 1024)) | $files_sdk |"
+  sdk_row="| SDK \`LoggedArtifact.download()\` (comet-ml 3.58.8) | $dl_sdk (wall $dl_sdk_wall) | $(mbps $total_bytes "$dl_sdk") | $((rss_sdk / 1024)) | $files_sdk/$nfiles_total |"
 fi
 stop_server
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -15,17 +15,17 @@ public struct VisibleRows: RandomAccessCollection, Sendable {
     public subscript(i: Int) -> Entry { entries[order[i]] }
 }
 
-/// A derived, memoised view of one listing's rows: lower-cased names computed once, and the last
-/// few filtered-and-sorted orders with a cursor hint. Keeps a keypress (move, filter keystroke)
-/// on a 100,000-row pane from re-lowercasing, re-filtering and re-sorting every row several times
-/// per reduce and render (issue 6). Not part of a ``Listing``'s value: two listings with equal
-/// entries are equal whatever their caches hold. Thread-safe (one lock).
+/// A derived, memoised view of one listing's rows: lower-cased names computed once, the last few
+/// filtered-and-sorted orders, and an id → position lookup. Keeps a keypress (move, filter
+/// keystroke, sort) on a 100,000-row pane from re-lowercasing, re-filtering and re-sorting every
+/// row several times per reduce and render (issue 6, BENCHMARKS.md). Not part of a ``Listing``'s
+/// value: two listings with equal entries are equal whatever their caches hold. Thread-safe (one lock).
 final class RowIndex: @unchecked Sendable, Hashable {
     private let entries: [Entry]
     private let lock = NSLock()
     private var keys: [String]?
-    private var ids: [String]?
     private var ascii: [Bool] = []
+    private var ids: [String: Int]?
     private var cache: [CacheKey: View] = [:]
 
     private struct CacheKey: Hashable {
@@ -33,11 +33,18 @@ final class RowIndex: @unchecked Sendable, Hashable {
         var sort: SortOrder
     }
 
-    /// One filtered, sorted order and where the last id lookup found its row.
+    /// One filtered, sorted order and, once looked up, each row's position in it (-1: filtered out).
     private final class View {
         let order: [Int]
-        var hint = 0
+        private var inverse: [Int]?
         init(order: [Int]) { self.order = order }
+        func positions(rows: Int) -> [Int] {
+            if let inverse { return inverse }
+            var p = [Int](repeating: -1, count: rows)
+            for (position, row) in order.enumerated() { p[row] = position }
+            inverse = p
+            return p
+        }
     }
 
     init(_ entries: [Entry]) { self.entries = entries }
@@ -51,21 +58,14 @@ final class RowIndex: @unchecked Sendable, Hashable {
         return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order)
     }
 
-    /// The index of the row with `id` in the visible rows, or nil; searched outward from the last hit.
+    /// The position of the row with `id` among the visible rows, or nil. O(1) after the first lookup
+    /// in a listing (an id → row dictionary) and in an order (its inverse permutation).
     func index(of id: String, filter: String, sort: SortOrder) -> Int? {
         lock.lock(); defer { lock.unlock() }
         let v = view(filter: filter, sort: sort)
-        let order = v.order
-        let ids = rowIDs()
-        guard !order.isEmpty else { return nil }
-        let start = min(v.hint, order.count - 1)
-        var d = 0
-        while start - d >= 0 || start + d < order.count {
-            if start + d < order.count, ids[order[start + d]] == id { v.hint = start + d; return start + d }
-            if d > 0, start - d >= 0, ids[order[start - d]] == id { v.hint = start - d; return start - d }
-            d += 1
-        }
-        return nil
+        guard let row = rowNumbers()[id] else { return nil }
+        let position = v.positions(rows: entries.count)[row]
+        return position >= 0 ? position : nil
     }
 
     private func view(filter: String, sort: SortOrder) -> View {
@@ -108,11 +108,13 @@ final class RowIndex: @unchecked Sendable, Hashable {
             n.withUTF8 { nb in
                 guard nb.count > 0 else { return true }
                 guard hb.count >= nb.count else { return false }
-                let first = nb[0], last = hb.count - nb.count
-                var i = 0
-                while i <= last {
-                    if hb[i] == first && memcmp(hb.baseAddress! + i, nb.baseAddress!, nb.count) == 0 { return true }
-                    i += 1
+                let first = Int32(nb[0])
+                var p = UnsafeRawPointer(hb.baseAddress!)
+                let end = p + (hb.count - nb.count + 1)  // last possible start + 1
+                while p < end {
+                    guard let q = memchr(p, first, end - p) else { return false }
+                    if memcmp(q, nb.baseAddress!, nb.count) == 0 { return true }
+                    p = UnsafeRawPointer(q) + 1
                 }
                 return false
             }
@@ -127,12 +129,13 @@ final class RowIndex: @unchecked Sendable, Hashable {
         cache[key] = v
     }
 
-    /// ``Entry/id`` of every row (shares the strings' storage), so a lookup copies no rows.
-    private func rowIDs() -> [String] {
+    /// ``Entry/id`` → row number (the first row when ids repeat, as a linear search finds).
+    private func rowNumbers() -> [String: Int] {
         if let ids { return ids }
-        let i = entries.map(\.id)
-        ids = i
-        return i
+        var d = [String: Int](minimumCapacity: entries.count)
+        for (i, e) in entries.enumerated() where d[e.id] == nil { d[e.id] = i }
+        ids = d
+        return d
     }
 
     private func lowercasedKeys() -> [String] {
@@ -151,28 +154,28 @@ final class RowIndex: @unchecked Sendable, Hashable {
             return other.order.reversed()
         }
         let entries = self.entries
-        var idx = Array(entries.indices)
-        func by<T: Comparable>(_ k: [T]) {
-            idx.sort { i, j in k[i] < k[j] ? true : (k[j] < k[i] ? false : keys[i] < keys[j]) }
-        }
         let versions: [ArtifactVersion]? = {
             var out: [ArtifactVersion] = []
             out.reserveCapacity(entries.count)
             for e in entries { guard case .version(let v) = e else { return nil }; out.append(v) }
             return out
         }()
+        var idx: [Int]
         switch order.field {
         case .name:
-            idx.sort { keys[$0] < keys[$1] }
+            idx = nameOrder(keys)
         case .size:
-            by(entries.map(Sorting.sizeOf))
-        case .type where entries.allSatisfy({ if case .artifact = $0 { true } else { false } }):
-            by(entries.map { if case .artifact(let a) = $0 { a.type.lowercased() } else { "" } })
+            idx = Self.radixSorted(nameOrder(keys), by: entries.map(Sorting.sizeOf))
         case .added where versions != nil:
-            by(versions!.map { $0.addedMillis ?? 0 })
+            idx = Self.radixSorted(nameOrder(keys), by: versions!.map { $0.addedMillis ?? 0 })
+        case .type where entries.allSatisfy({ if case .artifact = $0 { true } else { false } }):
+            let types = entries.map { if case .artifact(let a) = $0 { a.type.lowercased() } else { "" } }
+            idx = Array(entries.indices)
+            idx.sort { i, j in types[i] < types[j] ? true : (types[j] < types[i] ? false : keys[i] < keys[j]) }
         case .version where versions != nil:
             let parsed = versions!.map(\.semanticVersion)
             let texts = versions!.map(\.version)
+            idx = Array(entries.indices)
             idx.sort { i, j in
                 let c: Int
                 switch (parsed[i], parsed[j]) {
@@ -184,11 +187,42 @@ final class RowIndex: @unchecked Sendable, Hashable {
                 return c != 0 ? c < 0 : keys[i] < keys[j]
             }
         default:
+            idx = Array(entries.indices)
             idx.sort { i, j in
                 let c = Sorting.compare(entries[i], entries[j], order.field, names: (keys[i], keys[j]))
                 return c != 0 ? c < 0 : keys[i] < keys[j]
             }
         }
         return order.reversed ? idx.reversed() : idx
+    }
+
+    /// Rows by lower-cased name (stable), cached as the ascending name order.
+    private func nameOrder(_ keys: [String]) -> [Int] {
+        let key = CacheKey(filter: "", sort: SortOrder(field: .name))
+        if let v = cache[key] { return v.order }
+        var idx = Array(entries.indices)
+        idx.sort { keys[$0] < keys[$1] }
+        store(key, View(order: idx))
+        return idx
+    }
+
+    /// A stable LSD radix sort of `order` by 64-bit keys (8 bits a pass, constant bytes skipped):
+    /// ties keep their order in `order`, so a name-ordered input gives (key, name) order.
+    static func radixSorted(_ order: [Int], by keys: [Int64]) -> [Int] {
+        var a = order, b = [Int](repeating: 0, count: order.count)
+        let k = keys.map { UInt64(bitPattern: $0) ^ (1 << 63) }  // signed → unsigned order
+        for shift in stride(from: UInt64(0), to: 64, by: 8) {
+            var count = [Int](repeating: 0, count: 257)
+            for i in a { count[Int((k[i] >> shift) & 0xFF) + 1] += 1 }
+            if count.contains(where: { $0 == a.count }) { continue }  // every key has this byte
+            for j in 1..<257 { count[j] += count[j - 1] }
+            for i in a {
+                let byte = Int((k[i] >> shift) & 0xFF)
+                b[count[byte]] = i
+                count[byte] += 1
+            }
+            swap(&a, &b)
+        }
+        return a
     }
 }

@@ -144,7 +144,7 @@ for n in $CONCURRENCY; do
   for i in $(seq 1 "$n"); do printf 'url = "%s"\noutput = "%s/conc/%d"\n' "$one_url" "$work" "$i" >> "$work/conc.cfg"; done
   rm -rf "$work/conc"; mkdir -p "$work/conc"
   t0=$(now)
-  ok=$(curl -s --parallel --parallel-immediate --parallel-max "$n" -H "$H" -K "$work/conc.cfg" -w '%{http_code}\n' | grep -c '^200$' || true)
+  ok=$(curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$n" -H "$H" -K "$work/conc.cfg" -w '%{http_code}\n' | grep -c '^200$' || true)
   t1=$(now)
   conc_rows+="| $n | $ok/$n | $(elapsed "$t0" "$t1") |"$'\n'
   if [ "$ok" = "$n" ]; then held=$n; else break; fi
@@ -157,6 +157,7 @@ mkdir -p "$work/files/small" "$work/files/big"
 for i in $(seq -w 1 "$NFILES"); do head -c $((FILE_KIB * 1024)) /dev/urandom > "$work/files/small/f$i.bin"; done
 for i in $(seq 1 "$NBIG"); do head -c $((BIG_MIB * 1048576)) /dev/urandom > "$work/files/big/b$i.bin"; done
 total_bytes=$(( NFILES * FILE_KIB * 1024 + NBIG * BIG_MIB * 1048576 ))
+nfiles_total=$((NFILES + NBIG))
 start_server "$work/dl-reg"
 "$bin/arty" log "$work/files" --artifact big --type dataset --workspace bench --json > "$work/logged.json"
 rm -rf "$work/files"
@@ -175,11 +176,11 @@ t0=$(now); /usr/bin/time -v -o "$work/arty.time" "$bin/arty" download bench/big:
 dl_arty=$(elapsed "$t0" "$t1"); rss_arty=$(maxrss_kib "$work/arty.time")
 files_arty=$(find "$work/arty-out" -type f -name '*.bin' | wc -l)
 rm -rf "$work/arty-out"; sync
-t0=$(now); /usr/bin/time -v -o "$work/curl.time" curl -sS --fail --parallel --parallel-max $PAR --create-dirs -H "$H" -K "$work/dl.cfg"; t1=$(now)
+t0=$(now); /usr/bin/time -v -o "$work/curl.time" curl -sS --no-progress-meter --fail --parallel --parallel-max $PAR --create-dirs -H "$H" -K "$work/dl.cfg"; t1=$(now)
 dl_curl=$(elapsed "$t0" "$t1"); rss_curl=$(maxrss_kib "$work/curl.time")
 files_curl=$(find "$work/curl-out" -type f | wc -l)
 rm -rf "$work/curl-out"; sync
-t0=$(now); curl -sS --fail --parallel --parallel-max 50 --create-dirs -H "$H" -K "$work/dl.cfg"; t1=$(now)
+t0=$(now); curl -sS --no-progress-meter --fail --parallel --parallel-max 50 --create-dirs -H "$H" -K "$work/dl.cfg"; t1=$(now)
 dl_curl50=$(elapsed "$t0" "$t1")
 rm -rf "$work/curl-out"; sync
 sdk_row="| SDK \`LoggedArtifact.download()\` (comet-ml 3.58.8) | skipped | | | |"
@@ -204,7 +205,6 @@ fi
 stop_server
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-nfiles_total=$((NFILES + NBIG))
 r_curl=$(ratio "$dl_curl" "$dl_arty")
 r_curl50=$(ratio "$dl_curl50" "$dl_arty")
 r_ls=$(ratio "$ls_arty" "$ls_curl")

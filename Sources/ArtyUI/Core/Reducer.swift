@@ -192,6 +192,7 @@ extension BrowserState {
         let from = cursor(of: current)
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
+        listings[current.key]?.index?.noteSelection(to, filter: current.filter, sort: current.sort)
         return ensurePreview()
     }
 

@@ -25,7 +25,14 @@ final class RowIndex: @unchecked Sendable, Hashable {
     private let lock = NSLock()
     private var keys: [String]?
     private var ascii: [Bool] = []
-    private var ids: [String: Int]?
+    private let ids: [String]
+    /// The row number of the last id looked up or selected.
+    private var lastRow: Int?
+    /// ``Sorting/sizeOf(_:)`` of every row, for the size order.
+    private let sizes: [Int64]
+    /// Every lower-cased name's UTF-8 bytes, back to back (`offsets[i]..<offsets[i + 1]`), for filtering.
+    private var blob: [UInt8] = []
+    private var offsets: [Int] = []
     private var cache: [CacheKey: View] = [:]
 
     private struct CacheKey: Hashable {
@@ -33,21 +40,26 @@ final class RowIndex: @unchecked Sendable, Hashable {
         var sort: SortOrder
     }
 
-    /// One filtered, sorted order and, once looked up, each row's position in it (-1: filtered out).
+    /// One filtered, sorted order and the position of the last selected row in it.
     private final class View {
         let order: [Int]
-        private var inverse: [Int]?
+        var hint = 0
         init(order: [Int]) { self.order = order }
-        func positions(rows: Int) -> [Int] {
-            if let inverse { return inverse }
-            var p = [Int](repeating: -1, count: rows)
-            for (position, row) in order.enumerated() { p[row] = position }
-            inverse = p
-            return p
-        }
     }
 
-    init(_ entries: [Entry]) { self.entries = entries }
+    /// Indexes `entries`; takes their ids up front (shared string storage), so lookups copy no rows.
+    init(_ entries: [Entry]) {
+        self.entries = entries
+        var ids: [String] = [], sizes: [Int64] = []
+        ids.reserveCapacity(entries.count)
+        sizes.reserveCapacity(entries.count)
+        for e in entries {
+            ids.append(e.id)
+            sizes.append(Sorting.sizeOf(e))
+        }
+        self.ids = ids
+        self.sizes = sizes
+    }
 
     static func == (a: RowIndex, b: RowIndex) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
@@ -58,14 +70,37 @@ final class RowIndex: @unchecked Sendable, Hashable {
         return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order)
     }
 
-    /// The position of the row with `id` among the visible rows, or nil. O(1) after the first lookup
-    /// in a listing (an id → row dictionary) and in an order (its inverse permutation).
+    /// The position of the row with `id` among the visible rows, or nil: the last hit of this order
+    /// first (a move notes its target), then outward from it over the ids (no row copies).
     func index(of id: String, filter: String, sort: SortOrder) -> Int? {
         lock.lock(); defer { lock.unlock() }
         let v = view(filter: filter, sort: sort)
-        guard let row = rowNumbers()[id] else { return nil }
-        let position = v.positions(rows: entries.count)[row]
-        return position >= 0 ? position : nil
+        let order = v.order
+        guard !order.isEmpty else { return nil }
+        let start = min(v.hint, order.count - 1)
+        if ids[order[start]] == id { lastRow = order[start]; return start }
+        // The same row as last time, in another order (after a sort or filter): find its number.
+        if let r = lastRow, ids[r] == id {
+            guard let p = order.firstIndex(of: r) else { return nil }
+            v.hint = p
+            return p
+        }
+        var d = 1
+        while start - d >= 0 || start + d < order.count {
+            if start + d < order.count, ids[order[start + d]] == id { v.hint = start + d; lastRow = order[start + d]; return start + d }
+            if start - d >= 0, ids[order[start - d]] == id { v.hint = start - d; lastRow = order[start - d]; return start - d }
+            d += 1
+        }
+        return nil
+    }
+
+    /// Records that the row at `position` of this order was just selected (makes its lookup O(1)).
+    func noteSelection(_ position: Int, filter: String, sort: SortOrder) {
+        lock.lock(); defer { lock.unlock() }
+        let v = view(filter: filter, sort: sort)
+        guard v.order.indices.contains(position) else { return }
+        v.hint = position
+        lastRow = v.order[position]
     }
 
     private func view(filter: String, sort: SortOrder) -> View {
@@ -88,37 +123,35 @@ final class RowIndex: @unchecked Sendable, Hashable {
         let needleASCII = needle.utf8.allSatisfy { $0 < 0x80 }
         let entries = self.entries
         let ascii = self.ascii
-        let order = base.filter { i in
+        let offsets = self.offsets
+        var n = needle
+        let order = blob.withUnsafeBytes { all in n.withUTF8 { nb in base.filter { i in
             if needleASCII && ascii[i] {
-                if Self.bytesContain(keys[i], needle) { return true }
+                let row = UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]])
+                if Self.bytesContain(row, UnsafeRawBufferPointer(nb)) { return true }
                 if case .version = entries[i] { return entries[i].matches(needle: needle, lowercasedName: keys[i]) }
                 return false
             }
             return entries[i].matches(needle: needle, lowercasedName: keys[i])
-        }
+        } } }
         let v = View(order: order)
         store(key, v)
         return v
     }
 
     /// Byte substring search (exact for ASCII text, where bytes are characters).
-    static func bytesContain(_ haystack: String, _ needle: String) -> Bool {
-        var h = haystack, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                guard nb.count > 0 else { return true }
-                guard hb.count >= nb.count else { return false }
-                let first = Int32(nb[0])
-                var p = UnsafeRawPointer(hb.baseAddress!)
-                let end = p + (hb.count - nb.count + 1)  // last possible start + 1
-                while p < end {
-                    guard let q = memchr(p, first, end - p) else { return false }
-                    if memcmp(q, nb.baseAddress!, nb.count) == 0 { return true }
-                    p = UnsafeRawPointer(q) + 1
-                }
-                return false
-            }
+    static func bytesContain(_ hb: UnsafeRawBufferPointer, _ nb: UnsafeRawBufferPointer) -> Bool {
+        guard nb.count > 0 else { return true }
+        guard hb.count >= nb.count, let h = hb.baseAddress, let needle = nb.baseAddress else { return false }
+        let first = Int32(nb[0])
+        var p = h
+        let end = h + (hb.count - nb.count + 1)  // last possible start + 1
+        while p < end {
+            guard let q = memchr(p, first, end - p) else { return false }
+            if memcmp(q, needle, nb.count) == 0 { return true }
+            p = UnsafeRawPointer(q) + 1
         }
+        return false
     }
 
     private func store(_ key: CacheKey, _ v: View) {
@@ -129,19 +162,16 @@ final class RowIndex: @unchecked Sendable, Hashable {
         cache[key] = v
     }
 
-    /// ``Entry/id`` → row number (the first row when ids repeat, as a linear search finds).
-    private func rowNumbers() -> [String: Int] {
-        if let ids { return ids }
-        var d = [String: Int](minimumCapacity: entries.count)
-        for (i, e) in entries.enumerated() where d[e.id] == nil { d[e.id] = i }
-        ids = d
-        return d
-    }
-
     private func lowercasedKeys() -> [String] {
         if let keys { return keys }
         let k = entries.map { $0.name.lowercased() }
         ascii = k.map { $0.utf8.allSatisfy { $0 < 0x80 } }
+        offsets = [0]
+        offsets.reserveCapacity(k.count + 1)
+        for key in k {
+            blob.append(contentsOf: key.utf8)
+            offsets.append(blob.count)
+        }
         keys = k
         return k
     }
@@ -165,7 +195,7 @@ final class RowIndex: @unchecked Sendable, Hashable {
         case .name:
             idx = nameOrder(keys)
         case .size:
-            idx = Self.radixSorted(nameOrder(keys), by: entries.map(Sorting.sizeOf))
+            idx = Self.radixSorted(nameOrder(keys), by: sizes)
         case .added where versions != nil:
             idx = Self.radixSorted(nameOrder(keys), by: versions!.map { $0.addedMillis ?? 0 })
         case .type where entries.allSatisfy({ if case .artifact = $0 { true } else { false } }):

@@ -289,6 +289,7 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo -n "$conc_rows"
   echo
   echo "- Largest N held with no errors (tried up to $(echo $CONCURRENCY | awk '{print $NF}')): **$held**"
+  [ $small = 0 ] && [ -f "$root/Benchmarks/notes.md" ] && cat "$root/Benchmarks/notes.md"
 } > "$out"
 echo "bench: wrote $out" >&2
 [ $small = 1 ] && cat "$out"

@@ -3,7 +3,7 @@
 #   Benchmarks/run.sh            full sizes; writes BENCHMARKS.md (needs ~5 GiB free and a few minutes)
 #   Benchmarks/run.sh --small    tiny sizes for CI (well under a minute); writes .build/BENCHMARKS-small.md
 # Everything runs on 127.0.0.1 against a throw-away `arty serve`, stopped and deleted at the end.
-# Environment: ARTY_BENCH_TMP (scratch parent, default /tmp), BENCH_SKIP_SDK=1 (no Python SDK figure).
+# Environment: ARTY_BENCH_TMP (scratch parent, default .build/), BENCH_SKIP_SDK=1 (no Python SDK figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,7 +31,8 @@ swift build -c release --product arty >&2
 swift build -c release --product arty-bench >&2
 bin="$root/.build/release"
 
-work=$(mktemp -d "${ARTY_BENCH_TMP:-/tmp}/arty-bench.XXXXXX")
+mkdir -p "${ARTY_BENCH_TMP:-$root/.build}"
+work=$(mktemp -d "${ARTY_BENCH_TMP:-$root/.build}/bench-work.XXXXXX")
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi

@@ -5,16 +5,24 @@ import Testing
 /// The memoised row index (issue 6) must give exactly the rows and order of the plain
 /// filter-then-``Sorting/sorted(_:by:)`` path, for every sort order and filter.
 @Suite struct RowIndexTests {
-    static let assets: [Entry] = (0..<300).map { i in
-        // Sizes repeat (ties broken by name), one remote asset (size -1 in sort), mixed case and non-ASCII names.
-        let name = i % 7 == 0 ? "Data/Élan-\(i % 13).CSV" : "data/file-\((i * 37) % 300).bin"
-        return .asset(Asset(assetId: "a\(i)", logicalPath: name + "-\(i)", size: Int64(i % 10) * 100,
-                            link: i == 5 ? "s3://bucket/x" : nil))
+    static let assets: [Entry] = (0..<300).map(asset)
+
+    /// Sizes repeat (ties broken by name), one remote asset (size -1 in sort), mixed case and non-ASCII names.
+    static func asset(_ i: Int) -> Entry {
+        let name: String = i % 7 == 0 ? "Data/Élan-\(i % 13).CSV" : "data/file-\((i * 37) % 300).bin"
+        let link: String? = i == 5 ? "s3://bucket/x" : nil
+        return .asset(Asset(assetId: "a\(i)", logicalPath: name + "-\(i)", size: Int64(i % 10) * 100, link: link))
     }
-    static let versions: [Entry] = (0..<120).map { i in
-        .version(ArtifactVersion(artifactVersionId: "v\(i)", version: i == 3 ? "not-semver" : "\(i % 4).\(i / 4 % 10).\(i)",
-                                 aliases: i == 7 ? ["Production"] : [], tags: i % 9 == 0 ? ["gold"] : [],
-                                 sizeInBytes: Int64(i % 5), addedMillis: Int64(i % 6)))
+
+    static let versions: [Entry] = (0..<120).map(version)
+
+    static func version(_ i: Int) -> Entry {
+        let text: String = i == 3 ? "not-semver" : "\(i % 4).\(i / 4 % 10).\(i)"
+        let aliases: [String] = i == 7 ? ["Production"] : []
+        let tags: [String] = i % 9 == 0 ? ["gold"] : []
+        let size = Int64(i % 5), added = Int64(i % 6)
+        return .version(ArtifactVersion(artifactVersionId: "v\(i)", version: text, aliases: aliases, tags: tags,
+                                        sizeInBytes: size, addedMillis: added))
     }
 
     func plain(_ rows: [Entry], _ filter: String, _ sort: SortOrder) -> [String] {

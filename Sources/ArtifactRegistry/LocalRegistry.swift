@@ -20,12 +20,17 @@ public struct RegistryConfiguration: Sendable {
     /// The default user's API key. When nil, a key is generated once and kept in
     /// `<dataDirectory>/api-key` (mode 0600).
     public var apiKey: String?
+    /// Test-only fault injection (issue 7): answers are spoiled as its plan says. nil (the
+    /// default) serves every request normally.
+    public var faults: FaultInjector?
 
-    public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil) {
+    public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
+                faults: FaultInjector? = nil) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.apiKey = apiKey
+        self.faults = faults
     }
 
     /// The embedded default's data directory: `$XDG_DATA_HOME/arty`, else `~/.local/share/arty`.
@@ -130,7 +135,7 @@ public final class LocalRegistry: Sendable {
         var serverLogger = logger
         serverLogger.logLevel = .critical
         let app = Application(
-            responder: responder,
+            responder: FaultInjectingResponder(inner: responder, injector: configuration.faults),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)

@@ -12,6 +12,8 @@ import pytest
 from conftest import API_KEY, ARTY_BIN, DATASET, REMOTES, WORKSPACE, api, new_experiment
 
 SRC = "arty actions src"  # a space: REF arguments are quoted
+# Artifacts made here live in their own workspace: the session's workspace keeps exactly what conftest logged.
+WS = "actions-ws"
 
 
 def arty(server, *args, env_extra=None, check=None):
@@ -28,8 +30,8 @@ def tree(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def details(name):
-    return api().get_artifact_details(workspace=WORKSPACE, artifact_name=name)
+def details(name, workspace=WS):
+    return api().get_artifact_details(workspace=workspace, artifact_name=name)
 
 
 def version_of(name, version):
@@ -37,7 +39,7 @@ def version_of(name, version):
 
 
 def files_of(name, version):
-    return {f["fileName"]: f for f in api().get_artifact_files(workspace=WORKSPACE, artifact_name=name, version=version)["files"]}
+    return {f["fileName"]: f for f in api().get_artifact_files(workspace=WS, artifact_name=name, version=version)["files"]}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def source(server, tmp_path_factory):
     for name, blob in files2.items():
         (d2 / name).parent.mkdir(parents=True, exist_ok=True)
         (d2 / name).write_bytes(blob)
-    exp = new_experiment(project="actions")
+    exp = new_experiment(project="actions", workspace=WS)
     a1 = comet_ml.Artifact(SRC, "dataset", version="1.0.0", aliases=["production"], version_tags=["v-tag"],
                            metadata={"epochs": 3})
     a1.add(str(d1), logical_path="")
@@ -79,7 +81,7 @@ def test_download_by_version_and_alias_matches_the_originals(server, logged, tmp
 
     # An alias is resolved once to its concrete version.
     out = arty(server, "download", f"{WORKSPACE}/{DATASET}:staging", str(tmp_path / "staging"), "--json", check=0)
-    staging = next(v for v in details(DATASET)["versions"] if "staging" in v["alias"])
+    staging = next(v for v in details(DATASET, WORKSPACE)["versions"] if "staging" in v["alias"])
     assert json.loads(out.stdout)["version"] == staging["version"]
     assert tree(tmp_path / "staging") == logged["v2"]
 
@@ -92,7 +94,7 @@ def test_download_include_exclude(server, logged, tmp_path):
 
 
 def test_download_overwrite_strategies(server, source, tmp_path):
-    ref = f"{WORKSPACE}/{SRC}:1.0.0"
+    ref = f"{WS}/{SRC}:1.0.0"
     arty(server, "download", ref, str(tmp_path), check=0)
     arty(server, "download", ref, str(tmp_path), check=0)  # FAIL accepts identical content
     (tmp_path / "a.txt").write_bytes(b"HELLO\n")  # same size, other content
@@ -113,42 +115,42 @@ def test_download_refuses_a_hostile_logical_path(server, tmp_path):
 
     payload = tmp_path / "payload.txt"
     payload.write_bytes(b"pwned")
-    exp = new_experiment(project="actions")
+    exp = new_experiment(project="actions", workspace=WS)
     art = comet_ml.Artifact("arty hostile", "dataset")
     art.add(str(payload), logical_path="../escape.txt")
     art.add(str(payload), logical_path="fine.txt")
     exp.log_artifact(art)
     exp.end()
     dest = tmp_path / "inner" / "dest"
-    out = arty(server, "download", f"{WORKSPACE}/arty hostile", str(dest), check=1)
+    out = arty(server, "download", f"{WS}/arty hostile", str(dest), check=1)
     assert "../escape.txt" in out.stderr
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == \
         ["inner/dest/fine.txt", "payload.txt"]
 
 
 def test_alias_move_and_removal(server, source):
-    out = arty(server, "alias", f"{WORKSPACE}/{SRC}:2.0.0", "add", "production", "rc", check=0)
+    out = arty(server, "alias", f"{WS}/{SRC}:2.0.0", "add", "production", "rc", check=0)
     assert "production: 1.0.0 → 2.0.0" in out.stdout
     assert sorted(version_of(SRC, "2.0.0")["alias"]) == ["production", "rc", "staging"]
     assert "production" not in version_of(SRC, "1.0.0")["alias"]
-    arty(server, "alias", f"{WORKSPACE}/{SRC}:rc", "remove", "rc", check=0)
+    arty(server, "alias", f"{WS}/{SRC}:rc", "remove", "rc", check=0)
     assert sorted(version_of(SRC, "2.0.0")["alias"]) == ["production", "staging"]
     # Put it back for the other tests of this module.
-    arty(server, "alias", f"{WORKSPACE}/{SRC}:1.0.0", "add", "production", check=0)
+    arty(server, "alias", f"{WS}/{SRC}:1.0.0", "add", "production", check=0)
     assert "production" in version_of(SRC, "1.0.0")["alias"]
 
 
 def test_version_and_artifact_tags(server, source):
-    arty(server, "tag", f"{WORKSPACE}/{SRC}:2.0.0", "add", "reviewed", "gold", check=0)
+    arty(server, "tag", f"{WS}/{SRC}:2.0.0", "add", "reviewed", "gold", check=0)
     assert sorted(version_of(SRC, "2.0.0")["tags"]) == ["gold", "reviewed"]
-    arty(server, "tag", f"{WORKSPACE}/{SRC}:2.0.0", "remove", "gold", check=0)
+    arty(server, "tag", f"{WS}/{SRC}:2.0.0", "remove", "gold", check=0)
     assert version_of(SRC, "2.0.0")["tags"] == ["reviewed"]
-    arty(server, "tag", f"{WORKSPACE}/{SRC}", "--artifact", "add", "raw", check=0)
+    arty(server, "tag", f"{WS}/{SRC}", "--artifact", "add", "raw", check=0)
     assert details(SRC)["tags"] == ["raw"]
 
 
 def test_bump_copies_assets_and_refuses_an_existing_version(server, source, tmp_path):
-    out = arty(server, "bump", f"{WORKSPACE}/{SRC}:production", "minor", check=0)
+    out = arty(server, "bump", f"{WS}/{SRC}:production", "minor", check=0)
     assert "1.0.0 → 1.1.0" in out.stdout
     new = version_of(SRC, "1.1.0")
     old = version_of(SRC, "1.0.0")
@@ -159,12 +161,12 @@ def test_bump_copies_assets_and_refuses_an_existing_version(server, source, tmp_
     ours, theirs = files_of(SRC, "1.1.0"), files_of(SRC, "1.0.0")
     assert {k: (f["fileSize"], f["remote"], f["link"]) for k, f in ours.items()} == \
            {k: (f["fileSize"], f["remote"], f["link"]) for k, f in theirs.items()}
-    arty(server, "download", f"{WORKSPACE}/{SRC}:1.1.0", str(tmp_path), check=0)
+    arty(server, "download", f"{WS}/{SRC}:1.1.0", str(tmp_path), check=0)
     got = tree(tmp_path)
     got.pop("remote-assets.json")
     assert got == source["1.0.0"]
 
-    out = arty(server, "bump", f"{WORKSPACE}/{SRC}:1.0.0", "minor", check=1)
+    out = arty(server, "bump", f"{WS}/{SRC}:1.0.0", "minor", check=1)
     assert "1.1.0" in out.stderr and "already exists" in out.stderr
     assert sorted(v["version"] for v in details(SRC)["versions"]) == ["1.0.0", "1.1.0", "2.0.0"]
 
@@ -175,7 +177,7 @@ def test_log_a_folder(server, tmp_path):
     for name, blob in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(blob)
-    out = arty(server, "log", str(folder), "--workspace", WORKSPACE, "--artifact", "logged by arty", "--type", "model",
+    out = arty(server, "log", str(folder), "--workspace", WS, "--artifact", "logged by arty", "--type", "model",
                "--alias", "first", "--tag", "cli", "--remote", "s3://bucket/x/extra.bin", "--json", check=0)
     created = json.loads(out.stdout)
     assert created["version"] == "1.0.0"
@@ -187,33 +189,33 @@ def test_log_a_folder(server, tmp_path):
     assert {k: f["fileSize"] for k, f in listed.items() if not f["remote"]} == {k: len(b) for k, b in files.items()}
     assert {k: f["link"] for k, f in listed.items() if f["remote"]} == {"extra.bin": "s3://bucket/x/extra.bin"}
     dest = tmp_path / "back"
-    arty(server, "download", f"{WORKSPACE}/logged by arty:first", str(dest), check=0)
+    arty(server, "download", f"{WS}/logged by arty:first", str(dest), check=0)
     got = tree(dest)
     got.pop("remote-assets.json")
     assert got == files
 
 
 def test_diff_json(server, source):
-    out = arty(server, "diff", f"{WORKSPACE}/{SRC}:1.0.0", f"{WORKSPACE}/{SRC}:2.0.0", "--json", check=0)
+    out = arty(server, "diff", f"{WS}/{SRC}:1.0.0", f"{WS}/{SRC}:2.0.0", "--json", check=0)
     diff = json.loads(out.stdout)
     assert [e["logicalPath"] for e in diff["added"]] == ["new.txt"]
     assert [e["logicalPath"] for e in diff["removed"]] == ["c.csv", "raw.parquet"]
     assert [(c["logicalPath"], c["reasons"]) for c in diff["changed"]] == [("sub/b.bin", ["size"])]
     assert diff["unchangedCount"] == 1
-    text = arty(server, "diff", f"{WORKSPACE}/{SRC}:1.0.0", f"{WORKSPACE}/{SRC}:2.0.0", check=0).stdout
+    text = arty(server, "diff", f"{WS}/{SRC}:1.0.0", f"{WS}/{SRC}:2.0.0", check=0).stdout
     assert text.strip().splitlines()[-1] == "1.0.0 → 2.0.0: 1 added, 2 removed, 1 changed, 1 unchanged"
 
 
 def test_read_only_refuses_changes_and_usage_errors_exit_2(server, source):
     before = details(SRC)
-    assert "read-only" in arty(server, "--read-only", "alias", f"{WORKSPACE}/{SRC}:1.0.0", "add", "x", check=1).stderr
-    arty(server, "tag", f"{WORKSPACE}/{SRC}:1.0.0", "add", "x", env_extra={"ARTY_READ_ONLY": "1"}, check=1)
-    arty(server, "bump", f"{WORKSPACE}/{SRC}:1.0.0", "major", "--read-only", check=1)
-    arty(server, "log", "/nonexistent", "--workspace", WORKSPACE, "--artifact", "x", "--type", "t", "--read-only", check=1)
+    assert "read-only" in arty(server, "--read-only", "alias", f"{WS}/{SRC}:1.0.0", "add", "x", check=1).stderr
+    arty(server, "tag", f"{WS}/{SRC}:1.0.0", "add", "x", env_extra={"ARTY_READ_ONLY": "1"}, check=1)
+    arty(server, "bump", f"{WS}/{SRC}:1.0.0", "major", "--read-only", check=1)
+    arty(server, "log", "/nonexistent", "--workspace", WS, "--artifact", "x", "--type", "t", "--read-only", check=1)
     after = details(SRC)
     assert [(v["version"], sorted(v["alias"]), sorted(v["tags"])) for v in before["versions"]] == \
            [(v["version"], sorted(v["alias"]), sorted(v["tags"])) for v in after["versions"]]
-    arty(server, "bump", f"{WORKSPACE}/{SRC}:1.0.0", "huge", check=2)
-    arty(server, "alias", f"{WORKSPACE}/{SRC}", "add", "x", check=2)
+    arty(server, "bump", f"{WS}/{SRC}:1.0.0", "huge", check=2)
+    arty(server, "alias", f"{WS}/{SRC}", "add", "x", check=2)
     arty(server, "download", "no-artifact-here", check=2)
-    arty(server, "download", f"{WORKSPACE}/{SRC}:9.9.9", check=1)
+    arty(server, "download", f"{WS}/{SRC}:9.9.9", check=1)

@@ -321,6 +321,7 @@ public struct RegistryResponder: HTTPResponder {
         guard let name = Self.string(body, "artifactName"), !name.isEmpty else {
             throw RegistryError.badRequest("artifactName is required")
         }
+        if let problem = Self.unstorable(name, field: "artifactName") { throw problem }
         let experimentKey = Self.string(body, "experimentKey")
         var project = Self.string(body, "projectName")
         let ws: WorkspaceRecord
@@ -397,6 +398,10 @@ public struct RegistryResponder: HTTPResponder {
         guard version.state == .open else {
             try await drain(request)
             throw RegistryError.versionImmutable(version.version, state: version.state)
+        }
+        if let name = query["fileName"], let problem = Self.unstorable(name, field: "fileName") {
+            try await drain(request)
+            throw problem
         }
         var metadata = query["metadata"]
         var link: String?
@@ -478,6 +483,14 @@ public struct RegistryResponder: HTTPResponder {
                                   ("assetId", .string(assetId))]))
     }
 
+    /// A name the store cannot keep exactly as given: SQLite text ends at a NUL character, so
+    /// `a\0b` would silently become `a` (and could collide with another asset). Such names are
+    /// refused with a 400 instead; every other name (`../x`, escapes, newlines) is stored as given,
+    /// for clients to refuse or escape (issue 7).
+    static func unstorable(_ name: String, field: String) -> RegistryError? {
+        name.utf8.contains(0) ? RegistryError.badRequest("\(field) contains a NUL character, which cannot be stored") : nil
+    }
+
     /// `CR:write/artifact/assets/remote/batch`: gzip JSON list of remote links (§2.13 b).
     func remoteBatch(_ request: Request, user: UserRecord) async throws -> Response {
         let body = try await jsonBody(request)
@@ -486,6 +499,7 @@ public struct RegistryResponder: HTTPResponder {
             guard let versionId = Self.string(item, "artifactVersionId"), let link = Self.string(item, "link") else { continue }
             let assetId = Self.string(item, "assetId") ?? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             let fileName = Self.string(item, "fileName") ?? URL(string: link)?.lastPathComponent ?? "remote"
+            if let problem = Self.unstorable(fileName, field: "fileName") { throw problem }
             try store.addAsset(AssetRecord(
                 assetId: assetId, versionId: versionId, artifactId: "", logicalPath: fileName, size: 0,
                 type: Self.string(item, "type") ?? "unknown", metadata: Self.metadataString(item["metadata"]),

@@ -13,6 +13,10 @@ import Glibc
 ///
 /// - Throws: ``TerminalError`` when stdin/stdout is not a terminal or `TERM` is dumb.
 public func runBrowser(service: any ArtifactReading, context: BrowserContext) async throws {
+    var adjusted = context
+    adjusted.canWrite = context.canWrite && (service as? any ArtifactWriting) != nil
+    adjusted.canDownload = context.canDownload && (service as? any AssetDownloading) != nil
+    let context = adjusted
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let thread = Thread {
             do {
@@ -47,9 +51,17 @@ final class Inbox: @unchecked Sendable {
         close(writeFD)
     }
 
-    /// Queues `action` and wakes the loop. Callable from any thread.
+    /// Queues `action` and wakes the loop. Callable from any thread. A job's progress replaces
+    /// its older report still queued, so a slow loop never falls behind on stale progress.
     func post(_ action: Action) {
-        lock.withLock { pending.append(action) }
+        lock.withLock {
+            if case .jobUpdated(let id, _) = action,
+               let i = pending.firstIndex(where: { if case .jobUpdated(id, _) = $0 { true } else { false } }) {
+                pending[i] = action
+            } else {
+                pending.append(action)
+            }
+        }
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
     }
@@ -71,6 +83,8 @@ final class BrowserApp {
     let context: BrowserContext
     let inbox = Inbox()
     private var tasks: [Int: Task<Void, Never>] = [:]
+    /// Background jobs by job id (downloads, bumps).
+    private var jobTasks: [Int: Task<Void, Never>] = [:]
 
     init(service: any ArtifactReading, context: BrowserContext) {
         self.service = service
@@ -83,6 +97,7 @@ final class BrowserApp {
         let terminal = try Terminal()
         defer {
             for task in tasks.values { task.cancel() }
+            for task in jobTasks.values { task.cancel() }
             terminal.close()
         }
         var state = BrowserState(context: context, size: terminal.size, nowMillis: BrowserApp.nowMillis())
@@ -105,6 +120,7 @@ final class BrowserApp {
             if terminal.size != state.size { actions.append(.resized(terminal.size)) }
             for action in actions {
                 if case .loaded(_, let id, _) = action { tasks[id] = nil }
+                if case .jobFinished(let id, _) = action { jobTasks[id] = nil }
                 (state, effects) = reduce(state, action)
                 perform(effects, terminal: terminal, local: &local)
                 if state.quitRequested { break }
@@ -132,6 +148,8 @@ final class BrowserApp {
                     let name = try? await service.accountDetails().userName
                     inbox.post(.accountLoaded(userName: name))
                 }
+            case .planDownload, .startDownload, .startBump, .cancelJob, .applyLabels, .compare:
+                performAction(effect)
             default:
                 guard let (key, id) = BrowserApp.request(effect) else { continue }
                 let service = self.service, inbox = self.inbox
@@ -141,6 +159,90 @@ final class BrowserApp {
                     inbox.post(.loaded(key, requestID: id, result: result))
                 }
             }
+        }
+    }
+
+    /// Runs the effects of the actions (issue 5) as tasks that post their results to the inbox.
+    private func performAction(_ effect: Effect) {
+        let service = self.service, inbox = self.inbox
+        switch effect {
+        case .planDownload(let ws, let artifact, let version, let assetPath, let destination):
+            Task {
+                let result = await BrowserApp.planDownload(ws, artifact, version, assetPath: assetPath, destination: destination,
+                                                           service: service)
+                inbox.post(.downloadPlanned(result, assetPath: assetPath))
+            }
+        case .startDownload(let id, let plan, let strategy):
+            guard let client = service as? any AssetDownloading else { return }
+            jobTasks[id] = Task {
+                let downloader = ArtifactDownloader(client: client, options: DownloadOptions(strategy: strategy))
+                let message: StatusMessage
+                do {
+                    let summary = try await downloader.run(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
+                    message = StatusMessage(ActionText.summaryLine(summary), kind: summary.failed.isEmpty ? .info : .error)
+                } catch {
+                    message = StatusMessage("Download failed: \(BrowserApp.describe(error))", kind: .error)
+                }
+                inbox.post(.jobFinished(id: id, message: message))
+            }
+        case .startBump(let id, let ws, let artifact, let version, let kind, let withAliases):
+            guard let client = service as? any ArtifactWriting else { return }
+            jobTasks[id] = Task {
+                let message: StatusMessage
+                do {
+                    let plan = try await BumpPlan.prepare(ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
+                                                          kind: kind, withAliases: withAliases, client: client)
+                    let created = try await VersionCopier(client: client).bump(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
+                    message = StatusMessage("Created \(created.artifact):\(created.version) from \(version) "
+                                            + "(\(created.localAssets) files, \(created.remoteAssets) remote)")
+                } catch is CancellationError {
+                    message = StatusMessage("Bump cancelled", kind: .error)
+                } catch {
+                    message = StatusMessage(Task.isCancelled ? "Bump cancelled" : "Bump failed: \(BrowserApp.describe(error))",
+                                            kind: .error)
+                }
+                inbox.post(.jobFinished(id: id, message: message))
+            }
+        case .cancelJob(let id):
+            jobTasks[id]?.cancel()
+        case .applyLabels(let edit, let ws, let artifact, let refresh):
+            guard let client = service as? any ArtifactWriting else { return }
+            Task {
+                do {
+                    try await LabelEditor.apply(edit, workspace: ws, artifactName: artifact, client: client)
+                    var text = "Saved " + edit.summaryLines[0]
+                    if !edit.moves.isEmpty { text += " · moved " + edit.moves.map(\.description).joined(separator: ", ") }
+                    inbox.post(.labelsApplied(StatusMessage(text), refresh: refresh))
+                } catch {
+                    inbox.post(.labelsApplied(StatusMessage("Could not save labels: \(BrowserApp.describe(error))", kind: .error),
+                                              refresh: refresh))
+                }
+            }
+        case .compare(let from, let to):
+            Task {
+                do {
+                    async let old = service.assets(workspace: from.workspace, name: from.artifact, selector: .versionId(from.versionId))
+                    async let new = service.assets(workspace: to.workspace, name: to.artifact, selector: .versionId(to.versionId))
+                    let diff = VersionDiff.compare(from: from.version, old: try await old, to: to.version, new: try await new)
+                    inbox.post(.compared(.success(diff)))
+                } catch {
+                    inbox.post(.compared(.failure(ActionFailure(BrowserApp.describe(error)))))
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Plans a download (`artifacts/version`, `artifacts/version/files`, §2.5–2.6).
+    static func planDownload(_ ws: String, _ artifact: String, _ version: String, assetPath: String?, destination: String,
+                             service: any ArtifactReading) async -> Result<DownloadPlan, ActionFailure> {
+        do {
+            return .success(try await ActionPlanning.planDownload(
+                ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
+                destination: destination, assetPath: assetPath, client: service))
+        } catch {
+            return .failure(ActionFailure(describe(error)))
         }
     }
 

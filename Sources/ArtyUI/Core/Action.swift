@@ -21,6 +21,23 @@ public enum Action: Sendable, Hashable {
     case jobProgress(Job, finished: Bool)
     /// Replace the status-line message.
     case showMessage(StatusMessage)
+    /// ``Effect/planDownload(workspace:artifact:version:assetPath:destination:)`` answered: the
+    /// plan opens (or updates) the download confirm dialog; a failure goes to the status line.
+    case downloadPlanned(Result<DownloadPlan, ActionFailure>, assetPath: String?)
+    /// A job's progress (throttled by the engine to ≤10 reports/s; the inbox keeps only the newest).
+    case jobUpdated(id: Int, progress: DownloadProgress)
+    /// A job ended: its status-line message; the listings in ``Job/refresh`` are reloaded.
+    case jobFinished(id: Int, message: StatusMessage)
+    /// A label edit was written (or failed): the message, and the listings to reload.
+    case labelsApplied(StatusMessage, refresh: [ListingKey])
+    /// ``Effect/compare(from:to:)`` answered.
+    case compared(Result<VersionDiff, ActionFailure>)
+}
+
+/// A failed action, already phrased for a person (one sentence, never the API key).
+public struct ActionFailure: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
 }
 
 /// The outcome of a listing load.
@@ -46,6 +63,23 @@ public enum Effect: Sendable, Hashable {
     case cancel(requestID: Int)
     /// Put text on the system clipboard through the terminal (OSC 52).
     case copyToClipboard(String)
+    /// Plan a download of a version (or one asset of it) into `destination` (a path relative to
+    /// the working directory or absolute): `artifacts/version` + `artifacts/version/files`
+    /// (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assetPath:)``.
+    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String)
+    /// Run `plan` as background job `jobID` (``ArtifactDownloader``) → ``Action/jobUpdated(id:progress:)``
+    /// while it runs, ``Action/jobFinished(id:message:)`` at the end.
+    case startDownload(jobID: Int, plan: DownloadPlan, strategy: OverwriteStrategy)
+    /// Bump `version` as background job `jobID`: ``BumpPlan/prepare(_:kind:withAliases:client:)``
+    /// then ``VersionCopier/bump(_:progress:)`` (§2.9–2.13).
+    case startBump(jobID: Int, workspace: String, artifact: String, version: String, kind: SemanticVersion.Bump, withAliases: Bool)
+    /// Cancel background job `id` (its task is cancelled; the engine removes partial files).
+    case cancelJob(id: Int)
+    /// Write a label edit with ``LabelEditor/apply(_:workspace:artifactName:client:)`` (§2.11, §2.12)
+    /// → ``Action/labelsApplied(_:refresh:)``.
+    case applyLabels(LabelEdit, workspace: String, artifactName: String, refresh: [ListingKey])
+    /// List the assets of two versions and compare them (``VersionDiff``) → ``Action/compared(_:)``.
+    case compare(from: VersionMark, to: VersionMark)
 
     /// The load effect for a listing.
     public static func load(_ key: ListingKey, requestID: Int) -> Effect {

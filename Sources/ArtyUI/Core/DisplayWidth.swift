@@ -1,3 +1,5 @@
+import CometAPI
+
 /// Display widths of text in terminal cells, as `wcwidth(3)` counts them, in pure Swift.
 ///
 /// One table, one file (like TermKit's `wcwidth` table): East Asian Wide and Fullwidth
@@ -147,41 +149,13 @@ public enum TextFit {
 
 /// Makes untrusted text (names, paths, metadata, error messages) safe to put on a terminal.
 ///
-/// C0/C1 control characters, DEL and the escape that starts ANSI sequences never reach the
-/// terminal raw: they become visible escapes (`\x1b`, `\n`, `\t`, `\x7f`). Lone surrogates cannot
-/// occur in Swift strings; invalid UTF-8 already arrives as U+FFFD and is shown as such.
+/// The TUI's name for CometAPI's ``TerminalText``, the one sanitiser shared with the CLI: C0/C1
+/// control characters, DEL, the escape that starts ANSI sequences, line separators and bidi
+/// overrides never reach the terminal raw; they become visible escapes (`\x1b`, `\n`, `\u{202e}`).
 public enum Sanitizer {
     /// The display-safe form of `text`.
-    public static func clean(_ text: String) -> String {
-        var needsWork = false
-        for scalar in text.unicodeScalars where isControl(scalar) || scalar == "\u{FEFF}" {
-            needsWork = true
-            break
-        }
-        if !needsWork { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar == "\u{FEFF}" { continue }
-            guard isControl(scalar) else { out.append(scalar); continue }
-            let escaped: String
-            switch scalar {
-            case "\n": escaped = "\\n"
-            case "\t": escaped = "\\t"
-            case "\r": escaped = "\\r"
-            default:
-                let hex = String(scalar.value, radix: 16)
-                escaped = scalar.value < 0x100
-                    ? "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                    : "\\u{" + hex + "}"
-            }
-            out.append(contentsOf: escaped.unicodeScalars)
-        }
-        return String(out)
-    }
+    public static func clean(_ text: String) -> String { TerminalText.escape(text) }
 
-    /// C0 controls, DEL, C1 controls, and the line/paragraph separators.
-    static func isControl(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029
-    }
+    /// Whether `s` is shown as an escape.
+    static func isControl(_ s: Unicode.Scalar) -> Bool { TerminalText.needsEscape(s) }
 }

@@ -41,6 +41,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case filter, clearFilter
     case sort, reverseSort
     case refresh, copy, help, quit
+    case download, editAliases, editTags, bump, mark, compare, jobs
 }
 
 /// One key binding: the keys, the command, and the words help and the footer show.
@@ -80,8 +81,26 @@ public enum Keymap {
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
         KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
-        KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit", hint: "quit"),
+        KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
+        KeyBinding([.char("d")], .download, "Download version/asset (read-only too)", hint: "download"),
+        KeyBinding([.char("a")], .editAliases, "Edit the version's aliases", hint: "alias"),
+        KeyBinding([.char("t")], .editTags, "Edit version tags / artifact tags", hint: "tag"),
+        KeyBinding([.char("b")], .bump, "Bump: new major/minor/patch version", hint: "bump"),
+        KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark"),
+        KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff"),
+        KeyBinding([.char("J")], .jobs, "Show the jobs (x/Esc cancels one)", hint: "jobs"),
     ]
+
+    /// Keys inside the action dialogs, shown in help (the dialogs show their own hint line).
+    public static let dialogs: [(keys: String, help: String)] = [
+        ("← →", "Move between Cancel and the action"),
+        ("Tab", "Next overwrite strategy / bump kind"),
+        ("Enter", "Press the focused button (review first in editors)"),
+        ("Esc", "Close the dialog, nothing changes"),
+    ]
+
+    /// Commands that change the server: refused under `--read-only` and without a writable service.
+    public static let mutating: Set<Command> = [.editAliases, .editTags, .bump]
 
     /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering.
     public static let filtering: [(keys: String, help: String)] = [

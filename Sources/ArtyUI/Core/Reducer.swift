@@ -61,6 +61,8 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         if !finished { s.jobs.append(job) }
     case .showMessage(let message):
         s.message = message
+    case .downloadPlanned, .jobUpdated, .jobFinished, .labelsApplied, .compared:
+        effects = s.reduceActionResult(action)
     }
     return (s, effects)
 }
@@ -70,11 +72,12 @@ extension BrowserState {
     public var isTooSmall: Bool { size.width < Size.minimum.width || size.height < Size.minimum.height }
 
     mutating func handle(_ key: Key) -> [Effect] {
-        if key == .ctrl("c") { return run(.quit) }
+        if key == .ctrl("c") { return requestQuit() }
         if isTooSmall {
             // Only quit works on the "too small" screen.
-            return key == .char("q") ? run(.quit) : []
+            return key == .char("q") ? requestQuit() : []
         }
+        if let effects = handleActionOverlay(key) { return effects }
         if let overlay {
             switch overlay {
             case .help(let offset):
@@ -86,6 +89,8 @@ extension BrowserState {
                 }
             case .dialog:
                 if key == .escape { self.overlay = nil }
+            default:
+                break
             }
             return []
         }
@@ -170,8 +175,9 @@ extension BrowserState {
             overlay = .help(offset: 0)
             return []
         case .quit:
-            quitRequested = true
-            return []
+            return requestQuit()
+        case .download, .editAliases, .editTags, .bump, .mark, .compare, .jobs:
+            return runAction(command)
         }
     }
 
@@ -189,7 +195,7 @@ extension BrowserState {
 
     mutating func move(by delta: Int) -> [Effect] {
         guard let rows = visibleEntries(of: current), !rows.isEmpty else { return [] }
-        let from = cursor(of: current)
+        let from = BrowserState.index(of: current.selectedID, in: rows)
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
         listings[current.key]?.index?.noteSelection(to, filter: current.filter, sort: current.sort)

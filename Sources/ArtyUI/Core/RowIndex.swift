@@ -10,9 +10,16 @@ import Glibc
 public struct VisibleRows: RandomAccessCollection, Sendable {
     let entries: [Entry]
     let order: [Int]
+    /// The index these rows come from, and the filter and sort that made them.
+    let source: RowIndex
+    let filter: String
+    let sort: SortOrder
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
     public subscript(i: Int) -> Entry { entries[order[i]] }
+
+    /// The position of the row with ``Entry/id`` `id`, or nil (see ``RowIndex/index(of:filter:sort:)``).
+    public func position(of id: String) -> Int? { source.index(of: id, filter: filter, sort: sort) }
 }
 
 /// A derived, memoised view of one listing's rows: lower-cased names computed once, the last few
@@ -67,7 +74,7 @@ final class RowIndex: @unchecked Sendable, Hashable {
     /// The rows matching `filter` (``Entry/matches(_:)``), in `sort` order (``Sorting/sorted(_:by:)``).
     func visible(filter: String, sort: SortOrder) -> VisibleRows {
         lock.lock(); defer { lock.unlock() }
-        return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order)
+        return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order, source: self, filter: filter, sort: sort)
     }
 
     /// The position of the row with `id` among the visible rows, or nil: the last hit of this order

@@ -24,12 +24,19 @@ public struct BrowserContext: Sendable, Hashable {
     public var initialWorkspace: String?
     /// True when edits (issue 5) must be refused, e.g. on a read-only registry.
     public var readOnly: Bool
+    /// False when the service cannot write (not ``ArtifactWriting``): `a`, `t`, `b` say so.
+    public var canWrite: Bool
+    /// False when the service cannot fetch files (not ``AssetDownloading``): `d` says so.
+    public var canDownload: Bool
 
-    public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false) {
+    public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false,
+                canWrite: Bool = true, canDownload: Bool = true) {
         self.serverLabel = serverLabel
         self.userName = userName
         self.initialWorkspace = initialWorkspace
         self.readOnly = readOnly
+        self.canWrite = canWrite
+        self.canDownload = canDownload
     }
 }
 
@@ -200,18 +207,31 @@ public struct Pane: Sendable, Hashable {
     }
 }
 
-/// A background job shown in the footer with its progress (issue 5: downloads).
+/// A background job (a download or a bump) shown in the status line and the jobs view (`J`).
 public struct Job: Sendable, Hashable, Identifiable {
     public var id: Int
     public var title: String
     /// Bytes (or items) done and expected; `total` nil when unknown.
     public var done: Int64
     public var total: Int64?
-    public init(id: Int, title: String, done: Int64 = 0, total: Int64? = nil) {
+    public var kind: JobKind
+    /// The last progress report (per-file states, totals, bytes/s, ETA), nil before the first.
+    public var progress: DownloadProgress?
+    /// True once the user asked to cancel it (the job ends with a "cancelled" message).
+    public var cancelling: Bool
+    /// Listings to reload when the job ends (a bump adds a version).
+    public var refresh: [ListingKey]
+
+    public init(id: Int, title: String, done: Int64 = 0, total: Int64? = nil, kind: JobKind = .download,
+                refresh: [ListingKey] = []) {
         self.id = id
         self.title = title
         self.done = done
         self.total = total
+        self.kind = kind
+        self.progress = nil
+        self.cancelling = false
+        self.refresh = refresh
     }
 }
 
@@ -221,6 +241,18 @@ public enum Overlay: Sendable, Hashable {
     case help(offset: Int)
     /// A modal dialog (issue 5: alias/tag editor, bump preview, confirm quit).
     case dialog(Dialog)
+    /// The download confirm dialog (`d`).
+    case download(DownloadDialog)
+    /// The alias / tag editor (`a`, `t`).
+    case labels(LabelDialog)
+    /// The bump dialog (`b`).
+    case bump(BumpDialog)
+    /// The jobs view (`J`), with the selected job's index.
+    case jobs(selected: Int)
+    /// The comparison of two versions (`c`), scrolled down by `offset` lines.
+    case diff(VersionDiff, offset: Int)
+    /// "Jobs are running: quit anyway? (y/N)".
+    case confirmQuit
 }
 
 /// A modal dialog's content: a title, body lines and an editable text field.
@@ -277,6 +309,10 @@ public struct BrowserState: Sendable, Hashable {
     public var tickCount: Int
     /// Set by `q`; the app loop exits when true.
     public var quitRequested: Bool
+    /// Versions marked with `m` for `c` (at most two, oldest mark first).
+    public var marks: [VersionMark]
+    /// The id the next background job gets.
+    public var nextJobID: Int
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context
@@ -294,6 +330,8 @@ public struct BrowserState: Sendable, Hashable {
         self.nextRequestID = 1
         self.tickCount = 0
         self.quitRequested = false
+        self.marks = []
+        self.nextJobID = 1
     }
 
     /// The pane that has the keys (the middle column).
@@ -311,15 +349,20 @@ public struct BrowserState: Sendable, Hashable {
 
     /// The index of the selected row among `pane`'s visible rows (0 when the id is gone).
     public func cursor(of pane: Pane) -> Int {
-        guard let id = pane.selectedID, let listing = listings[pane.key], listing.entries != nil else { return 0 }
-        let index = listing.index ?? RowIndex(listing.entries ?? [])
-        return index.index(of: id, filter: pane.filter, sort: pane.sort) ?? 0
+        BrowserState.index(of: pane.selectedID, in: visibleEntries(of: pane))
+    }
+
+    /// The index of the row with id `id` in `rows` (0 when absent), so callers that already
+    /// hold the visible rows do not look them up again (O(1) for the row a move selected).
+    static func index(of id: String?, in rows: VisibleRows?) -> Int {
+        guard let id, let rows, let i = rows.position(of: id) else { return 0 }
+        return i
     }
 
     /// The selected entry of `pane`, if it has rows.
     public func selectedEntry(of pane: Pane) -> Entry? {
         guard let rows = visibleEntries(of: pane), !rows.isEmpty else { return nil }
-        return rows[cursor(of: pane)]
+        return rows[BrowserState.index(of: pane.selectedID, in: rows)]
     }
 
     /// The listing a selected entry drills into (nil for assets, which have no children).

@@ -57,6 +57,7 @@ struct Render {
         hintLine(&frame)
         if case .help(let offset) = state.overlay { helpOverlay(&frame, offset: offset) }
         if case .dialog(let dialog) = state.overlay { dialogOverlay(&frame, dialog) }
+        actionOverlay(&frame)
     }
 
     func header(_ frame: inout Frame) {
@@ -85,10 +86,7 @@ struct Render {
         let y = size.height - 2
         var right = ""
         if !state.jobs.isEmpty {
-            right = state.jobs.map { job in
-                let pct = job.total.map { $0 > 0 ? " \(job.done * 100 / $0)%" : "" } ?? " \(Formatting.size(job.done))"
-                return "⇣ " + job.title + pct
-            }.joined(separator: "  ")
+            right = jobsSummary()
         } else if state.listings.values.contains(where: { $0.pendingRequest != nil }) {
             right = Render.spinner(state.tickCount) + " loading"
         }
@@ -206,7 +204,7 @@ struct Render {
         }
         let listRows = height - 1
         guard listRows > 0 else { return }
-        let cursor = state.cursor(of: pane)
+        let cursor = BrowserState.index(of: pane.selectedID, in: rows)
         let first = max(0, min(cursor - listRows / 2, rows.count - listRows))
         for (i, entry) in rows[first..<min(rows.count, first + listRows)].enumerated() {
             let y = top + 1 + i
@@ -217,7 +215,8 @@ struct Render {
             default: .plain
             }
             if selected && role == .current { frame.fill(x: col.x, y: y, count: col.width, style: rowStyle) }
-            frame.put(selected && role != .preview ? "›" : " ", x: col.x, y: y, style: rowStyle)
+            frame.put(selected && role != .preview ? "›" : (isMarked(entry, in: pane) ? "*" : " "), x: col.x, y: y,
+                      style: rowStyle)
             var x = col.x + 1
             for c in columns {
                 var style = rowStyle
@@ -227,6 +226,12 @@ struct Render {
                 x += c.width + Table.gap
             }
         }
+    }
+
+    /// True for a version marked with `m` (drawn with `*` in the cursor column).
+    func isMarked(_ entry: Entry, in pane: Pane) -> Bool {
+        guard case .version(let v) = entry, case .versions(let ws, let a) = pane.key else { return false }
+        return state.marks.contains { $0.workspace == ws && $0.artifact == a && $0.version == v.version }
     }
 
     func message(_ frame: inout Frame, _ lines: [String], _ col: Layout.Column, _ top: Int, _ height: Int, style: Style) {
@@ -303,6 +308,10 @@ struct Render {
         var lines: [(String, String)] = Keymap.browse.map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
         let filtering = "While filtering: " + Keymap.filtering.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
         lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let dialogs = "In dialogs: " + Keymap.dialogs.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
+        lines += TextFit.wrap(dialogs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let readOnly = "With --read-only, a t b are refused; d still works (downloading changes nothing on the server)."
+        lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let keyWidth = min(18, lines.filter { !$0.1.isEmpty }.map { DisplayWidth.of($0.0) }.max() ?? 0)
         let width = min(size.width - 2, 64)
         let height = min(size.height - 2, lines.count + 3)

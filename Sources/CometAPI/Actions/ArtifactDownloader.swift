@@ -74,6 +74,13 @@ public struct FileProgress: Sendable, Hashable {
     public var bytes: Int64
     public var totalBytes: Int64
     public var state: FileTransferState
+
+    public init(path: String, bytes: Int64, totalBytes: Int64, state: FileTransferState) {
+        self.path = path
+        self.bytes = bytes
+        self.totalBytes = totalBytes
+        self.state = state
+    }
 }
 
 /// A progress report of a whole download (or a bump's copy): per-file and total bytes, rate, ETA.
@@ -90,6 +97,14 @@ public struct DownloadProgress: Sendable, Hashable {
 
     /// Files finished (done, kept, failed or cancelled).
     public var filesFinished: Int { files.filter(\.state.isFinished).count }
+
+    public init(files: [FileProgress], bytesDone: Int64, totalBytes: Int64, bytesPerSecond: Double?, etaMilliseconds: Int64?) {
+        self.files = files
+        self.bytesDone = bytesDone
+        self.totalBytes = totalBytes
+        self.bytesPerSecond = bytesPerSecond
+        self.etaMilliseconds = etaMilliseconds
+    }
 }
 
 /// The outcome of a download, for the footer summary, `arty download` and `--json`.
@@ -97,6 +112,10 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public struct Failure: Sendable, Hashable, Encodable {
         public var path: String
         public var reason: String
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
     public var destination: String
     public var workspace: String
@@ -120,6 +139,22 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 
     /// True when nothing failed and the download was not cancelled.
     public var succeeded: Bool { failed.isEmpty && !cancelled }
+
+    public init(destination: String, workspace: String, artifact: String, version: String, downloaded: [String],
+                kept: [String], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
+                bytesTransferred: Int64, cancelled: Bool) {
+        self.destination = destination
+        self.workspace = workspace
+        self.artifact = artifact
+        self.version = version
+        self.downloaded = downloaded
+        self.kept = kept
+        self.failed = failed
+        self.remote = remote
+        self.remoteManifest = remoteManifest
+        self.bytesTransferred = bytesTransferred
+        self.cancelled = cancelled
+    }
 }
 
 /// Runs a ``DownloadPlan``: parallel transfers, each streamed to `NAME.part`, resumed with
@@ -207,6 +242,17 @@ public struct ArtifactDownloader: Sendable {
         case .download, .replace, .verifyAgainstExisting:
             break
         }
+        // FAIL over a same-size file with a known checksum: decide without transferring.
+        if decision == .verifyAgainstExisting, let checksum = entry.checksum?.lowercased(),
+           let algorithm = FileDigest.algorithm(ofHex: checksum) {
+            let existingPath = entry.path.resolved(under: root)
+            tracker.set(index, state: .verifying)
+            let same = (try? FileDigest.hex(of: existingPath, algorithm: algorithm)) == checksum
+            tracker.set(index, bytes: entry.expectedSize,
+                        state: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage),
+                        force: true)
+            return
+        }
         let finalPath: String
         do {
             let parent = try SafeFileSystem.makeDirectories(under: root, segments: entry.path.segments.dropLast())
@@ -221,7 +267,7 @@ public struct ArtifactDownloader: Sendable {
         let part = finalPath + ".part"
         var offset: Int64 = 0
         switch SafeFileSystem.kind(of: part) {
-        case .file(let size) where size <= entry.expectedSize: offset = size  // a leftover of an interrupted run
+        case .file(let size) where size < entry.expectedSize: offset = size  // a leftover of an interrupted run
         case .missing: break
         default: SafeFileSystem.removeFile(part)
         }
@@ -236,6 +282,10 @@ public struct ArtifactDownloader: Sendable {
                     progress: { p in tracker.set(index, bytes: p.completedBytes) })
                 break
             } catch {
+                // Every byte was already in `.part` (the connection broke after the whole body, or a
+                // leftover of an interrupted run is complete): the server rightly refuses the range
+                // past the end with 416. Verification below decides whether the bytes are right.
+                if offset > 0, offset == entry.expectedSize, (error as? CometAPIError)?.status == 416 { break }
                 if Task.isCancelled || Self.isCancellation(error) {
                     SafeFileSystem.removeFile(part)
                     tracker.set(index, state: .cancelled, force: true)
@@ -247,7 +297,9 @@ public struct ArtifactDownloader: Sendable {
                     return
                 }
                 attempt += 1
-                if case .file(let size) = SafeFileSystem.kind(of: part), size <= entry.expectedSize {
+                if case .file(let size) = SafeFileSystem.kind(of: part), size == entry.expectedSize, size > 0 {
+                    break  // every byte arrived before the drop: nothing left to ask for (a Range would be 416)
+                } else if case .file(let size) = SafeFileSystem.kind(of: part), size < entry.expectedSize {
                     offset = size
                 } else {
                     SafeFileSystem.removeFile(part)
@@ -325,6 +377,8 @@ final class ProgressTracker: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let handler: (@Sendable (DownloadProgress) -> Void)?
     private var transferredBytes: Int64 = 0
+    /// Sum of `files[].bytes`, kept incrementally (progress callbacks are frequent).
+    private var doneBytes: Int64 = 0
 
     init(files: [FileProgress], interval: Int64, clock: @escaping @Sendable () -> Int64,
          handler: (@Sendable (DownloadProgress) -> Void)?) {
@@ -341,10 +395,13 @@ final class ProgressTracker: @unchecked Sendable {
 
     func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
         let report: DownloadProgress? = lock.withLock {
-            if let bytes { files[index].bytes = bytes }
+            if let bytes {
+                doneBytes += bytes - files[index].bytes
+                files[index].bytes = bytes
+            }
             if let state { files[index].state = state }
             let now = clock()
-            stats.record(bytes: files.reduce(0) { $0 + $1.bytes }, at: now)
+            stats.record(bytes: doneBytes, at: now)
             return throttle.shouldEmit(at: now, force: force) ? makeSnapshot() : nil
         }
         if let report { handler?(report) }
@@ -358,7 +415,7 @@ final class ProgressTracker: @unchecked Sendable {
     func snapshot() -> DownloadProgress { lock.withLock { makeSnapshot() } }
 
     private func makeSnapshot() -> DownloadProgress {
-        DownloadProgress(files: files, bytesDone: files.reduce(0) { $0 + $1.bytes }, totalBytes: stats.totalBytes,
+        DownloadProgress(files: files, bytesDone: doneBytes, totalBytes: stats.totalBytes,
                          bytesPerSecond: stats.bytesPerSecond, etaMilliseconds: stats.etaMilliseconds)
     }
 }

@@ -61,6 +61,18 @@ public struct VersionCreated: Sendable, Hashable, Encodable {
     public var bytesUploaded: Int64
     /// Local assets the server copied by reference (no bytes moved).
     public var copiedOnServer: Int
+
+    public init(workspace: String, artifact: String, version: String, artifactVersionId: String, localAssets: Int,
+                remoteAssets: Int, bytesUploaded: Int64, copiedOnServer: Int) {
+        self.workspace = workspace
+        self.artifact = artifact
+        self.version = version
+        self.artifactVersionId = artifactVersionId
+        self.localAssets = localAssets
+        self.remoteAssets = remoteAssets
+        self.bytesUploaded = bytesUploaded
+        self.copiedOnServer = copiedOnServer
+    }
 }
 
 /// Creates versions: the executor of ``BumpPlan`` (and of ``FolderLog``).
@@ -71,11 +83,15 @@ public struct VersionCreated: Sendable, Hashable, Encodable {
 /// `write/artifacts/version/copy-asset` extension, else downloaded to a temporary folder and
 /// uploaded; finally state CLOSED. On failure the version is set to ERROR and the error rethrown.
 public struct VersionCopier: Sendable {
-    public let client: CometClient
+    public let client: any ArtifactWriting
+    /// Whether to try arty's server-side copy extension before download + upload (default true).
+    public let serverSideCopy: Bool
     public let clock: @Sendable () -> Int64
 
-    public init(client: CometClient, clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
+    public init(client: any ArtifactWriting, serverSideCopy: Bool = true,
+                clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
         self.client = client
+        self.serverSideCopy = serverSideCopy
         self.clock = clock
     }
 
@@ -104,9 +120,10 @@ public struct VersionCopier: Sendable {
                 if asset.isRemote {
                     try await client.uploadRemoteAsset(link: asset.link ?? "", logicalPath: asset.logicalPath,
                                                        artifactVersionId: created.result.artifactVersionId,
-                                                       experimentKey: created.experimentKey, metadata: asset.metadata)
+                                                       experimentKey: created.experimentKey, metadata: asset.metadata,
+                                                       overwrite: false)
                     remote += 1
-                } else if try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
+                } else if serverSideCopy, try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
                                                              sourceVersionId: asset.artifactVersionId ?? plan.source.artifactVersionId,
                                                              artifactVersionId: created.result.artifactVersionId,
                                                              logicalPath: asset.logicalPath) {
@@ -117,14 +134,14 @@ public struct VersionCopier: Sendable {
                     let size = asset.size
                     let outcome = try await client.downloadAsset(
                         assetId: asset.assetId, artifactVersionId: asset.artifactVersionId ?? plan.source.artifactVersionId,
-                        to: file, progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                        experimentKey: "", to: file, resumeFrom: 0, progress: { p in tracker.set(index, bytes: p.completedBytes) })
                     guard outcome.fileSize == size else {
                         throw ActionError.verificationFailed(path: asset.logicalPath, detail: "\(outcome.fileSize) bytes received, \(size) expected")
                     }
                     try await client.uploadAsset(fileAt: file, logicalPath: asset.logicalPath,
                                                  artifactVersionId: created.result.artifactVersionId,
                                                  experimentKey: created.experimentKey, metadata: asset.metadata,
-                                                 progress: { p in tracker.set(index, bytes: size + min(p.completedBytes, size)) })
+                                                 overwrite: false, progress: { p in tracker.set(index, bytes: size + min(p.completedBytes, size)) })
                     try? FileManager.default.removeItem(atPath: file)
                     uploaded += size
                     local += 1
@@ -147,7 +164,8 @@ public struct VersionCopier: Sendable {
     /// no such endpoint), then upserts the version.
     func createVersion(_ upsert: ArtifactVersionUpsert, workspace: String) async throws
         -> (result: ArtifactVersionUpsertResult, experimentKey: String?) {
-        let experimentKey = try? await client.createExperiment(workspace: workspace, project: upsert.project ?? "arty").experimentKey
+        let experimentKey = try? await client.createExperiment(workspace: workspace, project: upsert.project ?? "arty",
+                                                                name: nil).experimentKey
         var upsert = upsert
         upsert.experimentKey = experimentKey
         do {

@@ -125,7 +125,7 @@ public struct DownloadPlan: Sendable, Hashable {
     ///   - assets: the version's assets (or the one asset chosen).
     ///   - include/exclude: globs on logical paths (``GlobPattern``); remote assets are filtered too.
     ///   - existing: what is at each relative path under `destination` now (see
-    ///     ``DestinationScanner/existingFiles(destination:paths:)``).
+    ///     ``SafeFileSystem/existing(under:path:)``, as ``ActionPlanning/planDownload(_:destination:include:exclude:assetPath:client:)`` does).
     public static func make(workspace: String, artifactName: String, version: ArtifactVersion, assets: [Asset],
                             destination: String, include: [GlobPattern] = [], exclude: [GlobPattern] = [],
                             existing: [String: ExistingFile] = [:]) -> DownloadPlan {

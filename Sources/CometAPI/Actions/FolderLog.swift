@@ -114,7 +114,7 @@ extension VersionCopier {
                 tracker.set(index, state: .transferring, force: true)
                 try await client.uploadAsset(fileAt: file.path, logicalPath: file.logicalPath,
                                              artifactVersionId: created.result.artifactVersionId,
-                                             experimentKey: created.experimentKey,
+                                             experimentKey: created.experimentKey, metadata: nil, overwrite: false,
                                              progress: { p in tracker.set(index, bytes: min(p.completedBytes, file.size)) })
                 uploaded += file.size
                 tracker.set(index, bytes: file.size, state: .done, force: true)
@@ -122,7 +122,7 @@ extension VersionCopier {
             for remote in log.remoteLinks {
                 try await client.uploadRemoteAsset(link: remote.link, logicalPath: remote.logicalPath,
                                                    artifactVersionId: created.result.artifactVersionId,
-                                                   experimentKey: created.experimentKey)
+                                                   experimentKey: created.experimentKey, metadata: nil, overwrite: false)
             }
             try await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
                                              experimentKey: created.experimentKey, state: .closed)

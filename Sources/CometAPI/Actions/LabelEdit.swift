@@ -112,18 +112,20 @@ public enum LabelEditor {
     /// - Throws: ``CometAPIError``.
     @discardableResult
     public static func apply(_ edit: LabelEdit, workspace: String, artifactName: String,
-                             client: CometClient) async throws -> ArtifactDetails {
+                             client: some ArtifactWriting) async throws -> ArtifactDetails {
         if !edit.isNoOp {
             switch edit.kind {
             case .artifactTag:
-                try await client.updateArtifactDetails(artifactId: edit.artifactId, tags: edit.after)
+                try await client.updateArtifactDetails(artifactId: edit.artifactId, tags: edit.after, type: nil)
             case .versionTag:
-                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, versionTags: edit.after)
+                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, aliases: nil,
+                                                     versionTags: edit.after, metadata: nil)
             case .alias:
                 for (versionId, aliases) in edit.otherVersionsAfter.sorted(by: { $0.key < $1.key }) {
-                    try await client.updateVersionLabels(artifactVersionId: versionId, aliases: aliases)
+                    try await client.updateVersionLabels(artifactVersionId: versionId, aliases: aliases, versionTags: nil, metadata: nil)
                 }
-                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, aliases: edit.after)
+                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, aliases: edit.after,
+                                                     versionTags: nil, metadata: nil)
             }
         }
         return try await client.artifactDetails(workspace: workspace, name: artifactName)

@@ -183,7 +183,8 @@ public final class CometClient: ArtifactReading, Sendable {
             "versionMetadata": ArtifactVersionUpsert.metadataString(metadata).map(JSONValue.string) ?? .null,
             "versionTags": versionTags.map { .array($0.map(JSONValue.string)) } ?? .null,
         ])
-        _ = try await postRaw("write/artifacts/version/labels", body, operation: "Updating labels of version \(artifactVersionId)")
+        _ = try await postRaw("write/artifacts/version/labels", body, operation: "Updating labels of version \(artifactVersionId)",
+                              idempotent: true)
     }
 
     /// `POST write/artifacts/details` (§2.12): replaces the artifact tags and/or changes its type.
@@ -194,7 +195,7 @@ public final class CometClient: ArtifactReading, Sendable {
             "versionMetadata": .null, "version": .null,
             "tags": tags.map { .array($0.map(JSONValue.string)) } ?? .null,
         ])
-        _ = try await postRaw("write/artifacts/details", body, operation: "Updating artifact \(artifactId)")
+        _ = try await postRaw("write/artifacts/details", body, operation: "Updating artifact \(artifactId)", idempotent: true)
     }
 
     /// `POST write/experiment/create` (§2.14): a new experiment, whose key an upsert can carry.
@@ -268,12 +269,15 @@ public final class CometClient: ArtifactReading, Sendable {
         return try Self.decode(T.self, from: response, operation: operation)
     }
 
+    /// - Parameter idempotent: true for writes that replace a whole state (labels, artifact
+    ///   details, version state): sending them twice does no harm, so a lost answer (a dropped
+    ///   connection, a timeout) is retried like a read's.
     private func postRaw(_ path: String, _ body: JSONValue, contentType: String = "application/json;charset=utf-8",
-                         operation: String) async throws -> TransportResponse {
+                         operation: String, idempotent: Bool = false) async throws -> TransportResponse {
         var request = makeRequest(.post, url: url(path, []))
         request.body = .data(Data(body.compactJSON.utf8), contentType: contentType)
         request.totalTimeoutMilliseconds = Self.jsonTimeoutMilliseconds
-        return try await perform(request, operation: operation, sink: .memory, progress: nil, idempotent: false)
+        return try await perform(request, operation: operation, sink: .memory, progress: nil, idempotent: idempotent)
     }
 
     /// Decodes a JSON answer; any `application/json` variant (with or without charset) and bodies

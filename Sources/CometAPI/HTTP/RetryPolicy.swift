@@ -38,7 +38,9 @@ public struct RetryPolicy: Sendable, Hashable {
     /// attempts (1-based), given the failed response's headers (nil for a transport failure).
     public func delayMilliseconds(afterAttempt attempt: Int, retryAfter: String?, now: Date = Date()) -> Int {
         if let retryAfter, let seconds = Self.parseRetryAfter(retryAfter, now: now) {
-            return min(maxDelayMilliseconds, max(0, Int((seconds * 1000).rounded(.up))))
+            // Capped as a Double first: `Retry-After: 1e300` must not trap converting to Int.
+            let milliseconds = min(Double(maxDelayMilliseconds), (seconds * 1000).rounded(.up))
+            return max(0, Int(milliseconds))
         }
         let exponent = min(max(0, attempt - 1), 20)
         return min(maxDelayMilliseconds, baseDelayMilliseconds * (1 << exponent))

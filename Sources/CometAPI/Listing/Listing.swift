@@ -198,7 +198,7 @@ public enum Listing {
     public static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let text = TerminalText.escapeJSON((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
         // Foundation prints empty collections over several lines and keys as `"k" : v`; tidy both.
         return text.replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
             .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
@@ -206,7 +206,7 @@ public enum Listing {
     }
 
     /// Left-aligned columns separated by two spaces, no trailing spaces; control characters in
-    /// cells are shown as `?` so that a name cannot move the cursor.
+    /// cells are shown as visible escapes (``TerminalText``) so that a name cannot move the cursor.
     public static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
         let all = [header] + rows.map { $0.map(printable) }
         var widths = Array(repeating: 0, count: header.count)
@@ -216,7 +216,7 @@ public enum Listing {
                 let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(cell)))
                 if rightAligned.contains(i) { return pad + cell }
                 return i == row.count - 1 ? cell : cell + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
         }.joined(separator: "\n")
     }
 
@@ -252,9 +252,7 @@ public enum Listing {
 
     static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ",") }
 
-    static func printable(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-    }
+    static func printable(_ s: String) -> String { TerminalText.escape(s) }
 
     /// `2023-11-14T22:13:20Z`.
     public static func isoDate(_ millis: Int64) -> String {
@@ -270,5 +268,15 @@ public enum Listing {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd HH:mm"
         return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+}
+
+extension String {
+    /// The string without trailing spaces. Linear: a `\s+$` regex backtracks quadratically over a
+    /// long run of padding (a 4,096-character name made `arty ls` take seconds).
+    func trimmingTrailingSpaces() -> String {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[..<end])
     }
 }

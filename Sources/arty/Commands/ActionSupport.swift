@@ -51,23 +51,13 @@ func parseReference(_ text: String, requireVersion: Bool = false) throws -> Arti
 func jsonText(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-}
-
-/// Byte counts for people: `1.2 MB`.
-func humanBytes(_ n: Int64) -> String {
-    ByteCountFormatter.string(fromByteCount: n, countStyle: .file)
+    return TerminalText.escapeJSON(String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self))
 }
 
 /// A one-line progress printer for stderr (only on a terminal), at most 10 updates per second.
 func stderrProgress(enabled: Bool) -> (@Sendable (DownloadProgress) -> Void)? {
     guard enabled, isatty(2) == 1 else { return nil }
-    return { p in
-        var line = "\(p.filesFinished)/\(p.files.count) files, \(humanBytes(p.bytesDone)) of \(humanBytes(p.totalBytes))"
-        if let rate = p.bytesPerSecond { line += ", \(humanBytes(Int64(rate)))/s" }
-        if let eta = p.etaMilliseconds, eta > 0 { line += ", ETA \(eta / 1000) s" }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-    }
+    return { p in FileHandle.standardError.write(Data(("\r\u{1B}[K" + ActionText.progressLine(p)).utf8)) }
 }
 
 /// Clears the progress line.

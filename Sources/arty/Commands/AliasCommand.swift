@@ -59,14 +59,14 @@ func editLabels(kind: LabelKind, reference: ArtifactReference, operation: LabelO
         return
     }
     let after = try await LabelEditor.apply(edit, workspace: reference.workspace, artifactName: reference.artifact, client: client)
-    for line in edit.summaryLines { print(line) }
+    printLines(edit.summaryLines)
     switch kind {
     case .artifactTag:
-        print("artifact tags now: [\(after.artifact.tags.joined(separator: ", "))]")
+        printLines(["artifact tags now: [\(after.artifact.tags.joined(separator: ", "))]"])
     case .alias, .versionTag:
         if let now = after.versions.first(where: { $0.artifactVersionId == version?.artifactVersionId }) {
             let values = kind == .alias ? now.aliases : now.tags
-            print("\(kind == .alias ? "aliases" : "version tags") of \(now.version) now: [\(values.joined(separator: ", "))]")
+            printLines(["\(kind == .alias ? "aliases" : "version tags") of \(now.version) now: [\(values.joined(separator: ", "))]"])
         }
     }
 }

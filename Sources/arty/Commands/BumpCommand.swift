@@ -37,13 +37,13 @@ struct Bump: AsyncParsableCommand {
             let ref = try parseReference(reference, requireVersion: true)
             let client = try await makeClient(connection)
             let plan = try await BumpPlan.prepare(ref, kind: kind, withAliases: withAliases, client: client)
-            if !json { print("\(ref.workspace)/\(ref.artifact): \(plan.preview)") }
+            if !json { printLines(["\(ref.workspace)/\(ref.artifact): \(plan.preview)"]) }
             let created = try await VersionCopier(client: client).bump(plan, progress: stderrProgress(enabled: !json))
             endProgress(enabled: !json)
             if json {
                 print(jsonText(created))
             } else {
-                print("Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) local and \(created.remoteAssets) remote assets.")
+                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) local and \(created.remoteAssets) remote assets."])
             }
         }
     }

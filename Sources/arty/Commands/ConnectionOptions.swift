@@ -61,7 +61,15 @@ struct UsageError: Error {
     var message: String
 }
 
-/// Writes one line to stderr (never stdout, which `--json` keeps machine-readable).
+/// Writes one line to stderr (never stdout, which `--json` keeps machine-readable), with the API
+/// key redacted and control characters escaped (a server message or asset name cannot drive the
+/// terminal).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((Redaction.redact(message) + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escape(Redaction.redact(message)) + "\n").utf8))
+}
+
+/// Prints each of `lines` on its own line of stdout, made terminal-safe (``TerminalText``): a
+/// newline or escape sequence inside a name stays visible text.
+func printLines(_ lines: [String]) {
+    for line in lines { print(TerminalText.escape(line)) }
 }

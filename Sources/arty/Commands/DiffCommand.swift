@@ -38,7 +38,7 @@ struct Diff: AsyncParsableCommand {
                 sameArtifact ? v.version : "\(r.workspace)/\(r.artifact):\(v.version)"
             }
             let diff = VersionDiff.compare(from: label(a, va), old: old, to: label(b, vb), new: new)
-            print(json ? jsonText(diff) : diff.lines.joined(separator: "\n"))
+            if json { print(jsonText(diff)) } else { printLines(diff.lines) }
         }
     }
 }

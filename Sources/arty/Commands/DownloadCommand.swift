@@ -80,12 +80,12 @@ struct Download: AsyncParsableCommand {
     /// The human summary.
     static func text(_ s: DownloadSummary, plan: DownloadPlan) -> String {
         var lines = ["\(s.workspace)/\(s.artifact):\(s.version) → \(s.destination)",
-                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(humanBytes(s.bytesTransferred)) transferred"]
+                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"]
         if plan.excludedCount > 0 { lines.append("\(plan.excludedCount) left out by --include/--exclude") }
         if !s.remote.isEmpty {
             lines.append("Remote assets (not downloaded; listed in \(s.remoteManifest ?? DownloadPlan.remoteManifestName)):")
             lines += s.remote.map { "  \($0.logicalPath)  \($0.link)" }
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.escape).joined(separator: "\n")
     }
 }

@@ -55,7 +55,7 @@ struct Log: AsyncParsableCommand {
             if json {
                 print(jsonText(created))
             } else {
-                print("Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) files (\(humanBytes(created.bytesUploaded))) and \(created.remoteAssets) remote assets.")
+                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) files (\(Listing.byteCount(created.bytesUploaded))) and \(created.remoteAssets) remote assets."])
             }
         }
     }

@@ -26,14 +26,23 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "API key of the default user (otherwise generated and kept in the data directory).")
     var apiKey: String?
 
+    @Option(name: .long, help: .hidden)
+    var faults: String?
+
     func validate() throws {
+        if let faults {
+            do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.message)") }
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let apiKey, apiKey.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--api-key must not be empty") }
     }
 
     func run() async throws {
         let dir = URL(fileURLWithPath: data, isDirectory: true).standardizedFileURL
-        let registry = try await LocalRegistry.start(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey))
+        // --faults (hidden, test-only): spoil answers on purpose (issue 7; grammar in FaultPlan).
+        let injector = try faults.map { FaultInjector(try FaultPlan.parse($0)) }
+        let registry = try await LocalRegistry.start(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
+                                                           faults: injector))
         print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
         if let file = registry.apiKeyFile {
             print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")

@@ -238,3 +238,33 @@ struct FolderLogTests {
         }
     }
 }
+
+@Suite("Action texts")
+struct ActionTextTests {
+    @Test func durationsProgressAndSummaries() {
+        #expect(ActionText.duration(milliseconds: 0) == "0:00")
+        #expect(ActionText.duration(milliseconds: 4_001) == "0:05")
+        #expect(ActionText.duration(milliseconds: 3_725_000) == "1:02:05")
+        let progress = DownloadProgress(
+            files: [FileProgress(path: "a", bytes: 1024, totalBytes: 1024, state: .done),
+                    FileProgress(path: "b", bytes: 0, totalBytes: 3072, state: .transferring)],
+            bytesDone: 1024, totalBytes: 4096, bytesPerSecond: 512, etaMilliseconds: 6_000)
+        #expect(ActionText.progressLine(progress) == "1/2 files · \(Listing.byteCount(1024)) of \(Listing.byteCount(4096)) · \(Listing.byteCount(512))/s · ETA 0:06")
+        let summary = DownloadSummary(destination: "out", workspace: "ws", artifact: "a", version: "1.0.0",
+                                      downloaded: ["a"], kept: ["b"], failed: [.init(path: "c", reason: "x")],
+                                      remote: [RemoteAssetEntry(logicalPath: "r", link: "s3://r", assetId: "1")],
+                                      remoteManifest: nil, bytesTransferred: 1024, cancelled: false)
+        #expect(ActionText.summaryLine(summary) == "Downloaded 1 files (\(Listing.byteCount(1024))) to out · 1 kept · 1 failed · 1 remote listed")
+    }
+
+    @Test func confirmDialogLines() {
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "cats", version: sampleVersion,
+                                     assets: [localAsset("a", size: 10), localAsset("b", size: 20), localAsset("../x", size: 1),
+                                              remoteAsset("r", link: "s3://r")],
+                                     destination: "/tmp/out", existing: ["b": .file(size: 20)])
+        #expect(ActionText.confirmLines(plan) == [
+            "ws/cats:1.2.0", "to /tmp/out", "2 files, \(Listing.byteCount(30))", "1 exist already: b",
+            "1 refused (unsafe logical path)", "1 remote assets listed in remote-assets.json, not fetched",
+        ])
+    }
+}

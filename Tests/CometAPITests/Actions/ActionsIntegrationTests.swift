@@ -209,6 +209,36 @@ struct ActionsIntegrationTests {
         let versions = try await f.client.artifactDetails(workspace: f.workspace, name: "cats").versions.map(\.version)
         #expect(versions.sorted() == ["1.0.0", "1.1.0"])
     }
+    @Test func aFailedBumpLeavesTheNewVersionInError() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: sampleFiles)
+        var plan = try await BumpPlan.prepare(f.reference("cats", nil), kind: .major, client: f.client)
+        plan.assets[0].assetId = "no-such-asset"
+        await #expect(throws: CometAPIError.self) { _ = try await VersionCopier(client: f.client).bump(plan) }
+        let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        #expect(details.versions.first { $0.version == "2.0.0" }?.state == .error)
+    }
+
+    @Test func bumpWithoutTheServerCopyDownloadsAndUploads() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: sampleFiles, remote: ["s3://bucket/raw.parquet"])
+        let plan = try await BumpPlan.prepare(f.reference("cats", nil), kind: .patch, client: f.client)
+        let reports = LockedBox<[DownloadProgress]>([])
+        let created = try await VersionCopier(client: f.client, serverSideCopy: false).bump(plan) { p in
+            reports.mutate { $0.append(p) }
+        }
+        #expect(created.version == "1.0.1")
+        #expect(created.copiedOnServer == 0)
+        #expect(created.bytesUploaded == 300_005)
+        #expect(reports.value.last?.bytesDone == 600_010)  // each byte counted downloaded and uploaded
+        let dest = temporaryPath("bumped")
+        let download = try await ActionPlanning.planDownload(f.reference("cats", .version("1.0.1")), destination: dest, client: f.client)
+        #expect(try await ArtifactDownloader(client: f.client).run(download).succeeded)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/sub/b.bin")) == bigFile)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/a.txt")) == Data("hello".utf8))
+    }
 }
 
 /// Downloads against a scripted test server: drops, cancellation, checksums.
@@ -295,5 +325,84 @@ struct DownloaderTransferTests {
         let sizeMismatch = try await ArtifactDownloader(client: client).run(Self.plan(size: 20_000, destination: short))
         #expect(sizeMismatch.failed.first?.reason.contains("10000 bytes received, 20000 expected") == true)
         #expect(treeListing(short) == ["data"])
+    }
+
+    @Test func failWithAKnownChecksumDecidesWithoutATransfer() async throws {
+        let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: Data("unused".utf8)) }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let dest = temporaryPath("out")
+        try FileManager.default.createDirectory(atPath: dest + "/data", withIntermediateDirectories: true)
+        let content = Data(patternBytes(offset: 0, count: 1_000))
+        try content.write(to: URL(fileURLWithPath: dest + "/data/big.bin"))
+        let sha256 = try FileDigest.hex(of: dest + "/data/big.bin", algorithm: .sha256)
+        func plan(_ checksum: String) -> DownloadPlan {
+            DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion,
+                              assets: [localAsset("data/big.bin", size: 1_000, checksum: checksum)], destination: dest,
+                              existing: ["data/big.bin": .file(size: 1_000)])
+        }
+        let same = try await ArtifactDownloader(client: client).run(plan(sha256))
+        #expect(same.kept == ["data/big.bin"])
+        let other = try await ArtifactDownloader(client: client).run(plan(String(repeating: "1", count: 64)))
+        #expect(other.failed.map(\.path) == ["data/big.bin"])
+        #expect(server.requests.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data/big.bin")) == content)
+    }
+
+    @Test func aPartLeftByAnInterruptedRunIsResumed() async throws {
+        let size = 500_000
+        let server = try await TestServer.start { request in
+            let start = rangeStart(request) ?? 0
+            return .stream(status: start > 0 ? 206 : 200,
+                           headers: start > 0 ? [("Content-Range", "bytes \(start)-\(size - 1)/\(size)")] : [],
+                           contentLength: size - start) { writer in
+                try await writePattern(&writer, offset: start, count: size - start)
+            }
+        }
+        defer { server.stop() }
+        let dest = temporaryPath("out")
+        try FileManager.default.createDirectory(atPath: dest + "/data", withIntermediateDirectories: true)
+        try Data(patternBytes(offset: 0, count: 200_000)).write(to: URL(fileURLWithPath: dest + "/data/big.bin.part"))
+        let summary = try await ArtifactDownloader(client: try makeTestClient(server)).run(Self.plan(size: Int64(size), destination: dest))
+        #expect(summary.downloaded == ["data/big.bin"])
+        #expect(summary.bytesTransferred == 300_000)
+        #expect(server.requests.compactMap(rangeStart) == [200_000])
+        #expect(try fileMatchesPattern(dest + "/data/big.bin", count: size))
+        #expect(treeListing(dest) == ["data", "data/big.bin"])
+    }
+
+    @Test(.timeLimit(.minutes(1))) func transfersRunInParallel() async throws {
+        // Every answer waits until three requests are in flight: a sequential downloader would never finish.
+        let barrier = Barrier(count: 3)
+        let server = try await TestServer.start { _ in
+            await barrier.arrive()
+            return .bytes(status: 200, headers: [], body: Data(patternBytes(offset: 0, count: 1_000)))
+        }
+        defer { server.stop() }
+        let dest = temporaryPath("out")
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion,
+                                     assets: ["a", "b", "c"].map { localAsset($0, size: 1_000) }, destination: dest)
+        let summary = try await ArtifactDownloader(client: try makeTestClient(server),
+                                                   options: DownloadOptions(parallelTransfers: 3)).run(plan)
+        #expect(summary.downloaded == ["a", "b", "c"])
+    }
+}
+
+/// Releases every waiter once `count` have arrived.
+actor Barrier {
+    private let count: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var arrived = 0
+
+    init(count: Int) { self.count = count }
+
+    func arrive() async {
+        arrived += 1
+        if arrived >= count {
+            for w in waiting { w.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
     }
 }

@@ -1,0 +1,159 @@
+import CometAPI
+
+/// Which button of a confirm dialog has the focus. Cancel is focused when a dialog opens, so a
+/// stray Enter never starts anything.
+public enum DialogButton: Sendable, Hashable {
+    case cancel, confirm
+    /// The other button (←/→ move between them).
+    public var toggled: DialogButton { self == .cancel ? .confirm : .cancel }
+}
+
+/// The download confirm dialog (`d`): a planned download (``DownloadPlan``, made by the app from
+/// the server's asset list and what exists at the destination) and the chosen overwrite strategy.
+public struct DownloadDialog: Sendable, Hashable {
+    public var plan: DownloadPlan
+    /// FAIL by default (reference §4.6); Tab cycles FAIL → PRESERVE → OVERWRITE.
+    public var strategy: OverwriteStrategy
+    public var focus: DialogButton
+    /// The destination being edited (`e`), or nil when not editing. Enter re-plans with it.
+    public var editedDestination: String?
+    /// The single asset downloaded (`d` on an asset), nil for the whole version.
+    public var assetPath: String?
+
+    public init(plan: DownloadPlan, strategy: OverwriteStrategy = .fail, focus: DialogButton = .cancel,
+                assetPath: String? = nil) {
+        self.plan = plan
+        self.strategy = strategy
+        self.focus = focus
+        self.editedDestination = nil
+        self.assetPath = assetPath
+    }
+
+    /// Entries that fail under the chosen strategy (FAIL with a different existing file, or a non-file in the way).
+    public var conflicts: Int {
+        plan.entries.filter { if case .conflict = DownloadPlan.decision(for: $0, strategy: strategy) { true } else { false } }.count
+    }
+}
+
+/// The alias / tag editor (`a`, `t`): a text field holding the space- or comma-separated labels,
+/// then (after Enter) a review of the planned ``LabelEdit`` before it is written.
+public struct LabelDialog: Sendable, Hashable {
+    public var kind: LabelKind
+    public var workspace: String
+    /// The artifact's name (not `workspace/name`).
+    public var artifactName: String
+    /// What the server had when the dialog opened: the artifact and all its versions.
+    public var details: ArtifactDetails
+    /// The version edited (nil for artifact tags).
+    public var version: ArtifactVersion?
+    /// The field's text.
+    public var text: String
+    /// The planned edit once Enter was pressed; nil while editing the text.
+    public var review: LabelEdit?
+    /// Why the text was refused (an empty label, `latest` as an alias), shown under the field.
+    public var error: String?
+    public var focus: DialogButton
+
+    public init(kind: LabelKind, workspace: String, artifactName: String, details: ArtifactDetails, version: ArtifactVersion?) {
+        self.kind = kind
+        self.workspace = workspace
+        self.artifactName = artifactName
+        self.details = details
+        self.version = version
+        self.text = LabelDialog.current(kind, details: details, version: version).joined(separator: " ")
+        self.review = nil
+        self.error = nil
+        self.focus = .cancel
+    }
+
+    /// The labels of `kind` as the server has them.
+    public static func current(_ kind: LabelKind, details: ArtifactDetails, version: ArtifactVersion?) -> [String] {
+        switch kind {
+        case .alias: version?.aliases ?? []
+        case .versionTag: version?.tags ?? []
+        case .artifactTag: details.artifact.tags
+        }
+    }
+
+    /// The labels typed into the field: split on spaces and commas, empty parts dropped, duplicates removed.
+    public static func parse(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { seen.insert($0).inserted }
+    }
+
+    /// Plans the edit from the field: labels added are those typed but not held, removed those held but not typed.
+    /// - Throws: ``ActionError/invalidLabel(_:)``.
+    public func plan() throws -> LabelEdit {
+        let before = LabelDialog.current(kind, details: details, version: version)
+        let wanted = LabelDialog.parse(text)
+        return try LabelEdit.plan(kind: kind, add: wanted.filter { !before.contains($0) },
+                                  remove: before.filter { !wanted.contains($0) }, version: version, details: details)
+    }
+
+    /// `aliases of 2.0.0`, `version tags of 2.0.0`, `tags of artifact mnist`.
+    public var title: String {
+        switch kind {
+        case .alias: "Aliases of \(artifactName):\(version?.version ?? "?")"
+        case .versionTag: "Version tags of \(artifactName):\(version?.version ?? "?")"
+        case .artifactTag: "Tags of artifact \(artifactName)"
+        }
+    }
+}
+
+/// The bump dialog (`b`): the next major, minor or patch version of a version, with a preview
+/// (`1.2.0 → 1.3.0`), refused when that version exists.
+public struct BumpDialog: Sendable, Hashable {
+    public var workspace: String
+    public var details: ArtifactDetails
+    public var source: ArtifactVersion
+    /// Minor by default; ←/→ or `M`/`m`/`p` choose.
+    public var kind: SemanticVersion.Bump
+    /// Whether the source's aliases move to the new version (Space toggles).
+    public var withAliases: Bool
+    public var focus: DialogButton
+
+    public init(workspace: String, details: ArtifactDetails, source: ArtifactVersion,
+                kind: SemanticVersion.Bump = .minor, withAliases: Bool = false) {
+        self.workspace = workspace
+        self.details = details
+        self.source = source
+        self.kind = kind
+        self.withAliases = withAliases
+        self.focus = .cancel
+    }
+
+    /// The plan (without assets: the app reads them when the bump runs), or why it is refused
+    /// (the target exists, the source is not semver).
+    public var outcome: Result<BumpPlan, ActionError> {
+        do {
+            return .success(try BumpPlan.make(workspace: workspace, source: source, kind: kind, details: details,
+                                              assets: [], withAliases: withAliases))
+        } catch let error as ActionError {
+            return .failure(error)
+        } catch {
+            return .failure(.invalidLabel(String(describing: error)))
+        }
+    }
+}
+
+/// A version marked with `m` for `c` (compare).
+public struct VersionMark: Sendable, Hashable {
+    public var workspace: String
+    public var artifact: String
+    public var version: String
+    public var versionId: String
+    public init(workspace: String, artifact: String, version: String, versionId: String) {
+        self.workspace = workspace
+        self.artifact = artifact
+        self.version = version
+        self.versionId = versionId
+    }
+}
+
+/// What a background job does.
+public enum JobKind: Sendable, Hashable {
+    /// Downloading files (``ArtifactDownloader``).
+    case download
+    /// Copying a version into a new one (``VersionCopier``).
+    case bump
+}

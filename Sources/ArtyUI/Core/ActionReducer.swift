@@ -1,0 +1,384 @@
+import CometAPI
+
+/// The actions of issue 5 in the pure core: opening dialogs, their keys, job bookkeeping.
+extension BrowserState {
+    /// The workspace and artifact of the current pane, when it lists versions or assets.
+    var artifactPath: (workspace: String, artifact: String)? {
+        switch current.key {
+        case .versions(let ws, let a), .assets(let ws, let a, _, _): (ws, a)
+        default: nil
+        }
+    }
+
+    /// The artifact and its versions as this session loaded them (`artifacts/get`, §2.4).
+    func loadedDetails(workspace: String, artifact: String) -> ArtifactDetails? {
+        let key = ListingKey.versions(workspace: workspace, artifact: artifact)
+        guard let listing = listings[key], let entries = listing.entries else { return nil }
+        let versions = entries.compactMap { if case .version(let v) = $0 { v } else { nil } }
+        let summary = listing.artifact ?? artifactSummary(workspace: workspace, artifact: artifact)
+        guard let summary else { return nil }
+        return ArtifactDetails(artifact: summary, versions: versions)
+    }
+
+    func artifactSummary(workspace: String, artifact: String) -> Artifact? {
+        for case .artifact(let a) in listings[.artifacts(workspace: workspace)]?.entries ?? [] where a.name == artifact { return a }
+        return nil
+    }
+
+    /// The listings an edit of `artifact` changes (versions with their labels, the artifacts pane, open assets).
+    func refreshKeys(workspace: String, artifact: String) -> [ListingKey] {
+        var keys: [ListingKey] = [.artifacts(workspace: workspace), .versions(workspace: workspace, artifact: artifact)]
+        keys += listings.keys.filter { if case .assets(workspace, artifact, _, _) = $0 { true } else { false } }
+        return keys.filter { listings[$0] != nil }
+    }
+
+    /// The refusal for a mutating command, or nil when it may run.
+    func refusal(_ command: Command) -> String? {
+        guard Keymap.mutating.contains(command) else { return nil }
+        if context.readOnly { return "Read-only session: aliases, tags and bumps are disabled (d still downloads)" }
+        if !context.canWrite { return "This connection cannot write: aliases, tags and bumps are unavailable" }
+        return nil
+    }
+
+    /// The default download folder: `./ARTIFACT-VERSION` under the working directory (a `/` in
+    /// the name becomes `_`).
+    static func defaultDestination(artifact: String, version: String) -> String {
+        "./" + (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
+    }
+
+    mutating func runAction(_ command: Command) -> [Effect] {
+        if let refusal = refusal(command) {
+            message = StatusMessage(refusal, kind: .error)
+            return []
+        }
+        let entry = selectedEntry(of: current)
+        switch command {
+        case .download:
+            guard context.canDownload else {
+                message = StatusMessage("This connection cannot download files", kind: .error)
+                return []
+            }
+            switch (entry, current.key) {
+            case (.version(let v)?, .versions(let ws, let a)):
+                return [.planDownload(workspace: ws, artifact: a, version: v.version, assetPath: nil,
+                                      destination: BrowserState.defaultDestination(artifact: a, version: v.version))]
+            case (.asset(let asset)?, .assets(let ws, let a, let v, _)):
+                guard !asset.isRemote else {
+                    message = StatusMessage("\(asset.logicalPath) is a remote asset (a link): nothing to download", kind: .error)
+                    return []
+                }
+                return [.planDownload(workspace: ws, artifact: a, version: v, assetPath: asset.logicalPath,
+                                      destination: BrowserState.defaultDestination(artifact: a, version: v))]
+            default:
+                message = StatusMessage("Select a version or an asset to download", kind: .error)
+                return []
+            }
+        case .editAliases, .editTags:
+            let kind: LabelKind
+            var version: ArtifactVersion?
+            let ws: String, a: String
+            switch (entry, current.key) {
+            case (.version(let v)?, .versions(let w, let n)):
+                kind = command == .editAliases ? .alias : .versionTag
+                version = v
+                (ws, a) = (w, n)
+            case (.artifact(let art)?, .artifacts(let w)) where command == .editTags:
+                kind = .artifactTag
+                (ws, a) = (w, art.name)
+                let details = loadedDetails(workspace: w, artifact: art.name) ?? ArtifactDetails(artifact: art, versions: [])
+                overlay = .labels(LabelDialog(kind: kind, workspace: ws, artifactName: a, details: details, version: nil))
+                return []
+            default:
+                message = StatusMessage(command == .editAliases ? "Select a version to edit its aliases"
+                                                                : "Select a version (version tags) or an artifact (artifact tags)",
+                                        kind: .error)
+                return []
+            }
+            guard let details = loadedDetails(workspace: ws, artifact: a) else {
+                message = StatusMessage("The versions are still loading", kind: .error)
+                return []
+            }
+            overlay = .labels(LabelDialog(kind: kind, workspace: ws, artifactName: a, details: details, version: version))
+            return []
+        case .bump:
+            guard case .version(let v)? = entry, case .versions(let ws, let a) = current.key else {
+                message = StatusMessage("Select a version to bump", kind: .error)
+                return []
+            }
+            guard let details = loadedDetails(workspace: ws, artifact: a) else {
+                message = StatusMessage("The versions are still loading", kind: .error)
+                return []
+            }
+            guard v.semanticVersion != nil else {
+                message = StatusMessage(ActionError.notSemantic(version: v.version).userMessage, kind: .error)
+                return []
+            }
+            overlay = .bump(BumpDialog(workspace: ws, details: details, source: v))
+            return []
+        case .mark:
+            guard case .version(let v)? = entry, case .versions(let ws, let a) = current.key else {
+                message = StatusMessage("Select a version to mark it for comparing", kind: .error)
+                return []
+            }
+            let mark = VersionMark(workspace: ws, artifact: a, version: v.version, versionId: v.artifactVersionId)
+            marks.removeAll { $0.workspace != ws || $0.artifact != a }
+            if marks.contains(mark) {
+                marks.removeAll { $0 == mark }
+                message = StatusMessage("Unmarked \(v.version)")
+            } else {
+                marks.append(mark)
+                if marks.count > 2 { marks.removeFirst() }
+                message = StatusMessage(marks.count == 2 ? "Marked \(marks[0].version) and \(marks[1].version): c compares"
+                                                         : "Marked \(v.version): mark another (m) or select one, then c")
+            }
+            return []
+        case .compare:
+            var pair = marks
+            if pair.count == 1, case .version(let v)? = entry, case .versions(let ws, let a) = current.key,
+               v.version != pair[0].version, ws == pair[0].workspace, a == pair[0].artifact {
+                pair.append(VersionMark(workspace: ws, artifact: a, version: v.version, versionId: v.artifactVersionId))
+            }
+            guard pair.count == 2 else {
+                message = StatusMessage("Mark two versions with m, then c compares them", kind: .error)
+                return []
+            }
+            // Older → newer when both are semantic versions.
+            if let x = SemanticVersion(pair[0].version), let y = SemanticVersion(pair[1].version), y < x { pair.reverse() }
+            message = StatusMessage("Comparing \(pair[0].version) → \(pair[1].version)…")
+            return [.compare(from: pair[0], to: pair[1])]
+        case .jobs:
+            overlay = .jobs(selected: 0)
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// `q`: quits, or asks first while jobs run.
+    mutating func requestQuit() -> [Effect] {
+        if jobs.isEmpty || overlay == .confirmQuit {
+            quitRequested = true
+            return jobs.map { .cancelJob(id: $0.id) }
+        }
+        overlay = .confirmQuit
+        return []
+    }
+
+    /// Keys while an action overlay is open; returns nil for overlays this does not handle.
+    mutating func handleActionOverlay(_ key: Key) -> [Effect]? {
+        switch overlay {
+        case .download(var d)?:
+            if var text = d.editedDestination {
+                switch key {
+                case .escape: d.editedDestination = nil
+                case .backspace, .delete: if !text.isEmpty { text.removeLast() }; d.editedDestination = text
+                case .char(let c): text.append(c); d.editedDestination = text
+                case .enter:
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    d.editedDestination = nil
+                    overlay = .download(d)
+                    guard !trimmed.isEmpty else { return [] }
+                    let p = d.plan
+                    return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
+                                          assetPath: d.assetPath, destination: trimmed)]
+                default: break
+                }
+                overlay = .download(d)
+                return []
+            }
+            switch key {
+            case .left, .right, .char("h"), .char("l"): d.focus = d.focus.toggled
+            case .tab, .char("s"):
+                let all = OverwriteStrategy.allCases
+                d.strategy = all[(all.firstIndex(of: d.strategy)! + 1) % all.count]
+            case .char("e"): d.editedDestination = d.plan.destination
+            case .escape, .char("q"), .char("n"):
+                overlay = nil
+                message = StatusMessage("Download cancelled; nothing was written")
+                return []
+            case .enter where d.focus == .cancel:
+                overlay = nil
+                message = StatusMessage("Download cancelled; nothing was written")
+                return []
+            case .enter, .char("y"):
+                guard !d.plan.entries.isEmpty else {
+                    message = StatusMessage("Nothing to download: the version has no local files", kind: .error)
+                    return []
+                }
+                overlay = nil
+                return startJob(kind: .download, title: "\(d.plan.artifactName):\(d.plan.version.version) → \(d.plan.destination)",
+                                total: d.plan.totalBytes, refresh: []) { id in [.startDownload(jobID: id, plan: d.plan, strategy: d.strategy)] }
+            default: break
+            }
+            overlay = .download(d)
+            return []
+        case .labels(var l)?:
+            if let review = l.review {
+                switch key {
+                case .left, .right, .tab: l.focus = l.focus.toggled
+                case .escape, .backspace: l.review = nil  // back to the text
+                case .enter where l.focus == .confirm, .char("y"):
+                    overlay = nil
+                    guard !review.isNoOp else {
+                        message = StatusMessage("No change to write")
+                        return []
+                    }
+                    message = StatusMessage("Writing \(review.summaryLines[0])…")
+                    return [.applyLabels(review, workspace: l.workspace, artifactName: l.artifactName,
+                                         refresh: refreshKeys(workspace: l.workspace, artifact: l.artifactName))]
+                case .enter, .char("n"), .char("q"):
+                    overlay = nil
+                    message = StatusMessage("Edit cancelled; nothing was written")
+                    return []
+                default: break
+                }
+                overlay = .labels(l)
+                return []
+            }
+            switch key {
+            case .escape:
+                overlay = nil
+                message = StatusMessage("Edit cancelled; nothing was written")
+                return []
+            case .enter:
+                do {
+                    l.review = try l.plan()
+                    l.error = nil
+                    l.focus = .cancel
+                } catch let error as ActionError {
+                    l.error = error.userMessage
+                } catch {
+                    l.error = String(describing: error)
+                }
+            case .backspace, .delete: if !l.text.isEmpty { l.text.removeLast() }
+            case .char(let c): l.text.append(c)
+            default: break
+            }
+            overlay = .labels(l)
+            return []
+        case .bump(var b)?:
+            let kinds = SemanticVersion.Bump.allCases
+            switch key {
+            case .tab, .down, .char("j"): b.kind = kinds[(kinds.firstIndex(of: b.kind)! + 1) % kinds.count]
+            case .up, .char("k"): b.kind = kinds[(kinds.firstIndex(of: b.kind)! + kinds.count - 1) % kinds.count]
+            case .char("M"): b.kind = .major
+            case .char("m"): b.kind = .minor
+            case .char("p"): b.kind = .patch
+            case .char(" "), .char("a"): b.withAliases.toggle()
+            case .left, .right, .char("h"), .char("l"): b.focus = b.focus.toggled
+            case .escape, .char("q"), .char("n"):
+                overlay = nil
+                message = StatusMessage("Bump cancelled; nothing was created")
+                return []
+            case .enter where b.focus == .cancel:
+                overlay = nil
+                message = StatusMessage("Bump cancelled; nothing was created")
+                return []
+            case .enter, .char("y"):
+                switch b.outcome {
+                case .failure(let error):
+                    message = StatusMessage(error.userMessage, kind: .error)
+                case .success(let plan):
+                    overlay = nil
+                    return startJob(kind: .bump, title: "bump \(b.details.artifact.name) \(plan.preview)", total: nil,
+                                    refresh: refreshKeys(workspace: b.workspace, artifact: b.details.artifact.name)) { id in
+                        [.startBump(jobID: id, workspace: b.workspace, artifact: b.details.artifact.name,
+                                    version: b.source.version, kind: b.kind, withAliases: b.withAliases)]
+                    }
+                }
+            default: break
+            }
+            overlay = .bump(b)
+            return []
+        case .jobs(let selected)?:
+            let index = jobs.isEmpty ? 0 : Swift.min(Swift.max(0, selected), jobs.count - 1)
+            switch key {
+            case .char("j"), .down: overlay = .jobs(selected: Swift.min(index + 1, Swift.max(0, jobs.count - 1)))
+            case .char("k"), .up: overlay = .jobs(selected: Swift.max(0, index - 1))
+            case .char("x"), .escape, .delete:
+                guard jobs.indices.contains(index) else {
+                    if key == .escape { overlay = nil }
+                    return []
+                }
+                guard !jobs[index].cancelling else { return [] }
+                jobs[index].cancelling = true
+                message = StatusMessage("Cancelling \(jobs[index].title)…")
+                return [.cancelJob(id: jobs[index].id)]
+            case .char("J"), .char("q"), .enter: overlay = nil
+            default: break
+            }
+            return []
+        case .diff(let diff, let offset)?:
+            switch key {
+            case .char("j"), .down: overlay = .diff(diff, offset: offset + 1)
+            case .char("k"), .up: overlay = .diff(diff, offset: Swift.max(0, offset - 1))
+            case .pageDown, .char(" "): overlay = .diff(diff, offset: offset + Swift.max(1, size.height - 6))
+            case .pageUp: overlay = .diff(diff, offset: Swift.max(0, offset - Swift.max(1, size.height - 6)))
+            default: overlay = nil
+            }
+            return []
+        case .confirmQuit?:
+            if key == .char("y") || key == .char("Y") || key == .ctrl("c") { return requestQuit() }
+            overlay = nil
+            message = StatusMessage("Still running \(jobs.count) job\(jobs.count == 1 ? "" : "s")")
+            return []
+        default:
+            return nil
+        }
+    }
+
+    mutating func startJob(kind: JobKind, title: String, total: Int64?, refresh: [ListingKey],
+                           effects: (Int) -> [Effect]) -> [Effect] {
+        let id = nextJobID
+        nextJobID += 1
+        jobs.append(Job(id: id, title: title, total: total, kind: kind, refresh: refresh))
+        message = StatusMessage("Started \(kind == .download ? "download" : "bump") \(title) (J shows jobs)")
+        return effects(id)
+    }
+
+    /// Reduces the results of the action effects.
+    mutating func reduceActionResult(_ action: Action) -> [Effect] {
+        switch action {
+        case .downloadPlanned(let result, let assetPath):
+            switch result {
+            case .success(let plan):
+                if case .download(var d)? = overlay {
+                    d.plan = plan  // re-planned after a destination edit; strategy and focus stay
+                    overlay = .download(d)
+                } else if overlay == nil {
+                    overlay = .download(DownloadDialog(plan: plan, assetPath: assetPath))
+                }
+            case .failure(let failure):
+                message = StatusMessage("Cannot download: \(failure.message)", kind: .error)
+            }
+            return []
+        case .jobUpdated(let id, let progress):
+            guard let i = jobs.firstIndex(where: { $0.id == id }) else { return [] }
+            jobs[i].progress = progress
+            jobs[i].done = progress.bytesDone
+            jobs[i].total = progress.totalBytes
+            return []
+        case .jobFinished(let id, let text):
+            guard let i = jobs.firstIndex(where: { $0.id == id }) else { return [] }
+            let job = jobs.remove(at: i)
+            message = text
+            if case .jobs(let selected)? = overlay { overlay = .jobs(selected: Swift.min(selected, Swift.max(0, jobs.count - 1))) }
+            if overlay == .confirmQuit && jobs.isEmpty { overlay = nil }
+            return job.refresh.flatMap { reload($0) }
+        case .labelsApplied(let text, let refresh):
+            message = text
+            return refresh.flatMap { reload($0) }
+        case .compared(let result):
+            switch result {
+            case .success(let diff):
+                if overlay == nil { overlay = .diff(diff, offset: 0) }
+                message = StatusMessage(diff.lines.last ?? "")
+            case .failure(let failure):
+                message = StatusMessage("Cannot compare: \(failure.message)", kind: .error)
+            }
+            return []
+        default:
+            return []
+        }
+    }
+}

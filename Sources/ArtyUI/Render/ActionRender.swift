@@ -1,0 +1,249 @@
+import CometAPI
+
+/// Drawing the action overlays (issue 5): dialogs, the jobs view, the diff view.
+extension Render {
+    /// One line of a panel: text and style; `label` lines draw a dim label column first.
+    struct PanelLine {
+        var label: String?
+        var text: String
+        var style: Style = .plain
+        init(_ text: String, label: String? = nil, style: Style = .plain) {
+            self.label = label
+            self.text = text
+            self.style = style
+        }
+    }
+
+    /// A centred box with body lines (clipped when the screen is short), then pinned footer lines
+    /// (buttons, key hints) that always show.
+    func panel(_ frame: inout Frame, title: String, body: [PanelLine], footer: [PanelLine], maxWidth: Int = 70) {
+        let width = min(size.width - 2, maxWidth)
+        let height = min(size.height - 2, body.count + footer.count + 2)
+        let bodyRoom = max(0, height - 2 - footer.count)
+        let inner = width - 4
+        let labelWidth = min(12, max(8, inner / 4))
+        box(&frame, title: title, width: width, height: height) { frame, x, y in
+            var shown = Array(body.prefix(bodyRoom))
+            if body.count > bodyRoom, bodyRoom > 0 { shown[bodyRoom - 1] = PanelLine("… \(body.count - bodyRoom + 1) more lines", style: .dim) }
+            for (i, line) in (shown + footer.prefix(height - 2)).enumerated() {
+                var xx = x
+                var room = inner
+                if let label = line.label {
+                    frame.put(TextFit.truncate(label, to: labelWidth - 1), x: xx, y: y + i, style: .dim)
+                    xx += labelWidth
+                    room -= labelWidth
+                }
+                frame.put(TextFit.truncate(Sanitizer.clean(line.text), to: max(0, room)), x: xx, y: y + i, style: line.style, limit: room)
+            }
+        }
+    }
+
+    /// `[ Cancel ]  [ Download ]` with the focused button reversed.
+    func buttons(_ frame: inout Frame, _ confirm: String, focus: DialogButton, enabled: Bool = true) -> [PanelLine] {
+        let c = focus == .cancel ? "▸ Cancel ◂" : "  Cancel  "
+        let o = focus == .confirm ? "▸ \(confirm) ◂" : "  \(confirm)  "
+        return [PanelLine("[\(c)]   [\(o)]" + (enabled ? "" : "  (refused)"), style: .bold)]
+    }
+
+    func actionOverlay(_ frame: inout Frame) {
+        switch state.overlay {
+        case .download(let d)?: downloadDialog(&frame, d)
+        case .labels(let l)?: labelDialog(&frame, l)
+        case .bump(let b)?: bumpDialog(&frame, b)
+        case .jobs(let selected)?: jobsView(&frame, selected: selected)
+        case .diff(let diff, let offset)?: diffView(&frame, diff, offset: offset)
+        case .confirmQuit?:
+            let n = state.jobs.count
+            panel(&frame, title: "Quit arty?", body: [
+                PanelLine("\(n) job\(n == 1 ? " is" : "s are") still running:", style: .bold),
+            ] + state.jobs.prefix(3).map { PanelLine("• " + $0.title) } + [
+                PanelLine("Quitting cancels \(n == 1 ? "it" : "them"); partial files are removed."),
+            ], footer: [PanelLine("Quit anyway? y quits · N (any other key) keeps running", style: Style(color: .yellow, bold: true))],
+                  maxWidth: 60)
+        default: break
+        }
+    }
+
+    func downloadDialog(_ frame: inout Frame, _ d: DownloadDialog) {
+        let plan = d.plan
+        var body: [PanelLine] = []
+        // Most important first: at the minimum size only the first lines fit.
+        if let edited = d.editedDestination {
+            body.append(PanelLine(edited + "▏", label: "Destination", style: Style(color: .yellow, bold: true)))
+        } else {
+            body.append(PanelLine(plan.destination + (plan.destination.hasSuffix("/") ? "" : "/"), label: "Destination"))
+        }
+        let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " ")
+        body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
+        body.append(PanelLine("\(plan.entries.count) file\(plan.entries.count == 1 ? "" : "s"), \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
+                              label: "Files"))
+        let existing = plan.existingEntries
+        if existing.isEmpty {
+            body.append(PanelLine("nothing at the destination yet", label: "Existing", style: .dim))
+        } else {
+            let names = existing.prefix(2).map(\.path.relativePath).joined(separator: ", ") + (existing.count > 2 ? ", …" : "")
+            body.append(PanelLine("\(existing.count) exist already: \(names)", label: "Existing", style: Style(color: .yellow)))
+        }
+        if plan.remote.isEmpty {
+            body.append(PanelLine("none", label: "Remote", style: .dim))
+        } else {
+            let names = plan.remote.prefix(2).map(\.logicalPath).joined(separator: ", ") + (plan.remote.count > 2 ? ", …" : "")
+            body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)", label: "Remote"))
+        }
+        if !plan.refused.isEmpty {
+            body.append(PanelLine("\(plan.refused.count) refused (unsafe logical path)", label: "Refused", style: .error))
+        }
+        let explain: String = switch d.strategy {
+        case .fail: "FAIL: identical files are kept, different ones fail"
+        case .preserve: "PRESERVE: existing files are kept untouched"
+        case .overwrite: "OVERWRITE: existing files are replaced"
+        }
+        body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""),
+                              style: d.conflicts > 0 ? .error : .dim))
+        var footer = buttons(&frame, "Download", focus: d.focus)
+        footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder · Enter · Esc"
+                                                           : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))
+        let what = d.assetPath.map { "Download asset \($0) of \(plan.artifactName):\(plan.version.version)" }
+            ?? "Download version \(plan.artifactName):\(plan.version.version)"
+        panel(&frame, title: what, body: body, footer: footer)
+    }
+
+    func labelDialog(_ frame: inout Frame, _ l: LabelDialog) {
+        var body: [PanelLine] = []
+        var footer: [PanelLine]
+        if let review = l.review {
+            body.append(PanelLine("Review before writing:", style: .bold))
+            let added = review.after.filter { !review.before.contains($0) }
+            let removed = review.before.filter { !review.after.contains($0) }
+            body.append(PanelLine(added.isEmpty ? "none" : added.joined(separator: ", "), label: "Add",
+                                  style: added.isEmpty ? .dim : Style(color: .green, bold: true)))
+            body.append(PanelLine(removed.isEmpty ? "none" : removed.joined(separator: ", "), label: "Remove",
+                                  style: removed.isEmpty ? .dim : Style(color: .red, bold: true)))
+            for move in review.moves { body.append(PanelLine(move.description, label: "Moves", style: Style(color: .yellow, bold: true))) }
+            body.append(PanelLine(review.after.isEmpty ? "none" : review.after.joined(separator: ", "), label: "Result"))
+            if review.isNoOp { body.append(PanelLine("No change.", style: .dim)) }
+            footer = buttons(&frame, "Write", focus: l.focus)
+            footer.append(PanelLine("←→ button · Enter · Esc back to editing", style: .dim))
+        } else {
+            let current = LabelDialog.current(l.kind, details: l.details, version: l.version)
+            body.append(PanelLine(current.isEmpty ? "none" : current.joined(separator: ", "), label: "Now"))
+            body.append(PanelLine("Space- or comma-separated; delete one to remove it.", style: .dim))
+            body.append(PanelLine("> " + l.text + "▏", style: Style(color: .yellow, bold: true)))
+            if let error = l.error { body.append(PanelLine("✗ " + error, style: .error)) }
+            if l.kind == .alias { body.append(PanelLine("An alias held by another version moves here.", style: .dim)) }
+            footer = [PanelLine("Enter reviews · Esc cancels", style: .dim)]
+        }
+        panel(&frame, title: l.title, body: body, footer: footer)
+    }
+
+    func bumpDialog(_ frame: inout Frame, _ b: BumpDialog) {
+        var body: [PanelLine] = []
+        let kinds = SemanticVersion.Bump.allCases.map { $0 == b.kind ? "(•) \($0.rawValue)" : "( ) \($0.rawValue)" }.joined(separator: "  ")
+        body.append(PanelLine(kinds, label: "Kind", style: .bold))
+        let outcome = b.outcome
+        switch outcome {
+        case .success(let plan):
+            body.append(PanelLine(plan.preview, label: "Preview", style: Style(color: .green, bold: true)))
+        case .failure(let error):
+            let target = b.source.semanticVersion.map { "\(b.source.version) → \($0.bumped(b.kind))" } ?? b.source.version
+            body.append(PanelLine(target, label: "Preview", style: .bold))
+            body.append(PanelLine("✗ " + error.userMessage, style: .error))
+        }
+        let aliases = b.source.aliases.isEmpty ? "(none)" : b.source.aliases.joined(separator: ", ")
+        body.append(PanelLine("[\(b.withAliases ? "x" : " ")] carry aliases \(aliases)", label: "Aliases"))
+        body.append(PanelLine("Copies every asset of \(b.source.version) (version tags and metadata too).", style: .dim))
+        var enabled = true
+        if case .failure = outcome { enabled = false }
+        var footer = buttons(&frame, "Bump", focus: b.focus, enabled: enabled)
+        footer.append(PanelLine("Tab/↑↓ kind · Space aliases · ←→ button · Enter · Esc", style: .dim))
+        panel(&frame, title: "Bump \(b.details.artifact.name):\(b.source.version)", body: body, footer: footer)
+    }
+
+    /// `[██████░░░░]` of `width` cells for `fraction` (0...1).
+    static func bar(_ fraction: Double, width: Int) -> String {
+        let filled = max(0, min(width, Int((fraction * Double(width)).rounded(.down))))
+        return String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    }
+
+    /// `2/4 files · 1.2 MiB of 11.0 MiB · 512.0 KiB/s · ETA 0:04`, or "starting…".
+    static func jobLine(_ job: Job) -> String {
+        guard let p = job.progress else { return job.cancelling ? "cancelling…" : "starting…" }
+        return ActionText.progressLine(p) + (job.cancelling ? " · cancelling…" : "")
+    }
+
+    static func percent(_ job: Job) -> Int? {
+        guard let total = job.total, total > 0 else { return nil }
+        return Int(min(100, job.done * 100 / total))
+    }
+
+    func jobsView(_ frame: inout Frame, selected: Int) {
+        var body: [PanelLine] = []
+        let inner = min(size.width - 2, 76) - 4
+        if state.jobs.isEmpty {
+            body.append(PanelLine("No jobs running. d downloads, b bumps.", style: .dim))
+        }
+        let index = min(max(0, selected), max(0, state.jobs.count - 1))
+        for (i, job) in state.jobs.enumerated() {
+            let mark = i == index ? "› " : "  "
+            let icon = job.kind == .download ? "⇣ " : "⇡ "
+            body.append(PanelLine(mark + icon + job.title, style: i == index ? Style(bold: true, reverse: true) : .bold))
+            let pct = Render.percent(job)
+            body.append(PanelLine("  " + Render.bar(Double(pct ?? 0) / 100, width: max(4, min(30, inner - 10)))
+                                  + " " + (pct.map { "\($0)%" } ?? "")))
+            body.append(PanelLine("  " + Render.jobLine(job), style: .dim))
+        }
+        if let job = state.jobs.indices.contains(index) ? state.jobs[index] : nil, let files = job.progress?.files, !files.isEmpty {
+            body.append(PanelLine("Files of the selected job:", style: .bold))
+            // Active transfers first, then queued, then finished.
+            func rank(_ s: FileTransferState) -> Int {
+                switch s {
+                case .transferring, .retrying, .verifying: 0
+                case .queued: 1
+                default: 2
+                }
+            }
+            for f in files.sorted(by: { (rank($0.state), $0.path) < (rank($1.state), $1.path) }) {
+                let amount = "\(Formatting.size(f.bytes))/\(Formatting.size(f.totalBytes))"
+                body.append(PanelLine("  " + TextFit.pad(TextFit.truncate(f.path, to: max(8, inner - 36)), to: max(8, inner - 36))
+                                      + "  " + TextFit.pad(amount, to: 19, align: .right) + "  " + f.state.description,
+                                      style: f.state.isFinished ? .dim : .plain))
+            }
+        }
+        panel(&frame, title: "Jobs (\(state.jobs.count))", body: body,
+              footer: [PanelLine("j/k select · x/Esc cancel the job · J/q close", style: .dim)], maxWidth: 76)
+    }
+
+    func diffView(_ frame: inout Frame, _ diff: VersionDiff, offset: Int) {
+        let lines = diff.lines
+        let body = lines.dropLast().map { line -> PanelLine in
+            let style: Style = switch line.first {
+            case "+": Style(color: .green)
+            case "-": Style(color: .red)
+            case "~": Style(color: .yellow)
+            default: .plain
+            }
+            return PanelLine(line, style: style)
+        }
+        let room = max(1, min(size.height - 2, 200) - 5)
+        let start = max(0, min(offset, body.count - room))
+        var shown = Array(body.dropFirst(start).prefix(room))
+        if shown.isEmpty { shown = [PanelLine("The versions have the same assets.", style: .dim)] }
+        let summary = PanelLine(lines.last ?? "", style: .bold)
+        let scroll = body.count > room ? "j/k scroll (\(start + 1)–\(start + shown.count) of \(body.count)) · any key closes" : "Any key closes"
+        panel(&frame, title: "Compare \(diff.from) → \(diff.to)", body: shown,
+              footer: [summary, PanelLine(scroll, style: .dim)], maxWidth: 90)
+    }
+
+    /// The status line's job summary: `⇣ mnist:2.1.0 → ./mnist-2.1.0 42% · 1.2 MiB/s · ETA 0:04`.
+    func jobsSummary() -> String {
+        state.jobs.map { job in
+            var parts = [(job.kind == .download ? "⇣ " : "⇡ ") + job.title + (Render.percent(job).map { " \($0)%" } ?? "")]
+            if let rate = job.progress?.bytesPerSecond { parts.append(Formatting.size(Int64(rate)) + "/s") }
+            if let eta = job.progress?.etaMilliseconds, job.done < (job.total ?? 0) {
+                parts.append("ETA " + ActionText.duration(milliseconds: eta))
+            }
+            if job.cancelling { parts.append("cancelling") }
+            return parts.joined(separator: " · ")
+        }.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Short texts of the actions, shared by the CLI and the TUI (status line, footer, confirm dialog):
+/// pure functions of the engine's values. Sizes use ``Listing/byteCount(_:)``.
+public enum ActionText {
+    /// `m:ss`, or `h:mm:ss` from one hour, for a duration in milliseconds (rounded up to a second).
+    public static func duration(milliseconds: Int64) -> String {
+        let seconds = max(0, (milliseconds + 999) / 1000)
+        let h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
+    }
+
+    /// `2/5 files · 1.2 MiB of 3.0 MiB · 512.0 KiB/s · ETA 0:04` (rate and ETA once known).
+    public static func progressLine(_ p: DownloadProgress) -> String {
+        var parts = ["\(p.filesFinished)/\(p.files.count) files",
+                     "\(Listing.byteCount(p.bytesDone)) of \(Listing.byteCount(p.totalBytes))"]
+        if let rate = p.bytesPerSecond { parts.append("\(Listing.byteCount(Int64(rate)))/s") }
+        if let eta = p.etaMilliseconds, p.bytesDone < p.totalBytes { parts.append("ETA \(duration(milliseconds: eta))") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// One line for the footer once a download ends:
+    /// `Downloaded 2 files (1.2 MiB) to out · 1 kept · 1 failed · 3 remote listed`, or `Download cancelled ...`.
+    public static func summaryLine(_ s: DownloadSummary) -> String {
+        var parts = [s.cancelled ? "Download cancelled after \(s.downloaded.count) files"
+                                 : "Downloaded \(s.downloaded.count) files (\(Listing.byteCount(s.bytesTransferred))) to \(s.destination)"]
+        if !s.kept.isEmpty { parts.append("\(s.kept.count) kept") }
+        if !s.failed.isEmpty { parts.append("\(s.failed.count) failed") }
+        if !s.remote.isEmpty { parts.append("\(s.remote.count) remote listed") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// The body of the download confirm dialog: version, destination, file count, total bytes,
+    /// what exists already, refused and remote assets.
+    public static func confirmLines(_ plan: DownloadPlan) -> [String] {
+        var lines = ["\(plan.workspace)/\(plan.artifactName):\(plan.version.version)",
+                     "to \(plan.destination)",
+                     "\(plan.entries.count) files, \(Listing.byteCount(plan.totalBytes))"]
+        let existing = plan.existingEntries
+        if !existing.isEmpty {
+            let names = existing.prefix(3).map(\.path.relativePath).joined(separator: ", ")
+            lines.append("\(existing.count) exist already: \(names)\(existing.count > 3 ? ", …" : "")")
+        }
+        if !plan.refused.isEmpty { lines.append("\(plan.refused.count) refused (unsafe logical path)") }
+        if !plan.remote.isEmpty { lines.append("\(plan.remote.count) remote assets listed in \(DownloadPlan.remoteManifestName), not fetched") }
+        return lines
+    }
+}

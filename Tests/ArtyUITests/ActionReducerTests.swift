@@ -1,0 +1,342 @@
+@testable import ArtyUI
+import CometAPI
+import Testing
+
+/// Opens the versions of mnist-team/mnist-digits (newest first) and selects `version`.
+func versionsHarness(select version: String = "2.1.0", size: Size = Size(width: 80, height: 24),
+                     context: BrowserContext = BrowserContext(serverLabel: "local registry", userName: "alice")) async -> Harness {
+    var h = await Harness(size: size, context: context)
+    await h.press(.enter, .char("/"))
+    await h.type("mnist")
+    await h.press(.enter, .enter)
+    while case .version(let v)? = h.selected, v.version != version {
+        let before = h.selected
+        await h.press(.char("j"))
+        if h.selected == before { break }
+    }
+    return h
+}
+
+extension Harness {
+    /// Answers the last `planDownload` effect as the app would, from the fake's assets (nothing exists at the destination).
+    mutating func answerPlan(existing: [String: ExistingFile] = [:]) async {
+        guard case .planDownload(let ws, let artifact, let version, let assetPath, let destination)? =
+            effects.last(where: { if case .planDownload = $0 { true } else { false } }) else {
+            Issue.record("no planDownload effect")
+            return
+        }
+        let v = try! await service.artifactVersion(workspace: ws, name: artifact, selector: .version(version))
+        var assets = try! await service.assets(workspace: ws, name: artifact, selector: .version(version))
+        if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
+        let plan = DownloadPlan.make(workspace: ws, artifactName: artifact, version: v, assets: assets,
+                                     destination: destination, existing: existing)
+        await send(.downloadPlanned(.success(plan), assetPath: assetPath))
+    }
+
+    var overlay: Overlay? { state.overlay }
+    var lastEffect: Effect? { effects.last }
+}
+
+@Suite struct ActionReducerTests {
+    // MARK: Download
+
+    @Test func downloadOpensTheConfirmDialogWithCancelFocused() async throws {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
+                                              assetPath: nil, destination: "./mnist-digits-2.1.0"))
+        await h.answerPlan()
+        guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
+        #expect(d.focus == .cancel)
+        #expect(d.strategy == .fail)
+        #expect(d.plan.entries.count == 4)
+        #expect(d.plan.remote.map(\.logicalPath) == ["raw/mnist.tar.gz"])
+    }
+
+    @Test func tabCyclesTheStrategyAndCancelWritesNothing() async throws {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        var seen: [OverwriteStrategy] = []
+        for _ in 0..<3 {
+            await h.press(.tab)
+            if case .download(let d)? = h.overlay { seen.append(d.strategy) }
+        }
+        #expect(seen == [.preserve, .overwrite, .fail])
+        let count = h.effects.count
+        await h.press(.enter)  // Cancel has the focus
+        #expect(h.overlay == nil)
+        #expect(h.effects.count == count)
+        #expect(h.state.jobs.isEmpty)
+        #expect(h.state.message?.text.contains("cancelled") == true)
+    }
+
+    @Test func confirmStartsABackgroundJob() async throws {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.tab, .right, .enter)  // PRESERVE, focus Download, confirm
+        guard case .startDownload(let id, let plan, let strategy)? = h.lastEffect else {
+            Issue.record("no startDownload: \(String(describing: h.lastEffect))"); return
+        }
+        #expect(id == 1)
+        #expect(strategy == .preserve)
+        #expect(plan.destination == "./mnist-digits-2.1.0")
+        #expect(h.overlay == nil)
+        #expect(h.state.jobs.map(\.id) == [1])
+        #expect(h.state.jobs[0].total == plan.totalBytes)
+    }
+
+    @Test func editingTheDestinationReplans() async throws {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.char("e"))
+        for _ in 0..<30 { await h.press(.backspace) }
+        await h.type("/tmp/out")
+        await h.press(.enter)
+        #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
+                                              assetPath: nil, destination: "/tmp/out"))
+        await h.answerPlan(existing: ["README.md": .file(size: 3)])
+        guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
+        #expect(d.plan.destination == "/tmp/out")
+        #expect(d.plan.existingEntries.map(\.path.relativePath) == ["README.md"])
+        #expect(d.conflicts == 1)  // FAIL with a different size
+    }
+
+    @Test func downloadOfOneAssetAndRefusalOfARemoteOne() async throws {
+        var h = await versionsHarness()
+        await h.press(.enter, .char("/"))
+        await h.type("test")
+        await h.press(.enter, .char("d"))
+        #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
+                                              assetPath: "data/test.csv", destination: "./mnist-digits-2.1.0"))
+        await h.answerPlan()
+        guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
+        #expect(d.plan.entries.map(\.path.relativePath) == ["data/test.csv"])
+        await h.press(.escape, .escape, .char("G"), .char("k"))
+        #expect(h.selected?.name == "raw/mnist.tar.gz")
+        let count = h.effects.count
+        await h.press(.char("d"))
+        #expect(h.effects.count == count)
+        #expect(h.state.message?.kind == .error)
+    }
+
+    @Test func plannerFailureGoesToTheStatusLine() async {
+        var h = await versionsHarness()
+        await h.send(.downloadPlanned(.failure(ActionFailure("HTTP 404: no such version")), assetPath: nil))
+        #expect(h.overlay == nil)
+        #expect(h.state.message == StatusMessage("Cannot download: HTTP 404: no such version", kind: .error))
+    }
+
+    // MARK: Read-only and services without writes
+
+    @Test func readOnlyRefusesEditsButAllowsDownloads() async {
+        var h = await versionsHarness(context: BrowserContext(serverLabel: "x", userName: "a", readOnly: true))
+        for key in ["a", "t", "b"] {
+            await h.press(.char(Character(key)))
+            #expect(h.overlay == nil, "\(key) opened a dialog")
+            #expect(h.state.message?.kind == .error)
+            #expect(h.state.message?.text.contains("Read-only") == true)
+        }
+        await h.press(.char("d"))
+        #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
+                                              assetPath: nil, destination: "./mnist-digits-2.1.0"))
+    }
+
+    @Test func aServiceWithoutWritesSaysSo() async {
+        var h = await versionsHarness(context: BrowserContext(serverLabel: "x", userName: "a", canWrite: false, canDownload: false))
+        await h.press(.char("a"))
+        #expect(h.overlay == nil)
+        #expect(h.state.message?.text.contains("cannot write") == true)
+        await h.press(.char("d"))
+        #expect(h.state.message?.text.contains("cannot download") == true)
+    }
+
+    // MARK: Labels
+
+    @Test func aliasEditReviewsTheMoveThenWrites() async throws {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"))
+        guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
+        #expect(l.text == "staging")
+        await h.type(", production")
+        await h.press(.enter)
+        guard case .labels(let reviewed)? = h.overlay, let review = reviewed.review else { Issue.record("no review"); return }
+        #expect(review.after == ["staging", "production"])
+        #expect(review.moves.map(\.description) == ["production: 2.1.0 → 2.0.0"])
+        #expect(reviewed.focus == .cancel)
+        await h.press(.right, .enter)
+        guard case .applyLabels(let edit, let ws, let artifact, let refresh)? = h.lastEffect else {
+            Issue.record("no applyLabels"); return
+        }
+        #expect(edit == review)
+        #expect((ws, artifact) == ("mnist-team", "mnist-digits"))
+        #expect(refresh.contains(.versions(workspace: "mnist-team", artifact: "mnist-digits")))
+        #expect(h.overlay == nil)
+        // The write answered: the panes reload from the server.
+        let count = h.effects.count
+        await h.send(.labelsApplied(StatusMessage("Saved"), refresh: refresh))
+        #expect(h.effects.dropFirst(count).contains { if case .loadVersions = $0 { true } else { false } })
+    }
+
+    @Test func escapeInTheReviewGoesBackAndAnInvalidAliasIsRefused() async {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"))
+        await h.type(" latest")
+        await h.press(.enter)
+        guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
+        #expect(l.review == nil)
+        #expect(l.error?.contains("reserved") == true)
+        for _ in 0..<7 { await h.press(.backspace) }
+        await h.type(" x")
+        await h.press(.enter, .escape)
+        guard case .labels(let back)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(back.review == nil)
+        #expect(back.text == "staging x")
+        await h.press(.escape)
+        #expect(h.overlay == nil)
+        #expect(!h.effects.contains { if case .applyLabels = $0 { true } else { false } })
+    }
+
+    @Test func versionTagsAndArtifactTags() async {
+        var h = await versionsHarness(select: "2.1.0")
+        await h.press(.char("t"))
+        guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
+        #expect(l.kind == .versionTag)
+        #expect(l.text == "normalized v2")
+        await h.press(.escape, .char("h"))  // back to the artifacts pane
+        await h.press(.char("t"))
+        guard case .labels(let a)? = h.overlay else { Issue.record("no editor"); return }
+        #expect(a.kind == .artifactTag)
+        #expect(a.artifactName == "mnist-digits")
+        #expect(a.text == "images handwriting")
+        for _ in 0..<"handwriting".count { await h.press(.backspace) }
+        await h.press(.enter)
+        guard case .labels(let r)? = h.overlay, let review = r.review else { Issue.record("no review"); return }
+        #expect(review.kind == .artifactTag)
+        #expect(review.after == ["images"])
+    }
+
+    // MARK: Bump
+
+    @Test func bumpPreviewCyclesKindsAndRefusesAnExistingVersion() async {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("b"))
+        guard case .bump(let b)? = h.overlay else { Issue.record("no bump dialog"); return }
+        #expect(b.kind == .minor)
+        guard case .failure(let error) = b.outcome else { Issue.record("2.1.0 exists"); return }
+        #expect(error == .versionExists(artifact: "mnist-digits", version: "2.1.0"))
+        await h.press(.right, .enter)
+        #expect(h.state.message?.kind == .error)
+        #expect(!h.effects.contains { if case .startBump = $0 { true } else { false } })
+        await h.press(.tab)  // patch
+        guard case .bump(let p)? = h.overlay, case .success(let plan) = p.outcome else { Issue.record("patch refused"); return }
+        #expect(plan.preview == "2.0.0 → 2.0.1")
+        await h.press(.char(" "), .enter)
+        guard case .startBump(let id, let ws, let artifact, let version, let kind, let aliases)? = h.lastEffect else {
+            Issue.record("no startBump"); return
+        }
+        #expect(id == 1)
+        #expect((ws, artifact, version) == ("mnist-team", "mnist-digits", "2.0.0"))
+        #expect(kind == .patch)
+        #expect(aliases)
+        #expect(h.state.jobs.first?.kind == .bump)
+    }
+
+    // MARK: Jobs and quitting
+
+    static func progress(done: Int64, total: Int64) -> DownloadProgress {
+        DownloadProgress(files: [FileProgress(path: "data/train.csv", bytes: done, totalBytes: total, state: .transferring)],
+                         bytesDone: done, totalBytes: total, bytesPerSecond: 1_048_576, etaMilliseconds: 4_000)
+    }
+
+    @Test func jobProgressCancelAndFinish() async {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.right, .enter)
+        await h.send(.jobUpdated(id: 1, progress: Self.progress(done: 500, total: 1_000)))
+        #expect(h.state.jobs[0].done == 500)
+        #expect(Render.percent(h.state.jobs[0]) == 50)
+        await h.send(.jobUpdated(id: 9, progress: Self.progress(done: 1, total: 2)))  // unknown job: ignored
+        #expect(h.state.jobs.count == 1)
+        await h.press(.char("J"))
+        #expect(h.overlay == .jobs(selected: 0))
+        await h.press(.char("x"))
+        #expect(h.lastEffect == .cancelJob(id: 1))
+        #expect(h.state.jobs[0].cancelling)
+        await h.send(.jobFinished(id: 1, message: StatusMessage("Download cancelled after 0 files")))
+        #expect(h.state.jobs.isEmpty)
+        #expect(h.state.message?.text == "Download cancelled after 0 files")
+        await h.press(.escape)
+        #expect(h.overlay == nil)
+    }
+
+    @Test func aFinishedBumpRefreshesTheVersions() async {
+        var h = await versionsHarness()
+        await h.press(.char("b"), .right, .enter)
+        #expect(h.state.jobs.count == 1)
+        let count = h.effects.count
+        await h.send(.jobFinished(id: 1, message: StatusMessage("Created mnist-digits:2.2.0")))
+        #expect(h.effects.dropFirst(count).contains { if case .loadVersions("mnist-team", "mnist-digits", _) = $0 { true } else { false } })
+    }
+
+    @Test func quitAsksWhileJobsRun() async {
+        var h = await versionsHarness()
+        await h.press(.char("q"))
+        #expect(h.state.quitRequested)  // no jobs: quits at once
+        h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.right, .enter, .char("q"))
+        #expect(h.overlay == .confirmQuit)
+        #expect(!h.state.quitRequested)
+        await h.press(.char("n"))
+        #expect(h.overlay == nil)
+        #expect(!h.state.quitRequested)
+        await h.press(.char("q"), .char("y"))
+        #expect(h.state.quitRequested)
+        #expect(h.lastEffect == .cancelJob(id: 1))
+    }
+
+    // MARK: Compare
+
+    @Test func markTwoVersionsAndCompare() async {
+        var h = await versionsHarness(select: "2.1.0")
+        await h.press(.char("c"))
+        #expect(h.state.message?.kind == .error)
+        await h.press(.char("m"), .char("j"), .char("m"))
+        #expect(h.state.marks.map(\.version) == ["2.1.0", "2.0.0"])
+        #expect(h.text.contains("*2.1.0"))  // marked, not selected
+        await h.press(.char("c"))
+        guard case .compare(let from, let to)? = h.lastEffect else { Issue.record("no compare"); return }
+        #expect((from.version, to.version) == ("2.0.0", "2.1.0"))  // older first
+        let old = try! await h.service.assets(workspace: "mnist-team", name: "mnist-digits", selector: .version("2.0.0"))
+        let new = try! await h.service.assets(workspace: "mnist-team", name: "mnist-digits", selector: .version("2.1.0"))
+        let diff = VersionDiff.compare(from: "2.0.0", old: old, to: "2.1.0", new: new)
+        await h.send(.compared(.success(diff)))
+        #expect(h.overlay == .diff(diff, offset: 0))
+        await h.press(.char("x"))  // any other key closes
+        #expect(h.overlay == nil)
+        await h.press(.char("m"))  // m again on a marked version unmarks it
+        #expect(h.state.marks.map(\.version) == ["2.1.0"])
+    }
+
+    @Test func oneMarkComparesWithTheSelection() async {
+        var h = await versionsHarness(select: "1.0.0")
+        await h.press(.char("m"), .char("k"), .char("c"))
+        guard case .compare(let from, let to)? = h.lastEffect else { Issue.record("no compare"); return }
+        #expect((from.version, to.version) == ("1.0.0", "1.1.0"))
+    }
+
+    @Test func newKeysAreInTheKeymapAndHelp() async {
+        for (key, command) in [("d", Command.download), ("a", .editAliases), ("t", .editTags), ("b", .bump),
+                               ("m", .mark), ("c", .compare), ("J", .jobs)] {
+            #expect(Keymap.command(for: .char(Character(key))) == command)
+        }
+        var h = await Harness(size: Size(width: 132, height: 43))
+        await h.press(.char("?"))
+        #expect(h.text.contains("Download version/asset (read-only too)"))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// The real `arty` binary in tmux, on the built-in fake data (`arty browse --fake`).
+/// Needs tmux and a built binary (`swift build`); `ARTY_BIN` overrides the binary path.
+@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"))
+struct BrowserEndToEndTests {
+    func open(width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        try TmuxSession([ArtyBinary.path!, "browse", "--fake", "--fake-latency", "20"], width: width, height: height)
+    }
+
+    /// Index of the first line containing `text`, for order checks.
+    func row(_ text: String, in screen: String) -> Int? {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(text) }
+    }
+
+    @Test func drillFilterSortResizeAndQuit() throws {
+        let tmux = try open()
+        try tmux.waitFor("Workspaces (4)", "mnist-team", "Artifacts (5)")
+        try tmux.send("Enter")
+        try tmux.waitFor("Artifacts (5)", "mnist-digits", "resnet50-🚀")
+
+        // Filter: typing narrows, Enter keeps it with the first match selected, Enter drills in.
+        try tmux.send("/")
+        try tmux.type("MNIST")
+        try tmux.waitFor("Artifacts (1/5)", "filter: /MNIST")
+        try tmux.send("Enter")
+        try tmux.waitFor("Artifacts (1/5) · name ↑ · /MNIST", "Versions (5)")
+        try tmux.send("Enter")
+        var screen = try tmux.waitFor("Versions (5) · version ↓", "mnist-team › mnist-digits")
+        #expect(row("2.2.0-rc.1", in: screen)! < row("1.0.0", in: screen)!)  // newest first
+
+        // Down to the assets of 2.1.0 and the remote asset's details.
+        try tmux.send("j", "Enter")
+        try tmux.waitFor("mnist-digits › 2.1.0", "Assets (5)", "data/train.csv")
+        try tmux.send("G", "k")
+        screen = try tmux.waitFor("Link", "s3://comet-demo/", "↗ remote link", "raw/mnist.tar.gz → s3://")
+        #expect(!screen.contains("0 B"))
+
+        // Sort by size, then reverse.
+        try tmux.send("s")
+        screen = try tmux.waitFor("Assets (5) · size ↑")
+        #expect(row("README.md", in: screen)! < row("data/train.csv", in: screen)!)
+        try tmux.send("S")
+        screen = try tmux.waitFor("Assets (5) · size ↓")
+        #expect(row("data/train.csv", in: screen)! < row("README.md", in: screen)!)
+
+        // Too small, keys ignored, then back.
+        try tmux.resize(width: 30, height: 8)
+        try tmux.waitFor("terminal too small", "30×8")
+        try tmux.send("h", "h")
+        try tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("Assets (5) · size ↓", "mnist-digits › 2.1.0")
+
+        try tmux.send("q")
+        try tmux.waitForExit()
+    }
+
+    @Test func helpOverlayAndErrorPane() throws {
+        let tmux = try open(width: 80, height: 24)
+        try tmux.waitFor("Workspaces (4)")
+        try tmux.send("?")
+        try tmux.waitFor("Help: key bindings", "Filter the pane as you type")
+        try tmux.send("x")
+        try tmux.send("j", "Enter")
+        try tmux.waitFor("Could not load artifacts of", "HTTP 403", "Press r to retry")
+        try tmux.send("C-c")
+        try tmux.waitForExit()
+    }
+}

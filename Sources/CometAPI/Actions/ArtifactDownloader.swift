@@ -132,8 +132,12 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public var remote: [RemoteAssetEntry]
     /// Path of `remote-assets.json` when written.
     public var remoteManifest: String?
-    /// Bytes transferred over the network.
+    /// Bytes transferred over the network into files now in place (downloaded files only: a kept
+    /// file never counts, not even when it was fetched to compare with the existing one).
     public var bytesTransferred: Int64
+    /// Bytes fetched only to compare with an existing same-size file (overwrite strategy fail, no
+    /// checksum known) and then thrown away; 0 otherwise.
+    public var bytesCompared: Int64 = 0
     /// True when the download was cancelled before finishing.
     public var cancelled: Bool
 
@@ -142,7 +146,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 
     public init(destination: String, workspace: String, artifact: String, version: String, downloaded: [String],
                 kept: [String], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
-                bytesTransferred: Int64, cancelled: Bool) {
+                bytesTransferred: Int64, bytesCompared: Int64 = 0, cancelled: Bool) {
         self.destination = destination
         self.workspace = workspace
         self.artifact = artifact
@@ -153,6 +157,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
         self.remote = remote
         self.remoteManifest = remoteManifest
         self.bytesTransferred = bytesTransferred
+        self.bytesCompared = bytesCompared
         self.cancelled = cancelled
     }
 }
@@ -224,7 +229,7 @@ public struct ArtifactDownloader: Sendable {
             downloaded: final.files.filter { $0.state == .done }.map(\.path),
             kept: final.files.filter { $0.state == .kept }.map(\.path),
             failed: failures, remote: plan.remote, remoteManifest: manifest,
-            bytesTransferred: tracker.transferred, cancelled: cancelled)
+            bytesTransferred: tracker.transferred, bytesCompared: tracker.compared, cancelled: cancelled)
     }
 
     /// One file: decide, transfer with retries, verify, rename.
@@ -319,7 +324,12 @@ public struct ArtifactDownloader: Sendable {
             guard case .file(let size) = SafeFileSystem.kind(of: part) else {
                 throw ActionError.verificationFailed(path: entry.path.relativePath, detail: "no file was written")
             }
-            tracker.addTransferred(max(0, size - before))
+            // Bytes fetched only to compare with an existing file are not "transferred" into place.
+            if decision == .verifyAgainstExisting {
+                tracker.addCompared(max(0, size - before))
+            } else {
+                tracker.addTransferred(max(0, size - before))
+            }
             guard size == entry.expectedSize else {
                 throw ActionError.verificationFailed(path: entry.path.relativePath,
                                                      detail: "\(size) bytes received, \(entry.expectedSize) expected")
@@ -377,6 +387,7 @@ final class ProgressTracker: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let handler: (@Sendable (DownloadProgress) -> Void)?
     private var transferredBytes: Int64 = 0
+    private var comparedBytes: Int64 = 0
     /// Sum of `files[].bytes`, kept incrementally (progress callbacks are frequent).
     private var doneBytes: Int64 = 0
 
@@ -392,6 +403,10 @@ final class ProgressTracker: @unchecked Sendable {
     var transferred: Int64 { lock.withLock { transferredBytes } }
 
     func addTransferred(_ n: Int64) { lock.withLock { transferredBytes += n } }
+
+    var compared: Int64 { lock.withLock { comparedBytes } }
+
+    func addCompared(_ n: Int64) { lock.withLock { comparedBytes += n } }
 
     func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
         let report: DownloadProgress? = lock.withLock {

@@ -59,7 +59,7 @@ struct Download: AsyncParsableCommand {
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
                 assetPath: asset, client: client)
             if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
-                throw ActionError.folder(path: asset, detail: "no asset of \(ref.workspace)/\(ref.artifact):\(plan.version.version) has this logical path")
+                throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
             }
             let downloader = ArtifactDownloader(client: client, options: DownloadOptions(
                 parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!))
@@ -80,7 +80,8 @@ struct Download: AsyncParsableCommand {
     /// The human summary.
     static func text(_ s: DownloadSummary, plan: DownloadPlan) -> String {
         var lines = ["\(s.workspace)/\(s.artifact):\(s.version) → \(s.destination)",
-                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"]
+                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"
+                     + (s.bytesCompared > 0 ? " (\(Listing.byteCount(s.bytesCompared)) fetched to compare with existing files)" : "")]
         if plan.excludedCount > 0 { lines.append("\(plan.excludedCount) left out by --include/--exclude") }
         if !s.remote.isEmpty {
             lines.append("Remote assets (not downloaded; listed in \(s.remoteManifest ?? DownloadPlan.remoteManifestName)):")

@@ -93,6 +93,8 @@ struct ActionsIntegrationTests {
         #expect(failSame.kept == ["sub/b.bin"])
         #expect(failSame.failed.map(\.path) == ["a.txt"])
         #expect(failSame.failed.first?.reason.contains("different content") == true)
+        #expect(failSame.failed.first?.reason.contains("--overwrite preserve") == true)
+        #expect(failSame.bytesTransferred == 0)
         #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "HELLO")
         #expect(treeListing(dest) == ["a.txt", "sub", "sub/b.bin"])  // no .part left
 
@@ -100,7 +102,11 @@ struct ActionsIntegrationTests {
         try Data("longer text".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
         let failSize = try await run(.fail)
         #expect(failSize.failed.map(\.path) == ["a.txt"])
-        #expect(failSize.bytesTransferred == 300_000)
+        // sub/b.bin (same size, no checksum in the metadata) was fetched only to compare, then kept:
+        // kept files never count as transferred.
+        #expect(failSize.kept == ["sub/b.bin"])
+        #expect(failSize.bytesTransferred == 0)
+        #expect(failSize.bytesCompared == 300_000)
 
         let preserve = try await run(.preserve)
         #expect(preserve.kept == ["a.txt", "sub/b.bin"])

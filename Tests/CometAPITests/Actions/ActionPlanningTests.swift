@@ -148,10 +148,19 @@ struct LabelEditTests {
         #expect(noop.isNoOp)
     }
 
-    @Test func badLabelsAreRefused() {
+    @Test func badLabelsAreRefused() throws {
         let v1 = Self.details.versions[0]
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: [" "], remove: [], version: v1, details: Self.details) }
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: ["Latest"], remove: [], version: v1, details: Self.details) }
+        // Aliases no reference could reach: ':' or '/', or a semantic version.
+        #expect(throws: ActionError.invalidLabel("'a:b' contains ':' or '/', so no reference could name it.")) {
+            try LabelEdit.plan(kind: .alias, add: ["a:b"], remove: [], version: v1, details: Self.details)
+        }
+        #expect(throws: ActionError.invalidLabel("'3.0.0' is a semantic version, so a reference would name that version instead.")) {
+            try LabelEdit.plan(kind: .alias, add: ["3.0.0"], remove: [], version: v1, details: Self.details)
+        }
+        // A version tag may look like a version.
+        #expect(try LabelEdit.plan(kind: .versionTag, add: ["3.0.0"], remove: [], version: v1, details: Self.details).after.contains("3.0.0"))
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["a,b"], remove: [], version: v1, details: Self.details) }
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["x"], remove: [], version: nil, details: Self.details) }
     }

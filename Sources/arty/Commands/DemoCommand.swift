@@ -31,7 +31,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     private func serveDemo(in dir: URL) async throws {
-        let registry = try await LocalRegistry.start(.init(dataDirectory: dir, port: port))
+        let registry = try await startRegistry(.init(dataDirectory: dir, port: port), command: "demo")
         let summary = try await DemoSeeder.seed(with: try CometClientDemoWriter(registry: registry),
                                                 scratch: dir.appendingPathComponent("seed-scratch", isDirectory: true))
         FileHandle.standardError.write(Data("""

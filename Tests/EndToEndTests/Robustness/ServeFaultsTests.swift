@@ -38,7 +38,11 @@ struct ServeFaultsTests {
         let key = "serve-faults-key-1"
         let (transient, url) = try Self.serve(faults: "workspaces=status:503*1", key: key)
         defer { transient.terminate() }
-        let env = ["HOME": scratchPath("home"), "COMET_CONFIG": "/nonexistent", "COMET_API_KEY": key, "COMET_URL_OVERRIDE": url]
+        // An empty config file: nothing from ~/.comet.config or ./.comet.config can interfere (a
+        // COMET_CONFIG naming a missing file is an error).
+        let config = scratchPath("empty.config")
+        _ = FileManager.default.createFile(atPath: config, contents: Data())
+        let env = ["HOME": scratchPath("home"), "COMET_CONFIG": config, "COMET_API_KEY": key, "COMET_URL_OVERRIDE": url]
         let ok = try ArtyCommandRunner.run(["ls"], environment: env)
         #expect(ok.status == 0, "\(ok.all)")
         #expect(ok.stdout.contains("WORKSPACE"))

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product arty
-exec .build/release/arty demo "$@"
+swift build --product arty
+exec .build/debug/arty demo "$@"

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build
-swift test
+# One debug build of everything (the arty binary, which the end-to-end tests drive, and the
+# test targets); `swift test` then runs without building again.
+swift build --build-tests
+swift test --skip-build
 scripts/compat-test.sh

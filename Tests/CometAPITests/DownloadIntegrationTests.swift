@@ -92,10 +92,11 @@ struct DownloadIntegrationTests {
         #expect(outcome.bytesWritten == Int64(size))
         #expect(outcome.fileSize == Int64(size))
         #expect(lastProgress.value == TransferProgress(completedBytes: Int64(size), totalBytes: Int64(size)))
-        // RSS is process-wide and other suites run in parallel, so the bound has slack; a body held
-        // in memory would add at least its own 100 MiB.
+        // RSS is process-wide and other suites run in parallel here, so the memory bound is
+        // checked on a child `arty download` instead (EndToEndTests/DownloadMemoryTests); this
+        // only catches a body held in memory whole (it would add at least its own 100 MiB, twice).
         let growth = peak.value - before
-        #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while streaming 100 MiB")
+        #expect(growth < 160 << 20, "RSS grew by \(growth >> 20) MiB while streaming 100 MiB")
         #expect(try fileMatchesPattern(path, count: size))
         let query = try #require(server.requests.first?.query)
         #expect(query["assetId"] == "0d5f2c1b")

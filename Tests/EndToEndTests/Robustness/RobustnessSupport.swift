@@ -30,57 +30,91 @@ enum ArtyCommandRunner {
 
     /// Runs `arty ARGS` with exactly `environment` (plus PATH), killing it after `timeout` seconds.
     static func run(_ arguments: [String], environment: [String: String], input: String? = nil,
-                    timeout: Double = 30) throws -> Outcome {
+                    timeout: Double = 30) async throws -> Outcome {
         guard let binary else { throw RunnerError(message: "the arty binary is not built (run `swift build` first)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
         var env = environment
         env["PATH"] = env["PATH"] ?? "/usr/bin:/bin"
-        process.environment = env
         let outPath = scratchPath("stdout")
         let errPath = scratchPath("stderr")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
+        var inPath = "/dev/null"
         if let input {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            try process.run()
-            pipe.fileHandleForWriting.write(Data(input.utf8))
-            try pipe.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            inPath = scratchPath("stdin")
+            try Data(input.utf8).write(to: URL(fileURLWithPath: inPath))
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                process.terminate()
-                Thread.sleep(forTimeInterval: 0.2)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
+        let child = try ChildProcess.spawn(binary, arguments, environment: env, stdin: inPath, stdout: outPath, stderr: errPath)
+        let (status, timedOut) = await child.wait(timeout: timeout)
         let stdout = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
         let stderr = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        return Outcome(status: status, stdout: String(decoding: stdout, as: UTF8.self),
                        stderr: String(decoding: stderr, as: UTF8.self), timedOut: timedOut, stdoutBytes: stdout + stderr)
+    }
+}
+
+/// A child process started with `posix_spawn` and reaped with `waitpid` (Foundation's `Process`
+/// lost track of children here: a finished tmux client stayed a zombie and `waitUntilExit` hung).
+struct ChildProcess {
+    let pid: pid_t
+
+    /// Starts `path ARGS` with exactly `environment`, standard streams redirected to files.
+    static func spawn(_ path: String, _ arguments: [String], environment: [String: String], stdin: String = "/dev/null",
+                      stdout: String, stderr: String) throws -> ChildProcess {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw RunnerError(message: "posix_spawn \(path) failed: \(rc)") }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Waits for the exit (status; 128+N for a signal), killing the child after `timeout` seconds.
+    func wait(timeout: Double) async -> (status: Int32, timedOut: Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 { return (-1, timedOut) }
+            if Date() > deadline, !timedOut {
+                timedOut = true
+                kill(pid, SIGKILL)
+            }
+            // Never block a cooperative thread: an in-process registry needs them to answer.
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let exited = (status & 0x7F) == 0
+        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), timedOut)
+    }
+
+    /// Stops the child (SIGTERM, then SIGKILL) and reaps it.
+    func stop() async {
+        kill(pid, SIGTERM)
+        let (_, timedOut) = await wait(timeout: 3)
+        if timedOut { _ = await wait(timeout: 1) }
     }
 }
 
 struct RunnerError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// An empty `.comet.config` for `COMET_CONFIG` (a missing one is an error), so that no developer
+/// configuration leaks into a test.
+func emptyCometConfig() -> String {
+    let path = scratchPath("empty.config")
+    FileManager.default.createFile(atPath: path, contents: Data())
+    return path
 }
 
 /// A fresh path under a per-test temporary folder.
@@ -120,6 +154,7 @@ struct SeededRegistry {
         }
         let home = scratchPath("home")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: home + "/none.config"))  // an empty config: nothing from the user's
         return SeededRegistry(registry: registry, injector: injector, client: client, workspace: workspace, home: home)
     }
 
@@ -143,78 +178,99 @@ final class RobustnessTmux: @unchecked Sendable {
 
     /// Starts `command` in a `width`×`height` pane with `environment`; the pane stays after the
     /// command exits, so its exit status can be read.
-    init(command: [String], environment: [String: String], width: Int, height: Int) throws {
+    init(command: [String], environment: [String: String], width: Int, height: Int) async throws {
         socket = "arty-robust-\(UUID().uuidString.prefix(8))"
         var args = ["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height)]
         for (k, v) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
         args.append(command.map(Self.shellQuote).joined(separator: " "))
-        // Options in the same tmux invocation, so they hold before the command can exit.
-        args += [";", "set-option", "-g", "remain-on-exit", "on", ";", "set-option", "-g", "window-size", "manual",
-                 ";", "set-option", "-g", "status", "off"]
-        try tmux(["-f", "/dev/null"] + args)
+        // Options from a config file, so they hold before the command can exit.
+        let conf = scratchPath("tmux.conf")
+        try Data("set -g remain-on-exit on\nset -g status off\n".utf8).write(to: URL(fileURLWithPath: conf))
+        try await tmux(["-f", conf] + args)
+        // Not in the config file: there it makes tmux 3.3's server exit at start.
+        try await tmux(["set-option", "-g", "window-size", "manual"], check: false)
     }
 
     static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     @discardableResult
-    func tmux(_ args: [String], check: Bool = true) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        p.arguments = ["-L", socket] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        if check, p.terminationStatus != 0 { throw RunnerError(message: "tmux \(args.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self)
+    func tmux(_ args: [String], check: Bool = true) async throws -> String {
+        // Output goes to a file, not a pipe: a tmux server started by this call inherits the
+        // client's stdout and would keep a pipe open forever.
+        let outPath = scratchPath("tmux-out")
+        let child = try ChildProcess.spawn("/usr/bin/tmux", ["-L", socket] + args,
+                                           environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
+                                           stdout: outPath, stderr: "/dev/null")
+        let (status, _) = await child.wait(timeout: 10)
+        if check, status != 0 { throw RunnerError(message: "tmux \(args.joined(separator: " ")) failed (\(status))") }
+        return String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(), as: UTF8.self)
     }
 
     /// The pane's text (no attributes), one line per row.
-    func capture(target: String? = nil) throws -> String {
-        try tmux(["capture-pane", "-p", "-t", target ?? session])
+    func capture(target: String? = nil) async throws -> String {
+        try await tmux(["capture-pane", "-p", "-t", target ?? session])
     }
 
-    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+    func send(_ keys: String...) async throws { try await tmux(["send-keys", "-t", session] + keys) }
 
-    func resize(width: Int, height: Int) throws {
-        try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    func resize(width: Int, height: Int) async throws {
+        try await tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
     /// `#{pane_dead} #{pane_dead_status}` etc.
-    func format(_ format: String, target: String? = nil) throws -> String {
-        try tmux(["display-message", "-p", "-t", target ?? session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    func format(_ format: String, target: String? = nil) async throws -> String {
+        try await tmux(["display-message", "-p", "-t", target ?? session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// True while the command runs.
-    var isAlive: Bool { (try? format("#{pane_dead}")) == "0" }
+    var isAlive: Bool { get async { (try? await format("#{pane_dead}")) == "0" } }
 
     /// Waits until the capture satisfies `condition` (polling every 50 ms), up to `seconds`.
     @discardableResult
-    func waitFor(_ seconds: Double = 10, _ what: String, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ seconds: Double = 10, _ what: String, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
-            last = (try? capture()) ?? ""
+            last = (try? await capture()) ?? ""
             if condition(last) { return last }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw RunnerError(message: "timed out waiting for \(what); screen:\n\(last)")
     }
 
     /// Sends `q` and waits for the command to end; returns its exit status (nil if it did not end).
-    func quit(seconds: Double = 5) throws -> Int? {
-        if isAlive { try send("q") }
+    func quit(seconds: Double = 5) async throws -> Int? {
+        if await isAlive { try await send("q") }
         let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
         while Date() < deadline {
-            if (try? format("#{pane_dead}")) == "1" { return Int(try format("#{pane_dead_status}")) }
-            Thread.sleep(forTimeInterval: 0.05)
+            last = (try? await format("#{pane_dead} #{pane_dead_status}")) ?? "no answer"
+            // tmux marks the pane dead a moment before it knows the exit status.
+            if last.hasPrefix("1 "), let code = Int(last.dropFirst(2)) { return code }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        return nil
+        // Dead, but tmux has no exit status yet (the process is still tearing down): not a crash,
+        // which would give a signal or a status.
+        if last.hasPrefix("1") { return nil }
+        throw RunnerError(message: "the command did not end after q (\(last)); screen:\n\((try? await capture()) ?? "")")
     }
 
-    func stop() { _ = try? tmux(["kill-server"], check: false) }
+    /// Kills the tmux server (fire and forget; safe from `defer` and `deinit`).
+    func stop() {
+        _ = try? ChildProcess.spawn("/usr/bin/tmux", ["-L", socket, "kill-server"], environment: ["PATH": "/usr/bin:/bin"],
+                                    stdout: "/dev/null", stderr: "/dev/null")
+    }
 
     deinit { stop() }
+}
+
+/// Quits the TUI with `q` and expects it to end without a crash: exit status 0 and no signal
+/// (tmux may not know the status yet when the pane is already dead; that counts as no crash).
+func expectCleanQuit(_ tmux: RobustnessTmux, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let code = try await tmux.quit()
+    let signal = (try? await tmux.format("#{pane_dead_signal}")) ?? ""
+    #expect(signal.isEmpty, "arty was killed by signal \(signal)", sourceLocation: sourceLocation)
+    let screen = (try? await tmux.capture()) ?? ""
+    #expect(code == nil || code == 0, "arty ended with status \(code.map(String.init) ?? "none"), signal '\(signal)':\n\(screen)",
+            sourceLocation: sourceLocation)
 }

@@ -43,11 +43,11 @@ struct TerminalExtremesTests {
         let env = r.environment(apiKey: Self.key)
         let ref = "\(r.workspace)/\(HostileTerminalNames.artifact):prod"
         for args in [["ls", r.workspace], ["ls", ref], ["ls", "--json", ref], ["ls", "\(r.workspace)/\(HostileTerminalNames.artifact)"]] {
-            let out = try ArtyCommandRunner.run(args, environment: env)
+            let out = try await ArtyCommandRunner.run(args, environment: env)
             #expect(out.status == 0, "\(out.all)")
             #expect(Self.rawControls(out.stdoutBytes).isEmpty, "raw control bytes from arty \(args): \(Self.rawControls(out.stdoutBytes))")
         }
-        let table = try ArtyCommandRunner.run(["ls", ref], environment: env)
+        let table = try await ArtyCommandRunner.run(["ls", ref], environment: env)
         #expect(table.stdout.contains("\\x1b[2Jclear.txt"))
         #expect(table.stdout.contains("new\\nline.txt"))
 
@@ -58,7 +58,7 @@ struct TerminalExtremesTests {
         let outside = scratchPath("outside")
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dest + "/sub", withDestinationPath: outside)
-        let download = try ArtyCommandRunner.run(["download", ref, dest], environment: env)
+        let download = try await ArtyCommandRunner.run(["download", ref, dest], environment: env)
         #expect(download.status == 1)
         #expect(Self.rawControls(download.stdoutBytes).isEmpty, "raw control bytes: \(download.all)")
         #expect(download.stderr.contains("'../escape.txt' contains '..'"), "\(download.stderr)")
@@ -78,24 +78,24 @@ struct TerminalExtremesTests {
         }
         let r = try await Self.seed()
         defer { Task { await r.registry.stop() } }
-        let tmux = try RobustnessTmux(command: [binary], environment: r.environment(apiKey: Self.key), width: 200, height: 40)
+        let tmux = try await RobustnessTmux(command: [binary], environment: r.environment(apiKey: Self.key), width: 200, height: 40)
         defer { tmux.stop() }
-        let titleBefore = try tmux.format("#{pane_title}")
-        let artifacts = try tmux.waitFor(15, "the artifacts pane") { $0.contains("cats") && $0.contains("evil") }
+        let titleBefore = try await tmux.format("#{pane_title}")
+        let artifacts = try await tmux.waitFor(15, "the artifacts pane") { $0.contains("cats") && $0.contains("evil") }
         #expect(artifacts.contains("evil\\x1b[31m-red"), "\(artifacts)")
         // Select the hostile artifact (sorted by name: `cats`, `evil…`, `long-…`) and open it.
-        try tmux.send("g")
-        try tmux.send("j")
-        try tmux.send("l")
-        try tmux.waitFor(10, "the versions pane") { $0.contains("1.0.0") }
-        try tmux.send("l")
-        let assets = try tmux.waitFor(10, "the assets pane") { $0.contains("ok.txt") }
+        try await tmux.send("g")
+        try await tmux.send("j")
+        try await tmux.send("l")
+        try await tmux.waitFor(10, "the versions pane") { $0.contains("1.0.0") }
+        try await tmux.send("l")
+        let assets = try await tmux.waitFor(10, "the assets pane") { $0.contains("ok.txt") }
         #expect(assets.contains("\\x1b[2Jclear.txt"), "\(assets)")
         #expect(assets.contains("new\\nline.txt"))
         // The OSC title sequence never reached the terminal.
-        #expect(try tmux.format("#{pane_title}") == titleBefore)
-        #expect(!(try tmux.format("#{pane_title}")).contains("pwned"))
-        #expect(try tmux.quit() == 0)
+        #expect(try await tmux.format("#{pane_title}") == titleBefore)
+        #expect(!(try await tmux.format("#{pane_title}")).contains("pwned"))
+        try await expectCleanQuit(tmux)
     }
 
     @Test func resizeStormsTinyPanesAndAPlainLocaleDoNotCrash() async throws {
@@ -108,36 +108,36 @@ struct TerminalExtremesTests {
         // Every answer is slow, so loads are in flight while the pane changes size.
         r.injector.setPlan(try FaultPlan.parse("*=stall:300"))
         for locale in [["LANG": "C.UTF-8"], ["LANG": "C", "LC_ALL": "POSIX"]] {
-            let tmux = try RobustnessTmux(command: [binary], environment: r.environment(apiKey: Self.key, extra: locale),
+            let tmux = try await RobustnessTmux(command: [binary], environment: r.environment(apiKey: Self.key, extra: locale),
                                           width: 300, height: 80)
             defer { tmux.stop() }
-            try tmux.waitFor(20, "the artifacts pane (\(locale))") { $0.contains("cats") }
+            try await tmux.waitFor(20, "the artifacts pane (\(locale))") { $0.contains("cats") }
             for round in 0..<6 {
-                try tmux.resize(width: 300, height: 80)
-                try tmux.send(round % 2 == 0 ? "l" : "h")
-                try tmux.resize(width: 10, height: 3)
-                try tmux.send("j")
-                try tmux.resize(width: 1, height: 1)
-                try tmux.resize(width: 80, height: 24)
-                try tmux.send("k")
-                #expect(tmux.isAlive, "arty died during the resize storm (\(locale)), round \(round)")
+                try await tmux.resize(width: 300, height: 80)
+                try await tmux.send(round % 2 == 0 ? "l" : "h")
+                try await tmux.resize(width: 10, height: 3)
+                try await tmux.send("j")
+                try await tmux.resize(width: 1, height: 1)
+                try await tmux.resize(width: 80, height: 24)
+                try await tmux.send("k")
+                #expect(await tmux.isAlive, "arty died during the resize storm (\(locale)), round \(round)")
             }
             // A 1-column pane: split the window so arty keeps a single column, then give it back.
-            try tmux.resize(width: 80, height: 24)
-            try tmux.tmux(["split-window", "-h", "-t", tmux.session, "-l", "78", "sleep 30"])
+            try await tmux.resize(width: 80, height: 24)
+            try await tmux.tmux(["split-window", "-h", "-t", tmux.session, "-l", "78", "sleep 30"])
             try await Task.sleep(for: .milliseconds(400))
-            #expect(try tmux.format("#{pane_width}", target: "\(tmux.session).0") == "1")
-            #expect(tmux.isAlive)
-            try tmux.tmux(["kill-pane", "-t", "\(tmux.session).1"])
-            try tmux.send("g")
+            #expect(try await tmux.format("#{pane_width}", target: "\(tmux.session).0") == "1")
+            #expect(await tmux.isAlive)
+            try await tmux.tmux(["kill-pane", "-t", "\(tmux.session).1"])
+            try await tmux.send("g")
             // After the storm the screen is whole again at 80×24: the list and the footer are drawn.
-            let screen = try tmux.waitFor(10, "a redraw at 80x24 (\(locale))") { s in
+            let screen = try await tmux.waitFor(10, "a redraw at 80x24 (\(locale))") { s in
                 s.contains("cats") && s.split(separator: "\n", omittingEmptySubsequences: false).count >= 24
             }
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             #expect(lines.allSatisfy { $0.count <= 80 }, "a line wider than the pane:\n\(screen)")
             #expect(screen.contains("quit") || screen.contains("q "), "no footer:\n\(screen)")
-            #expect(try tmux.quit() == 0, "arty did not exit cleanly (\(locale))")
+            try await expectCleanQuit(tmux)
         }
         r.injector.setPlan(.none)
     }

@@ -31,33 +31,33 @@ struct FreshUserTests {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    @Test func aBusyPortIsOneClearLine() throws {
+    @Test func aBusyPortIsOneClearLine() async throws {
         guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
         let (fd, port) = try Self.occupyPort()
         defer { close(fd) }
-        let serve = try ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--port", "\(port)"], environment: Self.env)
+        let serve = try await ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--port", "\(port)"], environment: Self.env)
         #expect(serve.status == 1)
         #expect(serve.stderr == "arty serve: cannot listen on 127.0.0.1:\(port): address already in use\n", "\(serve.stderr)")
-        let demo = try ArtyCommandRunner.run(["demo", "--no-browser", "--port", "\(port)"], environment: Self.env)
+        let demo = try await ArtyCommandRunner.run(["demo", "--no-browser", "--port", "\(port)"], environment: Self.env)
         #expect(demo.status == 1)
         #expect(demo.stderr == "arty demo: cannot listen on 127.0.0.1:\(port): address already in use\n", "\(demo.stderr)")
     }
 
-    @Test func anUnusableHostIsOneClearLine() throws {
+    @Test func anUnusableHostIsOneClearLine() async throws {
         guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
-        let out = try ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--host", "999.1.1.1"], environment: Self.env)
+        let out = try await ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--host", "999.1.1.1"], environment: Self.env)
         #expect(out.status == 1)
         #expect(out.stderr.hasPrefix("arty serve: cannot listen on 999.1.1.1:0: "), "\(out.stderr)")
         #expect(!out.stderr.contains("sdk_error_code"))
         #expect(out.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func aFileAsDataDirectoryIsNamed() throws {
+    @Test func aFileAsDataDirectoryIsNamed() async throws {
         guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
         let file = scratchPath("file")
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
         for command in ["serve", "demo"] {
-            let out = try ArtyCommandRunner.run([command, "--data", file] + (command == "demo" ? ["--no-browser"] : []),
+            let out = try await ArtyCommandRunner.run([command, "--data", file] + (command == "demo" ? ["--no-browser"] : []),
                                                 environment: Self.env)
             #expect(out.status == 1)
             #expect(out.stderr == "arty \(command): '\(file)' is a file, not a directory\n", "\(out.stderr)")
@@ -70,37 +70,37 @@ struct FreshUserTests {
         defer { Task { await seeded.registry.stop() } }
         let file = scratchPath("file")
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
-        let out = try ArtyCommandRunner.run(["download", "\(seeded.workspace)/cats:1.0.0", file + "/sub"],
+        let out = try await ArtyCommandRunner.run(["download", "\(seeded.workspace)/cats:1.0.0", file + "/sub"],
                                             environment: seeded.environment(apiKey: key))
         #expect(out.status == 1)
         #expect(out.stderr.contains("'\(file)' is a file, not a directory"), "\(out.stderr)")
         #expect(!out.stderr.contains("NSCocoaErrorDomain"))
     }
 
-    @Test func userAddRefusesBadNamesDuplicatesAndMissingRegistries() throws {
+    @Test func userAddRefusesBadNamesDuplicatesAndMissingRegistries() async throws {
         guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
         let data = scratchPath("reg")
         // A registry exists once it was opened (as `arty serve --data` does).
-        let empty = try ArtyCommandRunner.run(["user", "add", "", "--data", data], environment: Self.env)
+        let empty = try await ArtyCommandRunner.run(["user", "add", "", "--data", data], environment: Self.env)
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("Invalid user name: a user name must not be empty"), "\(empty.stderr)")
-        let slash = try ArtyCommandRunner.run(["user", "add", "a/b", "--data", data], environment: Self.env)
+        let slash = try await ArtyCommandRunner.run(["user", "add", "a/b", "--data", data], environment: Self.env)
         #expect(slash.status == 2)
         #expect(!slash.stderr.contains("sdk_error_code"))
 
-        let missing = try ArtyCommandRunner.run(["user", "add", "bob", "--data", data], environment: Self.env)
+        let missing = try await ArtyCommandRunner.run(["user", "add", "bob", "--data", data], environment: Self.env)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no registry at '\(data)'; create it with: arty serve --data"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data))
 
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         _ = try RegistryStore(path: data + "/registry.sqlite")
-        let first = try ArtyCommandRunner.run(["user", "add", "alice", "--data", data, "--print-key"], environment: Self.env)
+        let first = try await ArtyCommandRunner.run(["user", "add", "alice", "--data", data, "--print-key"], environment: Self.env)
         #expect(first.status == 0, "\(first.all)")
-        let again = try ArtyCommandRunner.run(["user", "add", "alice", "--data", data], environment: Self.env)
+        let again = try await ArtyCommandRunner.run(["user", "add", "alice", "--data", data], environment: Self.env)
         #expect(again.status == 1)
         #expect(again.stderr.contains("user 'alice' already exists; use --rotate"), "\(again.stderr)")
-        let rotated = try ArtyCommandRunner.run(["user", "add", "alice", "--data", data, "--rotate", "--print-key"],
+        let rotated = try await ArtyCommandRunner.run(["user", "add", "alice", "--data", data, "--rotate", "--print-key"],
                                                 environment: Self.env)
         #expect(rotated.status == 0, "\(rotated.all)")
         let oldKey = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -109,5 +109,37 @@ struct FreshUserTests {
         let reopened = try RegistryStore(path: data + "/registry.sqlite")
         #expect(try reopened.user(forKey: oldKey) == nil)
         #expect(try reopened.user(forKey: newKey)?.name == "alice")
+    }
+
+    @Test(arguments: [
+        (["ls", "ws/a:b:c"], "artifact names and aliases cannot contain ':' in a reference"),
+        (["ls", ""], "An artifact reference is empty"),
+        (["alias", "ws/a:1.0.0", "add", "1.2.3"], "Invalid alias: '1.2.3' is a semantic version"),
+        (["alias", "ws/a:1.0.0", "add", "x:y"], "Invalid alias: 'x:y' contains ':' or '/'"),
+        (["alias", "ws/a:1.0.0", "add", ""], "Invalid alias: an alias must not be empty"),
+        (["tag", "ws/a:1.0.0", "add", ""], "Invalid tag: a tag must not be empty"),
+        (["log", ".", "--artifact", "", "--type", "t"], "--artifact must not be empty"),
+        (["log", ".", "--artifact", "a", "--type", ""], "--type must not be empty"),
+        (["log", ".", "--artifact", "a", "--type", "t", "--remote", "not a uri"], "--remote 'not a uri' is not a URI"),
+        (["log", ".", "--artifact", "a", "--type", "t", "--alias", "2.0.0"], "--alias: Invalid label: '2.0.0' is a semantic version"),
+    ] as [([String], String)])
+    func malformedArgumentsAreUsageErrors(arguments: [String], message: String) async throws {
+        guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
+        let out = try await ArtyCommandRunner.run(arguments, environment: Self.env)
+        #expect(out.status == 2, "\(out.all)")
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+    }
+
+    @Test func logRefusesAFileNameWithANewline() async throws {
+        guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
+        let dir = scratchPath("folder")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/bad\nname.txt"))
+        var env = Self.env
+        env["COMET_WORKSPACE"] = "ws"
+        let out = try await ArtyCommandRunner.run(["log", dir, "--artifact", "a", "--type", "t"], environment: env)
+        #expect(out.status == 1)
+        #expect(out.stderr == "Error: Cannot log folder '\(dir)': bad\\nname.txt: its name contains a control character, so no download could write it (rename it and log again).\n",
+                "\(out.stderr)")
     }
 }

@@ -67,7 +67,7 @@ public enum RegistryStartError: Error, Sendable, Hashable, CustomStringConvertib
     static func reason(_ error: (any Error)?) -> String {
         guard let error else { return "the server stopped" }
         if let io = error as? IOError { return FileSystemErrorText.reason(errno: io.errnoCode) }
-        if error is SocketAddressError { return "not a local address, or the host cannot be resolved" }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost { return "the host cannot be resolved" }
         return String(describing: error)
     }
 }

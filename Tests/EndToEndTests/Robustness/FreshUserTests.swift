@@ -140,4 +140,61 @@ struct FreshUserTests {
         #expect(out.stderr == "Error: Cannot log folder '\(dir)': bad\\nname.txt: its name contains a control character, so no download could write it (rename it and log again).\n",
                 "\(out.stderr)")
     }
+
+    /// Runs `arty demo --no-browser --data DIR` until it serves, then interrupts it; returns stderr.
+    static func demoUntilServing(_ dir: String) throws -> (status: Int32, stderr: String) {
+        guard let binary = ArtyCommandRunner.binary else { throw RunnerError(message: "the arty binary is not built") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["demo", "--no-browser", "--port", "0", "--data", dir]
+        process.environment = env.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let out = Pipe()
+        let errPath = scratchPath("demo-stderr")
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var text = ""
+        while !text.contains("Serving the demo registry"), process.isRunning {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        // SIGINT until it ends: one sent before the command installed its handler would be lost.
+        for _ in 0..<100 where process.isRunning {
+            process.interrupt()
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try err.close()
+        return (process.terminationStatus, (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    @Test func demoOnItsOwnDirectoryOpensItWithoutSeedingAgain() throws {
+        guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
+        let dir = scratchPath("demo")
+        let first = try Self.demoUntilServing(dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.hasPrefix("arty demo: seeded "), "\(first.stderr)")
+        let second = try Self.demoUntilServing(dir)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr == "arty demo: opening the demo registry in \(dir) (already seeded)\n", "\(second.stderr)")
+        // A directory seeded before the marker existed is recognised by its artifacts.
+        try FileManager.default.removeItem(atPath: dir + "/demo-seeded")
+        let third = try Self.demoUntilServing(dir)
+        #expect(third.stderr.contains("(already seeded)"), "\(third.stderr)")
+    }
+
+    @Test func demoRefusesANonEmptyDirectoryThatIsNoRegistry() async throws {
+        guard ArtyCommandRunner.binary != nil else { Issue.record("the arty binary is not built"); return }
+        let dir = scratchPath("mine")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
+        let out = try await ArtyCommandRunner.run(["demo", "--no-browser", "--data", dir], environment: Self.env)
+        #expect(out.status == 1)
+        #expect(out.stderr == "arty demo: '\(dir)' is not empty and holds no arty registry; choose a new or empty directory.\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["notes.txt"])
+    }
 }

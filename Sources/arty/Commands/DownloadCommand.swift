@@ -63,8 +63,23 @@ struct Download: AsyncParsableCommand {
             }
             let downloader = ArtifactDownloader(client: client, options: DownloadOptions(
                 parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!))
-            let summary = try await downloader.run(plan, progress: stderrProgress(enabled: !json))
+            // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has
+            // its final name) and ends with one line and exit status 130.
+            let progress = stderrProgress(enabled: !json)
+            let work = Task { try await downloader.run(plan, progress: progress) }
+            let interrupted = InterruptFlag()
+            let watcher = Task {
+                await SignalWaiter.waitForTermination()
+                interrupted.set()
+                work.cancel()
+            }
+            let summary = try await work.value
+            watcher.cancel()
             endProgress(enabled: !json)
+            if interrupted.isSet || summary.cancelled {
+                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(plan.entries.count) files downloaded; run the same command again to resume.")
+                throw ExitCode(130)
+            }
             if json {
                 print(jsonText(summary))
             } else {
@@ -89,4 +104,12 @@ struct Download: AsyncParsableCommand {
         }
         return lines.map(TerminalText.escape).joined(separator: "\n")
     }
+}
+
+/// Set once when SIGINT or SIGTERM arrived.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }

@@ -194,4 +194,39 @@ struct FreshUserTests {
         #expect(out.stderr == "arty demo: '\(dir)' is not empty and holds no arty registry; choose a new or empty directory.\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["notes.txt"])
     }
+
+    @Test func ctrlCDuringADownloadIsOneLineAndExit130() async throws {
+        guard let binary = ArtyCommandRunner.binary else { Issue.record("the arty binary is not built"); return }
+        let key = "fresh-user-key-2"
+        let seeded = try await SeededRegistry.start(apiKey: key, artifacts: [(name: "cats", files: ["a.txt": "hello", "b.txt": "world"], aliases: [])])
+        defer { Task { await seeded.registry.stop() } }
+        seeded.injector.setPlan(try FaultPlan.parse("get-asset=stall:20000"))
+        let dest = scratchPath("out")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["download", "\(seeded.workspace)/cats:1.0.0", dest]
+        process.environment = seeded.environment(apiKey: key).merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let errPath = scratchPath("stderr")
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Planning takes milliseconds; then both transfers hang in the stalled asset requests.
+        try await Task.sleep(for: .seconds(2))
+        for _ in 0..<50 where process.isRunning {
+            process.interrupt()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try err.close()
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr == "Interrupted: 0 of 2 files downloaded; run the same command again to resume.\n", "\(stderr)")
+        // No file has its final name.
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dest)) ?? []
+        #expect(!left.contains("a.txt") && !left.contains("b.txt"), "\(left)")
+        seeded.injector.setPlan(.none)
+    }
 }

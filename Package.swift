@@ -65,6 +65,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Issue-6 benchmarks: pure UI figures and registry seeding (driven by Benchmarks/run.sh).
+        .executableTarget(
+            name: "arty-bench",
+            dependencies: ["ArtyUI", "CometAPI", "ArtifactRegistry"],
+            path: "Benchmarks/ArtyBench",
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "CometAPITests",
             dependencies: ["CometAPI", "ArtifactRegistry", .product(name: "Hummingbird", package: "hummingbird")]

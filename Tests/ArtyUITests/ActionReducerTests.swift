@@ -340,3 +340,20 @@ extension Harness {
         #expect(h.text.contains("Download version/asset (read-only too)"))
     }
 }
+
+@Suite struct InboxTests {
+    @Test func progressOfAJobIsCoalescedOtherActionsKeepTheirOrder() {
+        let inbox = Inbox()
+        let p1 = ActionReducerTests.progress(done: 1, total: 10)
+        let p2 = ActionReducerTests.progress(done: 5, total: 10)
+        let p3 = ActionReducerTests.progress(done: 2, total: 4)
+        inbox.post(.jobUpdated(id: 1, progress: p1))
+        inbox.post(.showMessage(StatusMessage("a")))
+        inbox.post(.jobUpdated(id: 2, progress: p3))
+        inbox.post(.jobUpdated(id: 1, progress: p2))
+        inbox.post(.jobFinished(id: 2, message: StatusMessage("done")))
+        #expect(inbox.drain() == [.jobUpdated(id: 1, progress: p2), .showMessage(StatusMessage("a")),
+                                  .jobUpdated(id: 2, progress: p3), .jobFinished(id: 2, message: StatusMessage("done"))])
+        #expect(inbox.drain().isEmpty)
+    }
+}

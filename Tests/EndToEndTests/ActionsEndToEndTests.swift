@@ -30,8 +30,8 @@ struct ActionsEndToEndTests {
         var work: URL { directory.appendingPathComponent("work") }
 
         /// `arty browse` on the registry, opened on `workspace`'s artifacts.
-        func browse(workspace: String, width: Int = 100, height: Int = 30) throws -> TmuxSession {
-            try TmuxSession([ArtyBinary.path!, "browse"], width: width, height: height, environment: [
+        func browse(workspace: String, width: Int = 100, height: Int = 30, readOnly: Bool = false) throws -> TmuxSession {
+            try TmuxSession([ArtyBinary.path!, "browse"] + (readOnly ? ["--read-only"] : []), width: width, height: height, environment: [
                 "COMET_URL_OVERRIDE": registry.urlOverride, "COMET_API_KEY": registry.apiKey, "COMET_WORKSPACE": workspace,
                 "HOME": directory.path, "COMET_ERROR_TRACKING_ENABLE": "false",
             ], directory: work.path)
@@ -112,5 +112,28 @@ struct ActionsEndToEndTests {
         let new = try await f.client.assets(workspace: ws, name: "quickstart", selector: .version("1.1.0"))
         #expect(new.map(\.logicalPath).sorted() == old.map(\.logicalPath).sorted())
         #expect(VersionDiff.compare(from: "1.0.0", old: old, to: "1.1.0", new: new).isEmpty)
+    }
+
+    @Test func readOnlyRefusesEditsButStillOffersDownloads() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        let tmux = try f.browse(workspace: LocalRegistry.defaultUserName, readOnly: true)
+        try tmux.waitFor("read-only", "quickstart")
+        try tmux.send("Enter")
+        try tmux.waitFor("Versions (1)")
+        try tmux.send("a")
+        try tmux.waitFor("Read-only session")
+        try tmux.send("b")
+        var screen = try tmux.waitFor("Read-only session")
+        #expect(!screen.contains("Bump quickstart"))
+        try tmux.send("d")
+        screen = try tmux.waitFor("Download version quickstart:1.0.0")
+        try tmux.send("Escape")
+        screen = try tmux.waitFor("Download cancelled")
+        try tmux.send("q")
+        try tmux.waitForExit()
+        let details = try await f.client.artifactDetails(workspace: LocalRegistry.defaultUserName, name: "quickstart")
+        #expect(details.versions.map(\.version) == ["1.0.0"])
+        #expect(!FileManager.default.fileExists(atPath: f.work.appendingPathComponent("quickstart-1.0.0").path))
     }
 }

@@ -30,12 +30,12 @@ struct DownloadMemoryTests {
         defer { Task { await registry.stop() } }
         let env = ["COMET_URL_OVERRIDE=\(registry.urlOverride)", "COMET_API_KEY=memory-test-key",
                    "HOME=\(dir.path)", "PATH=/usr/bin:/bin"]
-        let logged = try MeasuredChildProcess.run([arty, "log", source.path, "--workspace", "mem", "--artifact", "big",
+        let logged = try MeasuredProcess.run([arty, "log", source.path, "--workspace", "mem", "--artifact", "big",
                                            "--type", "dataset"], environment: env)
         #expect(logged.status == 0, "arty log failed: \(logged.output)")
 
         let destination = dir.appendingPathComponent("out")
-        let download = try MeasuredChildProcess.run([arty, "download", "mem/big:1.0.0", destination.path], environment: env)
+        let download = try MeasuredProcess.run([arty, "download", "mem/big:1.0.0", destination.path], environment: env)
         #expect(download.status == 0, "arty download failed: \(download.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: destination.appendingPathComponent("big.bin").path)
         #expect((attributes[.size] as? Int) == size)
@@ -45,8 +45,8 @@ struct DownloadMemoryTests {
     }
 }
 
-/// A child process run to completion with posix_spawn and wait4, so its own peak RSS is known.
-enum MeasuredChildProcess {
+/// A child process run to completion (its peak RSS measured) with posix_spawn and wait4, so its own peak RSS is known.
+enum MeasuredProcess {
     struct Result {
         var status: Int32
         var output: String

@@ -247,8 +247,8 @@ public struct RegistryResponder: HTTPResponder {
 
     func artifactList(_ query: QueryParameters, user: UserRecord) throws -> Response {
         let ws = try workspace(query["workspace"], user: user)
-        let list = try store.artifacts(workspaceId: ws.id, type: query["type"]).map { a in
-            WireEncoding.artifact(a, versions: try store.versions(artifactId: a.id))
+        let list = try store.artifactsWithVersions(workspaceId: ws.id, type: query["type"]).map { a, versions in
+            WireEncoding.artifact(a, versions: versions)
         }
         return Self.json(.object([("artifacts", .array(list))]))
     }

@@ -287,13 +287,7 @@ public final class RegistryStore: Sendable {
                                     arguments: [artifactId]) {
             aliases[row["version_id"], default: []].append(row["alias"])
         }
-        return rows.map { row in
-            VersionRecord(id: row["id"], artifactId: row["artifact_id"], version: row["version"],
-                          aliases: aliases[row["id"] as String] ?? [], tags: decodeList(row["tags"]),
-                          metadata: row["metadata"], state: VersionState(rawValue: row["state"]) ?? .open,
-                          owner: row["owner"], addedMillis: row["added"], experimentKey: row["experiment_key"],
-                          sizeInBytes: row["size"])
-        }.sorted { $0.semanticVersion < $1.semanticVersion }
+        return sortedByVersion(rows.map { version(from: $0, aliases: aliases) })
     }
 
     /// A version by id, with its artifact, if it is in one of the user's workspaces.

@@ -93,23 +93,50 @@ final class BrowserApp {
 
     static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// The shortest time between two frames drawn only for job progress: 100 ms.
+    static let progressFrameMillis: Int64 = 100
+
+    /// Cancels the jobs still running at quit and waits (at most `seconds`) for them to clean up
+    /// their partial files, so quitting never leaves `.part` files behind.
+    static func cancelAndWait(_ jobs: [Task<Void, Never>], seconds: Double) {
+        guard !jobs.isEmpty else { return }
+        let done = DispatchSemaphore(value: 0)
+        for job in jobs {
+            job.cancel()
+            Task {
+                await job.value
+                done.signal()
+            }
+        }
+        let deadline = DispatchTime.now() + seconds
+        for _ in jobs where done.wait(timeout: deadline) == .timedOut { break }
+    }
+
     func run() throws {
         let terminal = try Terminal()
         defer {
             for task in tasks.values { task.cancel() }
-            for task in jobTasks.values { task.cancel() }
             terminal.close()
+            BrowserApp.cancelAndWait(Array(jobTasks.values), seconds: 3)
         }
         var state = BrowserState(context: context, size: terminal.size, nowMillis: BrowserApp.nowMillis())
         var effects: [Effect]
         (state, effects) = start(state)
         var local: [Action] = []
         perform(effects, terminal: terminal, local: &local)
+        var lastDraw: Int64 = 0
+        var progressOnly = false
         while !state.quitRequested {
-            let frame = render(state, size: state.size)
-            terminal.draw(frame)
+            // Job progress alone redraws at most every 100 ms (≤10 frames/s); keys and results at once.
+            let now = BrowserApp.nowMillis()
+            let frameDue = !progressOnly || now - lastDraw >= BrowserApp.progressFrameMillis
+            if frameDue {
+                terminal.draw(render(state, size: state.size))
+                lastDraw = now
+            }
             let busy = !state.jobs.isEmpty || state.listings.values.contains { $0.pendingRequest != nil }
-            wait(timeoutMillis: local.isEmpty ? (busy ? 100 : 1000) : 0)
+            let idle: Int64 = frameDue ? (busy ? 100 : 1000) : max(1, BrowserApp.progressFrameMillis - (now - lastDraw))
+            wait(timeoutMillis: local.isEmpty ? Int32(idle) : 0)
             var actions = local
             local = []
             for key in terminal.readKeys() {
@@ -118,6 +145,12 @@ final class BrowserApp {
             actions += inbox.drain()
             actions.append(.tick(nowMillis: BrowserApp.nowMillis()))
             if terminal.size != state.size { actions.append(.resized(terminal.size)) }
+            progressOnly = actions.allSatisfy { action in
+                switch action {
+                case .jobUpdated, .tick: true
+                default: false
+                }
+            } && actions.contains { if case .jobUpdated = $0 { true } else { false } }
             for action in actions {
                 if case .loaded(_, let id, _) = action { tasks[id] = nil }
                 if case .jobFinished(let id, _) = action { jobTasks[id] = nil }

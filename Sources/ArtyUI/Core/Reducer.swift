@@ -198,6 +198,7 @@ extension BrowserState {
         let from = BrowserState.index(of: current.selectedID, in: rows)
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
+        listings[current.key]?.index?.noteSelection(to, filter: current.filter, sort: current.sort)
         return ensurePreview()
     }
 

@@ -119,8 +119,13 @@ public enum Entry: Sendable, Hashable, Identifiable {
     /// aliases and version tags. An empty filter matches everything.
     public func matches(_ filter: String) -> Bool {
         if filter.isEmpty { return true }
-        let needle = filter.lowercased()
-        if name.lowercased().contains(needle) { return true }
+        return matches(needle: filter.lowercased(), lowercasedName: nil)
+    }
+
+    /// ``matches(_:)`` with the filter already lower-cased (and the name, when known).
+    func matches(needle: String, lowercasedName: String?) -> Bool {
+        if needle.isEmpty { return true }
+        if (lowercasedName ?? name.lowercased()).contains(needle) { return true }
         if case .version(let v) = self {
             return (v.aliases + v.tags).contains { $0.lowercased().contains(needle) }
         }
@@ -164,7 +169,11 @@ public struct SortOrder: Sendable, Hashable {
 /// One loaded (or loading, or failed) listing, cached by ``ListingKey``.
 public struct Listing: Sendable, Hashable {
     /// The rows, once loaded at least once (kept while a refresh runs).
-    public var entries: [Entry]?
+    public var entries: [Entry]? {
+        didSet { index = entries.map(RowIndex.init) }
+    }
+    /// Memoised filtered/sorted orders of `entries` (derived; never compared).
+    var index: RowIndex?
     /// The request id of the load in flight; results with another id are stale and dropped.
     public var pendingRequest: Int?
     /// What failed on the last load, shown in the pane with how to retry.
@@ -174,6 +183,7 @@ public struct Listing: Sendable, Hashable {
 
     public init(entries: [Entry]? = nil, pendingRequest: Int? = nil, error: String? = nil, artifact: Artifact? = nil) {
         self.entries = entries
+        self.index = entries.map(RowIndex.init)
         self.pendingRequest = pendingRequest
         self.error = error
         self.artifact = artifact
@@ -331,20 +341,21 @@ public struct BrowserState: Sendable, Hashable {
     }
 
     /// The rows of `pane` after its filter and sort, or nil while not loaded.
-    public func visibleEntries(of pane: Pane) -> [Entry]? {
-        guard let entries = listings[pane.key]?.entries else { return nil }
-        return Sorting.sorted(entries.filter { $0.matches(pane.filter) }, by: pane.sort)
+    public func visibleEntries(of pane: Pane) -> VisibleRows? {
+        guard let listing = listings[pane.key], let entries = listing.entries else { return nil }
+        let index = listing.index ?? RowIndex(entries)
+        return index.visible(filter: pane.filter, sort: pane.sort)
     }
 
     /// The index of the selected row among `pane`'s visible rows (0 when the id is gone).
     public func cursor(of pane: Pane) -> Int {
-        BrowserState.index(of: pane.selectedID, in: visibleEntries(of: pane) ?? [])
+        BrowserState.index(of: pane.selectedID, in: visibleEntries(of: pane))
     }
 
     /// The index of the row with id `id` in `rows` (0 when absent), so callers that already
-    /// hold the visible rows do not filter and sort them again.
-    static func index(of id: String?, in rows: [Entry]) -> Int {
-        guard let id, let i = rows.firstIndex(where: { $0.id == id }) else { return 0 }
+    /// hold the visible rows do not look them up again (O(1) for the row a move selected).
+    static func index(of id: String?, in rows: VisibleRows?) -> Int {
+        guard let id, let rows, let i = rows.position(of: id) else { return 0 }
         return i
     }
 
@@ -380,7 +391,7 @@ public enum Sorting {
     }
 
     /// -1, 0 or 1 comparing two rows by one field.
-    static func compare(_ a: Entry, _ b: Entry, _ field: SortField) -> Int {
+    static func compare(_ a: Entry, _ b: Entry, _ field: SortField, names: (String, String)? = nil) -> Int {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (y < x ? 1 : 0) }
         switch (field, a, b) {
         case (.type, .artifact(let x), .artifact(let y)): return cmp(x.type.lowercased(), y.type.lowercased())
@@ -393,7 +404,9 @@ public enum Sorting {
             case (_?, nil): return 1
             default: return cmp(x.version, y.version)
             }
-        default: return cmp(a.name.lowercased(), b.name.lowercased())
+        default:
+            if let names { return cmp(names.0, names.1) }
+            return cmp(a.name.lowercased(), b.name.lowercased())
         }
     }
 

@@ -176,7 +176,7 @@ struct Render {
     }
 
     /// A pane's table (headings + rows), or its loading / error / empty state.
-    func list(_ frame: inout Frame, _ pane: Pane, listing: Listing?, rows: [Entry]?, area col: Layout.Column,
+    func list(_ frame: inout Frame, _ pane: Pane, listing: Listing?, rows: VisibleRows?, area col: Layout.Column,
               top: Int, height: Int, role: Role) {
         guard height > 0 else { return }
         let what = Render.loadFailureSubject(pane.key)
@@ -440,7 +440,7 @@ enum Table {
     /// Column widths for `width` cells: each column as wide as its widest value (up to its
     /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
     /// the flex column has 40% of the width (8 to 24 cells).
-    static func fit(_ columns: [Column], rows: [Entry], width: Int) -> [Fitted] {
+    static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int) -> [Fitted] {
         let sample = rows.prefix(500)
         var fitted = columns.map { c in
             let content = sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0

@@ -322,6 +322,9 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_setopt_xferinfo_callback(easy, curlProgressCallback)
         _ = ccurl_setopt_pointer(easy, CURLOPT_XFERINFODATA, me)
         _ = ccurl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+        // Downloads to a file: a 256 KiB receive buffer (libcurl's default is 16 KiB; the curl tool
+        // uses 100 KiB) makes 16× fewer write callbacks and write(2) calls per byte (issue 6).
+        if case .file = sink { _ = ccurl_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024) }
     }
 
     // MARK: cross-thread state

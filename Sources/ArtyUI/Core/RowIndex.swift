@@ -1,0 +1,265 @@
+import CometAPI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The rows a pane shows after its filter and sort: a view over the listing's entries through
+/// an order of indices (no copy of the rows). Random access, so rendering touches only the
+/// visible window.
+public struct VisibleRows: RandomAccessCollection, Sendable {
+    let entries: [Entry]
+    let order: [Int]
+    /// The index these rows come from, and the filter and sort that made them.
+    let source: RowIndex
+    let filter: String
+    let sort: SortOrder
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { order.count }
+    public subscript(i: Int) -> Entry { entries[order[i]] }
+
+    /// The position of the row with ``Entry/id`` `id`, or nil (see ``RowIndex/index(of:filter:sort:)``).
+    public func position(of id: String) -> Int? { source.index(of: id, filter: filter, sort: sort) }
+}
+
+/// A derived, memoised view of one listing's rows: lower-cased names computed once, the last few
+/// filtered-and-sorted orders, and an id → position lookup. Keeps a keypress (move, filter
+/// keystroke, sort) on a 100,000-row pane from re-lowercasing, re-filtering and re-sorting every
+/// row several times per reduce and render (issue 6, BENCHMARKS.md). Not part of a ``Listing``'s
+/// value: two listings with equal entries are equal whatever their caches hold. Thread-safe (one lock).
+final class RowIndex: @unchecked Sendable, Hashable {
+    private let entries: [Entry]
+    private let lock = NSLock()
+    private var keys: [String]?
+    private var ascii: [Bool] = []
+    private let ids: [String]
+    /// The row number of the last id looked up or selected.
+    private var lastRow: Int?
+    /// ``Sorting/sizeOf(_:)`` of every row, for the size order.
+    private let sizes: [Int64]
+    /// Every lower-cased name's UTF-8 bytes, back to back (`offsets[i]..<offsets[i + 1]`), for filtering.
+    private var blob: [UInt8] = []
+    private var offsets: [Int] = []
+    private var cache: [CacheKey: View] = [:]
+
+    private struct CacheKey: Hashable {
+        var filter: String
+        var sort: SortOrder
+    }
+
+    /// One filtered, sorted order and the position of the last selected row in it.
+    private final class View {
+        let order: [Int]
+        var hint = 0
+        init(order: [Int]) { self.order = order }
+    }
+
+    /// Indexes `entries`; takes their ids up front (shared string storage), so lookups copy no rows.
+    init(_ entries: [Entry]) {
+        self.entries = entries
+        var ids: [String] = [], sizes: [Int64] = []
+        ids.reserveCapacity(entries.count)
+        sizes.reserveCapacity(entries.count)
+        for e in entries {
+            ids.append(e.id)
+            sizes.append(Sorting.sizeOf(e))
+        }
+        self.ids = ids
+        self.sizes = sizes
+    }
+
+    static func == (a: RowIndex, b: RowIndex) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
+
+    /// The rows matching `filter` (``Entry/matches(_:)``), in `sort` order (``Sorting/sorted(_:by:)``).
+    func visible(filter: String, sort: SortOrder) -> VisibleRows {
+        lock.lock(); defer { lock.unlock() }
+        return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order, source: self, filter: filter, sort: sort)
+    }
+
+    /// The position of the row with `id` among the visible rows, or nil: the last hit of this order
+    /// first (a move notes its target), then outward from it over the ids (no row copies).
+    func index(of id: String, filter: String, sort: SortOrder) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        let v = view(filter: filter, sort: sort)
+        let order = v.order
+        guard !order.isEmpty else { return nil }
+        let start = min(v.hint, order.count - 1)
+        if ids[order[start]] == id { lastRow = order[start]; return start }
+        // The same row as last time, in another order (after a sort or filter): find its number.
+        if let r = lastRow, ids[r] == id {
+            guard let p = order.firstIndex(of: r) else { return nil }
+            v.hint = p
+            return p
+        }
+        var d = 1
+        while start - d >= 0 || start + d < order.count {
+            if start + d < order.count, ids[order[start + d]] == id { v.hint = start + d; lastRow = order[start + d]; return start + d }
+            if start - d >= 0, ids[order[start - d]] == id { v.hint = start - d; lastRow = order[start - d]; return start - d }
+            d += 1
+        }
+        return nil
+    }
+
+    /// Records that the row at `position` of this order was just selected (makes its lookup O(1)).
+    func noteSelection(_ position: Int, filter: String, sort: SortOrder) {
+        lock.lock(); defer { lock.unlock() }
+        let v = view(filter: filter, sort: sort)
+        guard v.order.indices.contains(position) else { return }
+        v.hint = position
+        lastRow = v.order[position]
+    }
+
+    private func view(filter: String, sort: SortOrder) -> View {
+        let key = CacheKey(filter: filter, sort: sort)
+        if let v = cache[key] { return v }
+        let keys = lowercasedKeys()
+        // Sorted once per order (unfiltered), then filtered in that order: a keystroke only scans.
+        let unfiltered = CacheKey(filter: "", sort: sort)
+        let all: View
+        if let v = cache[unfiltered] {
+            all = v
+        } else {
+            all = View(order: sortedOrder(keys, sort))
+            store(unfiltered, all)
+        }
+        if filter.isEmpty { return all }
+        // Typing narrows: start from the cached result of the filter minus its last character.
+        let base = cache[CacheKey(filter: String(filter.dropLast()), sort: sort)]?.order ?? all.order
+        let needle = filter.lowercased()
+        let needleASCII = needle.utf8.allSatisfy { $0 < 0x80 }
+        let entries = self.entries
+        let ascii = self.ascii
+        let offsets = self.offsets
+        var n = needle
+        let order = blob.withUnsafeBytes { all in n.withUTF8 { nb in base.filter { i in
+            if needleASCII && ascii[i] {
+                let row = UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]])
+                if Self.bytesContain(row, UnsafeRawBufferPointer(nb)) { return true }
+                if case .version = entries[i] { return entries[i].matches(needle: needle, lowercasedName: keys[i]) }
+                return false
+            }
+            return entries[i].matches(needle: needle, lowercasedName: keys[i])
+        } } }
+        let v = View(order: order)
+        store(key, v)
+        return v
+    }
+
+    /// Byte substring search (exact for ASCII text, where bytes are characters).
+    static func bytesContain(_ hb: UnsafeRawBufferPointer, _ nb: UnsafeRawBufferPointer) -> Bool {
+        guard nb.count > 0 else { return true }
+        guard hb.count >= nb.count, let h = hb.baseAddress, let needle = nb.baseAddress else { return false }
+        let first = Int32(nb[0])
+        var p = h
+        let end = h + (hb.count - nb.count + 1)  // last possible start + 1
+        while p < end {
+            guard let q = memchr(p, first, end - p) else { return false }
+            if memcmp(q, needle, nb.count) == 0 { return true }
+            p = UnsafeRawPointer(q) + 1
+        }
+        return false
+    }
+
+    private func store(_ key: CacheKey, _ v: View) {
+        if cache.count >= 32 {
+            // Keep the unfiltered orders (costly to sort); drop the filtered ones.
+            cache = cache.filter { $0.key.filter.isEmpty }
+        }
+        cache[key] = v
+    }
+
+    private func lowercasedKeys() -> [String] {
+        if let keys { return keys }
+        let k = entries.map { $0.name.lowercased() }
+        ascii = k.map { $0.utf8.allSatisfy { $0 < 0x80 } }
+        offsets = [0]
+        offsets.reserveCapacity(k.count + 1)
+        for key in k {
+            blob.append(contentsOf: key.utf8)
+            offsets.append(blob.count)
+        }
+        keys = k
+        return k
+    }
+
+    /// The same order as ``Sorting/sorted(_:by:)``, comparing precomputed keys (lower-cased names,
+    /// sizes, dates, parsed versions) instead of recomputing them per comparison. A reversed order
+    /// is the other direction's order reversed when that one is cached (as `Sorting` reverses).
+    private func sortedOrder(_ keys: [String], _ order: SortOrder) -> [Int] {
+        if let other = cache[CacheKey(filter: "", sort: SortOrder(field: order.field, reversed: !order.reversed))] {
+            return other.order.reversed()
+        }
+        let entries = self.entries
+        let versions: [ArtifactVersion]? = {
+            var out: [ArtifactVersion] = []
+            out.reserveCapacity(entries.count)
+            for e in entries { guard case .version(let v) = e else { return nil }; out.append(v) }
+            return out
+        }()
+        var idx: [Int]
+        switch order.field {
+        case .name:
+            idx = nameOrder(keys)
+        case .size:
+            idx = Self.radixSorted(nameOrder(keys), by: sizes)
+        case .added where versions != nil:
+            idx = Self.radixSorted(nameOrder(keys), by: versions!.map { $0.addedMillis ?? 0 })
+        case .type where entries.allSatisfy({ if case .artifact = $0 { true } else { false } }):
+            let types = entries.map { if case .artifact(let a) = $0 { a.type.lowercased() } else { "" } }
+            idx = Array(entries.indices)
+            idx.sort { i, j in types[i] < types[j] ? true : (types[j] < types[i] ? false : keys[i] < keys[j]) }
+        case .version where versions != nil:
+            let parsed = versions!.map(\.semanticVersion)
+            let texts = versions!.map(\.version)
+            idx = Array(entries.indices)
+            idx.sort { i, j in
+                let c: Int
+                switch (parsed[i], parsed[j]) {
+                case let (p?, q?): c = p < q ? -1 : (q < p ? 1 : 0)
+                case (nil, _?): c = -1
+                case (_?, nil): c = 1
+                default: c = texts[i] < texts[j] ? -1 : (texts[j] < texts[i] ? 1 : 0)
+                }
+                return c != 0 ? c < 0 : keys[i] < keys[j]
+            }
+        default:
+            idx = Array(entries.indices)
+            idx.sort { i, j in
+                let c = Sorting.compare(entries[i], entries[j], order.field, names: (keys[i], keys[j]))
+                return c != 0 ? c < 0 : keys[i] < keys[j]
+            }
+        }
+        return order.reversed ? idx.reversed() : idx
+    }
+
+    /// Rows by lower-cased name (stable), cached as the ascending name order.
+    private func nameOrder(_ keys: [String]) -> [Int] {
+        let key = CacheKey(filter: "", sort: SortOrder(field: .name))
+        if let v = cache[key] { return v.order }
+        var idx = Array(entries.indices)
+        idx.sort { keys[$0] < keys[$1] }
+        store(key, View(order: idx))
+        return idx
+    }
+
+    /// A stable LSD radix sort of `order` by 64-bit keys (8 bits a pass, constant bytes skipped):
+    /// ties keep their order in `order`, so a name-ordered input gives (key, name) order.
+    static func radixSorted(_ order: [Int], by keys: [Int64]) -> [Int] {
+        var a = order, b = [Int](repeating: 0, count: order.count)
+        let k = keys.map { UInt64(bitPattern: $0) ^ (1 << 63) }  // signed → unsigned order
+        for shift in stride(from: UInt64(0), to: 64, by: 8) {
+            var count = [Int](repeating: 0, count: 257)
+            for i in a { count[Int((k[i] >> shift) & 0xFF) + 1] += 1 }
+            if count.contains(where: { $0 == a.count }) { continue }  // every key has this byte
+            for j in 1..<257 { count[j] += count[j - 1] }
+            for i in a {
+                let byte = Int((k[i] >> shift) & 0xFF)
+                b[count[byte]] = i
+                count[byte] += 1
+            }
+            swap(&a, &b)
+        }
+        return a
+    }
+}

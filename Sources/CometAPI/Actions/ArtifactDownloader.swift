@@ -22,6 +22,10 @@ public struct DownloadOptions: Sendable, Hashable {
     public var retryDelayMilliseconds: Int
     /// Minimum time between two progress reports, in milliseconds (100 = at most 10 per second).
     public var progressIntervalMilliseconds: Int64
+    /// On cancellation, keep each unfinished file's `NAME.part` so that the next run resumes it
+    /// (the CLI's Ctrl-C); false (the default, the TUI's Cancel) removes them. Either way no
+    /// partial file ever has its final name.
+    public var keepPartialFilesOnCancel = false
 
     public init(parallelTransfers: Int = 4, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
                 retryDelayMilliseconds: Int = 250, progressIntervalMilliseconds: Int64 = 100) {
@@ -165,7 +169,8 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 /// Runs a ``DownloadPlan``: parallel transfers, each streamed to `NAME.part`, resumed with
 /// `Range` after a dropped connection, verified (size, and checksum when the asset's metadata has
 /// one), then atomically renamed. Nothing is ever written outside the destination and no symlink
-/// below it is followed. A cancelled or failed file leaves no `.part` and no final-named file.
+/// below it is followed. A failed file leaves no `.part` and no final-named file; a cancelled one
+/// no final-named file, and its `.part` only with ``DownloadOptions/keepPartialFilesOnCancel``.
 public struct ArtifactDownloader: Sendable {
     public let client: any AssetDownloading
     public let options: DownloadOptions
@@ -292,7 +297,7 @@ public struct ArtifactDownloader: Sendable {
                 // past the end with 416. Verification below decides whether the bytes are right.
                 if offset > 0, offset == entry.expectedSize, (error as? CometAPIError)?.status == 416 { break }
                 if Task.isCancelled || Self.isCancellation(error) {
-                    SafeFileSystem.removeFile(part)
+                    if !options.keepPartialFilesOnCancel { SafeFileSystem.removeFile(part) }
                     tracker.set(index, state: .cancelled, force: true)
                     return
                 }
@@ -315,7 +320,7 @@ public struct ArtifactDownloader: Sendable {
             }
         }
         if Task.isCancelled {
-            SafeFileSystem.removeFile(part)
+            if !options.keepPartialFilesOnCancel { SafeFileSystem.removeFile(part) }
             tracker.set(index, state: .cancelled, force: true)
             return
         }

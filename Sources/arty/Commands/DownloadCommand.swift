@@ -61,8 +61,9 @@ struct Download: AsyncParsableCommand {
             if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
                 throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
             }
-            let downloader = ArtifactDownloader(client: client, options: DownloadOptions(
-                parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!))
+            var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
+            options.keepPartialFilesOnCancel = true  // Ctrl-C, then the same command resumes each .part
+            let downloader = ArtifactDownloader(client: client, options: options)
             // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has
             // its final name) and ends with one line and exit status 130.
             let progress = stderrProgress(enabled: !json)

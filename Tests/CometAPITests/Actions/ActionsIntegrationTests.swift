@@ -308,6 +308,33 @@ struct DownloaderTransferTests {
         #expect(treeListing(dest) == ["data"])
     }
 
+    @Test func cancellingCanKeepThePartFileForAResume() async throws {
+        let server = try await TestServer.start { _ in
+            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
+                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
+            }
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let dest = temporaryPath("out")
+        let started = AsyncStream<Void>.makeStream()
+        var options = DownloadOptions(progressIntervalMilliseconds: 0)
+        options.keepPartialFilesOnCancel = true
+        let downloader = ArtifactDownloader(client: client, options: options)
+        let task = Task {
+            try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
+                if p.bytesDone > 0 { started.continuation.yield() }
+            }
+        }
+        for await _ in started.stream { break }
+        task.cancel()
+        let summary = try await task.value
+        #expect(summary.cancelled)
+        let listing = treeListing(dest)
+        // The partial bytes stay under NAME.part only, never under the final name.
+        #expect(listing.count == 2 && listing.first == "data" && listing.last?.hasSuffix(".part") == true, "\(listing)")
+    }
+
     @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {
         let body = Data(patternBytes(offset: 0, count: 10_000))
         let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: body) }

@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 import Hummingbird
 import Logging
@@ -42,6 +43,55 @@ public struct RegistryConfiguration: Sendable {
             ?? FileManager.default.homeDirectoryForCurrentUser
         return home.appendingPathComponent(".local/share/arty", isDirectory: true)
     }
+}
+
+/// Why a ``LocalRegistry`` could not start: a start-up failure, never an HTTP answer (no status,
+/// no `sdk_error_code`). ``description`` is one line without the command name, e.g.
+/// `cannot listen on 127.0.0.1:45721: address already in use`.
+public enum RegistryStartError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The address cannot be bound (port in use, no such local address, host that does not resolve).
+    case cannotListen(host: String, port: Int, reason: String)
+    /// The data directory cannot be created or used; the text names the path and the cause.
+    case dataDirectory(String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason): "cannot listen on \(host.contains(":") ? "[\(host)]" : host):\(port): \(reason)"
+        case .dataDirectory(let text): text
+        }
+    }
+
+    /// A short lower-case cause for a bind failure: the `errno` text of a NIO `IOError`
+    /// ("address already in use"), "cannot resolve the host" for an unknown address, else the
+    /// error's own text.
+    static func reason(_ error: (any Error)?) -> String {
+        guard let error else { return "the server stopped" }
+        if let io = error as? IOError { return FileSystemErrorText.reason(errno: io.errnoCode) }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost { return "the host cannot be resolved" }
+        return String(describing: error)
+    }
+}
+
+/// Why `arty user add` (``LocalRegistry/addUser(name:dataDirectory:rotate:)``) refused.
+public enum UserAddError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The name is not usable; the text says why.
+    case invalidName(String)
+    /// The directory holds no registry database.
+    case noRegistry(String)
+    /// The user exists and `--rotate` was not given.
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .invalidName(let why): "invalid user name: \(why)"
+        case .noRegistry(let path): "no registry at '\(path)'; create it with: arty serve --data '\(path)'"
+        case .exists(let name):
+            "user '\(name)' already exists; use --rotate to revoke its keys and issue a new one"
+        }
+    }
+
+    /// True for a mistake in the command line (exit status 2): an invalid name.
+    public var isUsage: Bool { if case .invalidName = self { true } else { false } }
 }
 
 /// POSIX `open` with a mode (the module-qualified name differs between Linux and Darwin).
@@ -106,7 +156,8 @@ public final class LocalRegistry: Sendable {
     /// Opens the data directory (migrating the schema, removing temporary files and unreferenced
     /// blobs left by a crash), makes sure the default user and key exist, and starts serving.
     /// Returns once the port is bound.
-    /// - Throws: file-system and database errors; ``RegistryError`` when the server cannot bind.
+    /// - Throws: ``RegistryStartError`` when the data directory cannot be used or the address cannot
+    ///   be bound; database errors otherwise.
     public static func start(_ configuration: RegistryConfiguration) async throws -> LocalRegistry {
         let (store, blobs) = try open(dataDirectory: configuration.dataDirectory)
         // Clean up after a crash only when no other registry serves this directory: another one may
@@ -153,7 +204,8 @@ public final class LocalRegistry: Sendable {
             let error: (any Error)? = await { () async -> (any Error)? in
                 do { try await task.value; return nil } catch { return error }
             }()
-            throw RegistryError(status: 500, message: "Cannot serve on \(configuration.host):\(configuration.port): \(error.map { String(describing: $0) } ?? "stopped")")
+            throw RegistryStartError.cannotListen(host: configuration.host, port: configuration.port,
+                                                  reason: RegistryStartError.reason(error))
         }
         return LocalRegistry(port: port, host: configuration.host, apiKey: key, apiKeyFile: keyFile,
                              dataDirectory: configuration.dataDirectory, store: store, task: task, lock: lock)
@@ -179,9 +231,23 @@ public final class LocalRegistry: Sendable {
 
     /// Adds a user and key to the registry in `dataDirectory` (which may be served by another
     /// process at the same time: SQLite WAL). The key is also written to `keys/NAME.key` (0600).
+    ///
+    /// - Parameter rotate: when the user exists already: false refuses
+    ///   (``UserAddError/exists(_:)``); true revokes every earlier key of the user and issues a
+    ///   new one (the old keys stop working at once; `keys/NAME.key` is replaced).
     /// - Returns: the key and the file holding it.
-    public static func addUser(name: String, dataDirectory: URL) throws -> (key: String, file: URL) {
+    /// - Throws: ``UserAddError`` for an invalid name, a directory that holds no registry, or an
+    ///   existing user without `rotate`.
+    public static func addUser(name: String, dataDirectory: URL, rotate: Bool = false) throws -> (key: String, file: URL) {
+        if let problem = userNameProblem(name) { throw UserAddError.invalidName(problem) }
+        guard FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent(databaseFileName).path) else {
+            throw UserAddError.noRegistry(dataDirectory.path)
+        }
         let (store, _) = try open(dataDirectory: dataDirectory)
+        if try store.userExists(name: name) {
+            guard rotate else { throw UserAddError.exists(name) }
+            try store.revokeKeys(userName: name)
+        }
         let key = try addUser(name: name, store: store)
         let dir = dataDirectory.appendingPathComponent("keys", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
@@ -191,20 +257,39 @@ public final class LocalRegistry: Sendable {
         return (key, file)
     }
 
-    static func addUser(name: String, store: RegistryStore) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, !trimmed.contains("/"), !trimmed.contains(":") else {
-            throw RegistryError.badRequest("Invalid user name: \(name)")
+    /// File name of the metadata database inside the data directory.
+    public static let databaseFileName = "registry.sqlite"
+
+    /// Why `name` cannot be a user (and workspace) name, or nil when it can: it must not be empty
+    /// or blank, have surrounding spaces, contain `/`, `:` or a control character.
+    public static func userNameProblem(_ name: String) -> String? {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { return "a user name must not be empty" }
+        if name != name.trimmingCharacters(in: .whitespaces) { return "'\(name)' has leading or trailing spaces" }
+        if name.contains("/") || name.contains(":") {
+            return "'\(name)' contains '/' or ':', which cannot appear in a workspace name"
         }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "'\(name.debugDescription)' contains a control character"
+        }
+        return nil
+    }
+
+    static func addUser(name: String, store: RegistryStore) throws -> String {
+        if let problem = userNameProblem(name) { throw RegistryError.badRequest("Invalid user name: \(problem)") }
         let key = generateKey()
-        try store.addKey(key, userName: trimmed)
+        try store.addKey(key, userName: name)
         return key
     }
 
+    /// - Throws: ``RegistryStartError/dataDirectory(_:)`` when the directory cannot be created.
     static func open(dataDirectory: URL) throws -> (RegistryStore, BlobStore) {
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let store = try RegistryStore(path: dataDirectory.appendingPathComponent("registry.sqlite").path)
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw RegistryStartError.dataDirectory(FileSystemErrorText.describe(error, path: dataDirectory.path))
+        }
+        let store = try RegistryStore(path: dataDirectory.appendingPathComponent(databaseFileName).path)
         let blobs = try BlobStore(root: dataDirectory)
         return (store, blobs)
     }

@@ -23,6 +23,8 @@ public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
         case missingArtifact(String)
         case emptyWorkspace(String)
         case emptyVersion(String)
+        /// More than one `:` after the workspace: an artifact name or alias cannot contain `:`.
+        case extraColon(String)
 
         public var description: String {
             switch self {
@@ -30,6 +32,8 @@ public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
             case .missingArtifact(let s): "'\(s)' names no artifact; expected WORKSPACE/ARTIFACT[:VERSION|ALIAS]."
             case .emptyWorkspace(let s): "'\(s)' has an empty workspace; expected WORKSPACE/ARTIFACT[:VERSION|ALIAS]."
             case .emptyVersion(let s): "'\(s)' ends with ':' but gives no version or alias."
+            case .extraColon(let s):
+                "'\(s)' has more than one ':'; artifact names and aliases cannot contain ':' in a reference (WORKSPACE/ARTIFACT[:VERSION|ALIAS])."
             }
         }
     }
@@ -42,6 +46,7 @@ public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
         let workspace = String(s[..<slash]).trimmingCharacters(in: .whitespaces)
         guard !workspace.isEmpty else { throw .emptyWorkspace(s) }
         var rest = String(s[s.index(after: slash)...])
+        if rest.filter({ $0 == ":" }).count > 1 { throw .extraColon(s) }
         var selector: VersionSelector?
         if let colon = rest.lastIndex(of: ":") {
             let v = String(rest[rest.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
@@ -56,6 +61,22 @@ public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "\(workspace)/\(artifact)" + (selector.map { ":\($0)" } ?? "")
+    }
+
+    /// Why `alias` can never be reached through a reference (so must not be set), or nil when it is
+    /// fine: empty or blank, contains `:` or `/` (the reference syntax), or parses as a semantic
+    /// version (`WS/A:1.0.0` always means the version). Pure; `latest` is checked by the callers
+    /// that edit aliases (``LabelEdit``).
+    public static func aliasProblem(_ alias: String) -> String? {
+        let trimmed = alias.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return "an alias must not be empty" }
+        if trimmed.contains(":") || trimmed.contains("/") {
+            return "'\(trimmed)' contains ':' or '/', so no reference could name it"
+        }
+        if SemanticVersion(trimmed) != nil {
+            return "'\(trimmed)' is a semantic version, so a reference would name that version instead"
+        }
+        return nil
     }
 }
 

@@ -75,6 +75,29 @@ public enum CometAPIError: Error, Sendable, Hashable, LocalizedError, CustomStri
         }
     }
 
+    /// True for operations that involve no workspace content (`Listing workspaces`, `Reading account
+    /// details`): a 404 there means a wrong server URL, not a missing artifact.
+    static func isServerLevel(_ operation: String) -> Bool {
+        operation == "Listing workspaces" || operation == "Reading account details"
+    }
+
+    /// True when curl's TLS error text shows the peer answered in plain text (OpenSSL's
+    /// `wrong version number`, `packet length too long`, `record layer failure`).
+    static func isPlainHTTPAnswer(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return ["wrong version number", "packet length too long", "record layer failure", "http request"].contains { text.contains($0) }
+    }
+
+    /// This error after `attempts` tries over `elapsedMilliseconds`: for a transport failure, curl's
+    /// per-attempt timing (`after 0 ms`) is replaced by the real count and time
+    /// (`… (4 attempts over 3.8 s)`); other errors are returned unchanged. Pure.
+    public func afterAttempts(_ attempts: Int, elapsedMilliseconds: Int64) -> CometAPIError {
+        guard case .transport(let code, let message, let operation) = self else { return self }
+        let trimmed = message.replacing(/\s+after \d+ ms/, with: "")
+        let seconds = String(format: "%.1f", Double(elapsedMilliseconds) / 1000)
+        return .transport(code: code, message: "\(trimmed) (\(attempts) attempts over \(seconds) s)", operation: operation)
+    }
+
     /// One line for a person: what failed, why, and (when useful) what to do.
     /// `Listing artifacts of workspace 'ws' failed: HTTP 404, Comet error 624523: no version found.`
     public var userMessage: String {
@@ -91,6 +114,9 @@ public enum CometAPIError: Error, Sendable, Hashable, LocalizedError, CustomStri
                 hint = " The version is still OPEN (assets are being uploaded)."
             } else if code == Self.versionErrorCode {
                 hint = " The version is in ERROR state (an asset upload failed)."
+            } else if status == 404, Self.isServerLevel(operation) {
+                // No artifact is involved: a 404 here means the URL does not lead to Comet's REST API.
+                hint = " Check that COMET_URL_OVERRIDE (or --url-override) points at a Comet server (…/clientlib/)."
             } else if code == Self.artifactNotFoundCode || code == Self.artifactVersionNotFoundCode || status == 404 {
                 hint = " Check the workspace, artifact name and version."
             } else if status == 429 {
@@ -102,7 +128,10 @@ public enum CometAPIError: Error, Sendable, Hashable, LocalizedError, CustomStri
             case 6: " Check the Comet URL (--url-override or COMET_URL_OVERRIDE)."
             case 7: " Is the server running and the URL (--url-override or COMET_URL_OVERRIDE) right?"
             case 28: " The server did not answer in time."
-            case 35, 51, 58, 60, 77, 83, 90, 91: " TLS verification failed; for a trusted server with a self-signed certificate use --insecure."
+            case 35 where Self.isPlainHTTPAnswer(message):
+                " The server does not speak TLS: check the URL scheme (http:// rather than https://?)."
+            case 35: " The TLS handshake failed: check the URL scheme (http:// or https://) and port."
+            case 51, 58, 60, 77, 83, 90, 91: " TLS verification failed; for a trusted server with a self-signed certificate use --insecure."
             default: ""
             }
             text = "\(operation) failed: \(message) (curl error \(code)).\(hint)"

@@ -41,6 +41,35 @@ func temporaryDirectory() throws -> URL {
         }
     }
 
+    @Test func unreachableAliasesAreRefusedWith400() throws {
+        try withStore { store, user, ws in
+            let v1 = try upsert(store, ws, aliases: ["production"])
+            for bad in ["a:b", "a/b", "2.0.0"] {
+                let error = #expect(throws: RegistryError.self) { try upsert(store, ws, aliases: [bad]) }
+                #expect(error?.status == 400)
+                #expect(error?.message.hasPrefix("Invalid alias: '\(bad)'") == true, "\(String(describing: error))")
+                #expect(throws: RegistryError.self) {
+                    try store.updateLabels(versionId: v1.versionId, userId: user.id, aliases: ["production", bad], tags: nil, metadata: nil)
+                }
+            }
+            // Nothing was created or changed by the refused requests.
+            #expect(try store.versions(artifactId: v1.artifactId).map(\.version) == ["1.0.0"])
+            #expect(try store.versions(artifactId: v1.artifactId).map(\.aliases) == [["production"]])
+        }
+    }
+
+    @Test func userKeysCanBeRevoked() throws {
+        try withStore { store, _, _ in
+            let alice = try store.userExists(name: "alice")
+            let bob = try store.userExists(name: "bob")
+            let revoked = try store.revokeKeys(userName: "alice")
+            let user = try store.user(forKey: "k1")
+            #expect(alice && !bob)
+            #expect(revoked == 1)
+            #expect(user == nil)
+        }
+    }
+
     @Test func assigningAnAliasMovesItVisibly() throws {
         try withStore { store, user, ws in
             let v1 = try upsert(store, ws, aliases: ["production", "staging"])

@@ -63,7 +63,33 @@ struct ConfigurationTests {
     }
 
     @Test func unreadableCometConfigIsAnError() {
-        #expect(throws: CometAPIError.self) { try resolve(env: ["COMET_CONFIG": "/missing.ini"]) }
+        #expect(throws: CometAPIError.configuration("COMET_CONFIG names '/missing.ini', which cannot be read.")) {
+            try resolve(env: ["COMET_CONFIG": "/missing.ini"])
+        }
+    }
+
+    @Test func aBinaryCometConfigIsNotAValidConfigFile() {
+        let expected = CometAPIError.configuration("COMET_CONFIG names '/bin.ini', which is not a valid INI config file (it is not text).")
+        // Not UTF-8 (readFile gives nil) but there: not "cannot be read".
+        #expect(throws: expected) {
+            try CometConfiguration.resolve(flags: ConfigurationFlags(), environment: ["COMET_CONFIG": "/bin.ini"],
+                                           currentDirectory: "/work", homeDirectory: nil, readFile: { _ in nil },
+                                           fileExists: { $0 == "/bin.ini" })
+        }
+        // UTF-8 but with NUL bytes.
+        #expect(throws: expected) {
+            try CometConfiguration.resolve(flags: ConfigurationFlags(), environment: ["COMET_CONFIG": "/bin.ini"],
+                                           currentDirectory: "/work", homeDirectory: nil,
+                                           readFile: { $0 == "/bin.ini" ? "\u{0}\u{1}ELF\u{0}" : nil })
+        }
+    }
+
+    @Test func aCometConfigWithoutACometSectionWarns() throws {
+        let c = try resolve(env: ["COMET_CONFIG": "/other.ini"], files: ["/other.ini": "[server]\napi_key = k\n"])
+        #expect(c.apiKey == nil)
+        #expect(c.warnings == ["Warning: COMET_CONFIG file '/other.ini' has no [comet] section; its settings are ignored."])
+        #expect(try resolve(env: ["COMET_CONFIG": "/ok.ini"], files: ["/ok.ini": ini(key: "k")]).warnings.isEmpty)
+        #expect(try resolve(env: ["COMET_CONFIG": "/empty.ini"], files: ["/empty.ini": ""]).warnings.isEmpty)
     }
 
     @Test func homeIsUsedOnlyWithoutOthersAndCanBeSkipped() throws {

@@ -96,3 +96,35 @@ struct RedactionTests {
         #expect(request.description.contains("Accept: application/json"))
     }
 }
+
+@Suite("connection hints")
+struct ConnectionHintTests {
+    @Test func aRetriedRefusalReportsTheAttemptsAndTheRealTime() {
+        let error = CometAPIError.transport(code: 7, message: "Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server",
+                                            operation: "Listing workspaces")
+        let retried = error.afterAttempts(4, elapsedMilliseconds: 3_812)
+        #expect(retried == .transport(code: 7, message: "Failed to connect to 127.0.0.1 port 9: Couldn't connect to server (4 attempts over 3.8 s)",
+                                      operation: "Listing workspaces"))
+        #expect(!retried.userMessage.contains("0 ms"))
+        let http = CometAPIError.http(status: 503, sdkErrorCode: nil, message: nil, operation: "x")
+        #expect(http.afterAttempts(4, elapsedMilliseconds: 10) == http)
+    }
+
+    @Test func httpsAtAPlainHTTPServerSaysSoAndDoesNotSuggestInsecure() {
+        let error = CometAPIError.transport(code: 35, message: "OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number",
+                                            operation: "Listing workspaces")
+        #expect(error.userMessage.hasSuffix("The server does not speak TLS: check the URL scheme (http:// rather than https://?)."))
+        #expect(!error.userMessage.contains("--insecure"))
+        let verify = CometAPIError.transport(code: 60, message: "SSL certificate problem", operation: "x")
+        #expect(verify.userMessage.contains("--insecure"))
+    }
+
+    @Test func a404HintDependsOnTheOperation() {
+        let workspaces = CometAPIError.http(status: 404, sdkErrorCode: nil, message: nil, operation: "Listing workspaces")
+        #expect(workspaces.userMessage == "Listing workspaces failed: HTTP 404. Check that COMET_URL_OVERRIDE (or --url-override) points at a Comet server (…/clientlib/).")
+        let account = CometAPIError.http(status: 404, sdkErrorCode: nil, message: nil, operation: "Reading account details")
+        #expect(account.userMessage.contains("points at a Comet server"))
+        let version = CometAPIError.http(status: 404, sdkErrorCode: nil, message: nil, operation: "Reading version 'ws/a:1.0.0'")
+        #expect(version.userMessage.hasSuffix("Check the workspace, artifact name and version."))
+    }
+}

@@ -34,7 +34,6 @@ struct FakeReader: ArtifactReading {
 struct ListingTests {
     @Test(arguments: [
         (nil, Listing.Target.workspaces),
-        ("  ", .workspaces),
         ("ws", .artifacts(workspace: "ws")),
         ("ws/my artifact", .versions(workspace: "ws", artifact: "my artifact")),
         ("ws/cats:1.2.0", .assets(workspace: "ws", artifact: "cats", selector: .version("1.2.0"))),
@@ -47,6 +46,10 @@ struct ListingTests {
     @Test func rejectsAVersionWithoutArtifact() {
         #expect(throws: ArtifactReference.ParseError.missingArtifact("ws:1.0.0")) { try Listing.Target.parse("ws:1.0.0") }
         #expect(throws: ArtifactReference.ParseError.emptyVersion("ws/a:")) { try Listing.Target.parse("ws/a:") }
+        // An empty argument (an unset shell variable) is a mistake, not "list everything".
+        #expect(throws: ArtifactReference.ParseError.empty) { try Listing.Target.parse("") }
+        #expect(throws: ArtifactReference.ParseError.empty) { try Listing.Target.parse("  ") }
+        #expect(throws: ArtifactReference.ParseError.extraColon("ws/a:b:c")) { try Listing.Target.parse("ws/a:b:c") }
     }
 
     @Test func workspacesTable() async throws {

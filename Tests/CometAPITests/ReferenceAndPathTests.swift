@@ -8,7 +8,6 @@ struct ArtifactReferenceTests {
         ("ws/cats:1.2.0", ArtifactReference(workspace: "ws", artifact: "cats", selector: .version("1.2.0"))),
         ("ws/cats:prod", ArtifactReference(workspace: "ws", artifact: "cats", selector: .alias("prod"))),
         ("ws/my artifact:2.0.0-rc.1", ArtifactReference(workspace: "ws", artifact: "my artifact", selector: .version("2.0.0-rc.1"))),
-        ("ws/a:b:latest", ArtifactReference(workspace: "ws", artifact: "a:b", selector: .alias("latest"))),
         ("ws/a/b", ArtifactReference(workspace: "ws", artifact: "a/b")),
         ("  ws/cats  ", ArtifactReference(workspace: "ws", artifact: "cats")),
         ("ws/cats:1.0", ArtifactReference(workspace: "ws", artifact: "cats", selector: .alias("1.0"))),
@@ -24,6 +23,8 @@ struct ArtifactReferenceTests {
         ("ws/", .missingArtifact("ws/")),
         ("ws/:1.0.0", .missingArtifact("ws/:1.0.0")),
         ("ws/cats:", .emptyVersion("ws/cats:")),
+        ("ws/a:b:c", .extraColon("ws/a:b:c")),
+        ("ws/a:b:latest", .extraColon("ws/a:b:latest")),
     ])
     func rejects(text: String, expected: ArtifactReference.ParseError) {
         #expect(throws: expected) { try ArtifactReference.parse(text) }
@@ -32,6 +33,22 @@ struct ArtifactReferenceTests {
     @Test func describesItself() throws {
         #expect(try ArtifactReference.parse("ws/my artifact:prod").description == "ws/my artifact:prod")
         #expect(ArtifactReference.ParseError.emptyVersion("ws/a:").description.contains("no version or alias"))
+        #expect(ArtifactReference.ParseError.extraColon("ws/a:b:c").description
+            == "'ws/a:b:c' has more than one ':'; artifact names and aliases cannot contain ':' in a reference (WORKSPACE/ARTIFACT[:VERSION|ALIAS]).")
+    }
+
+    @Test(arguments: [
+        ("prod", nil),
+        ("best model", nil),
+        ("", "an alias must not be empty"),
+        ("  ", "an alias must not be empty"),
+        ("a:b", "'a:b' contains ':' or '/', so no reference could name it"),
+        ("a/b", "'a/b' contains ':' or '/', so no reference could name it"),
+        ("1.2.3", "'1.2.3' is a semantic version, so a reference would name that version instead"),
+        ("1.0", nil),
+    ] as [(String, String?)])
+    func aliasesThatNoReferenceCouldReachAreRefused(alias: String, problem: String?) {
+        #expect(ArtifactReference.aliasProblem(alias) == problem)
     }
 }
 

@@ -133,6 +133,24 @@ public final class RegistryStore: Sendable {
         return user
     }
 
+    /// True when a user named `name` exists.
+    public func userExists(name: String) throws -> Bool {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) != nil
+        }
+    }
+
+    /// Removes every API key of the user named `userName` (the user and its workspaces stay).
+    /// - Returns: how many keys were revoked.
+    @discardableResult
+    public func revokeKeys(userName: String) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM api_keys WHERE user_id IN (SELECT id FROM users WHERE name = ?)",
+                           arguments: [userName])
+            return db.changesCount
+        }
+    }
+
     /// Registers `key` for the user named `userName` (created if needed). Idempotent.
     public func addKey(_ key: String, userName: String) throws {
         try pool.write { db in
@@ -352,7 +370,12 @@ public final class RegistryStore: Sendable {
     }
 
     /// Replaces a version's aliases; each alias is moved away from any other version of the artifact.
+    /// - Throws: ``RegistryError/badRequest(_:)`` (400) for an alias no reference could reach
+    ///   (``ArtifactReference/aliasProblem(_:)``); nothing is changed then.
     static func setAliases(_ db: Database, artifactId: String, versionId: String, aliases: [String]) throws {
+        for alias in VersionRules.normalizedLabels(aliases) {
+            if let problem = ArtifactReference.aliasProblem(alias) { throw RegistryError.badRequest("Invalid alias: \(problem)") }
+        }
         try db.execute(sql: "DELETE FROM aliases WHERE version_id = ?", arguments: [versionId])
         for (position, alias) in VersionRules.normalizedLabels(aliases).enumerated() {
             try db.execute(sql: "DELETE FROM aliases WHERE artifact_id = ? AND alias = ?", arguments: [artifactId, alias])

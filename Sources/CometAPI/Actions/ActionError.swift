@@ -21,6 +21,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
     case verificationFailed(path: String, detail: String)
     /// A local folder to log cannot be read, or has no files.
     case folder(path: String, detail: String)
+    /// `--asset PATH` names no asset of the version (`version` is `WORKSPACE/ARTIFACT:VERSION`).
+    case noSuchAsset(path: String, version: String)
     /// Some transfers of a download or copy failed; the summary says which.
     case partialFailure(failed: Int, total: Int)
 
@@ -34,9 +36,10 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         case .readOnly(let action): "arty is read-only (--read-only or ARTY_READ_ONLY=1): \(action) is disabled."
         case .unsafeDestination(let path, let reason): "Refusing to write to '\(path)': \(reason)."
         case .existingFileDiffers(let path):
-            "'\(path)' already exists with different content (overwrite strategy FAIL); use PRESERVE or OVERWRITE."
+            "'\(path)' already exists with different content; use --overwrite preserve to keep it or --overwrite overwrite to replace it."
         case .verificationFailed(let path, let detail): "Download of '\(path)' failed verification: \(detail)."
         case .folder(let path, let detail): "Cannot log folder '\(path)': \(detail)."
+        case .noSuchAsset(let path, let version): "No asset '\(path)' in \(version)."
         case .partialFailure(let failed, let total): "\(failed) of \(total) transfers failed."
         }
     }

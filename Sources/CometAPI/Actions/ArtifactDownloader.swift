@@ -22,6 +22,10 @@ public struct DownloadOptions: Sendable, Hashable {
     public var retryDelayMilliseconds: Int
     /// Minimum time between two progress reports, in milliseconds (100 = at most 10 per second).
     public var progressIntervalMilliseconds: Int64
+    /// On cancellation, keep each unfinished file's `NAME.part` so that the next run resumes it
+    /// (the CLI's Ctrl-C); false (the default, the TUI's Cancel) removes them. Either way no
+    /// partial file ever has its final name.
+    public var keepPartialFilesOnCancel = false
 
     public init(parallelTransfers: Int = 4, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
                 retryDelayMilliseconds: Int = 250, progressIntervalMilliseconds: Int64 = 100) {
@@ -132,8 +136,12 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public var remote: [RemoteAssetEntry]
     /// Path of `remote-assets.json` when written.
     public var remoteManifest: String?
-    /// Bytes transferred over the network.
+    /// Bytes transferred over the network into files now in place (downloaded files only: a kept
+    /// file never counts, not even when it was fetched to compare with the existing one).
     public var bytesTransferred: Int64
+    /// Bytes fetched only to compare with an existing same-size file (overwrite strategy fail, no
+    /// checksum known) and then thrown away; 0 otherwise.
+    public var bytesCompared: Int64 = 0
     /// True when the download was cancelled before finishing.
     public var cancelled: Bool
 
@@ -142,7 +150,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 
     public init(destination: String, workspace: String, artifact: String, version: String, downloaded: [String],
                 kept: [String], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
-                bytesTransferred: Int64, cancelled: Bool) {
+                bytesTransferred: Int64, bytesCompared: Int64 = 0, cancelled: Bool) {
         self.destination = destination
         self.workspace = workspace
         self.artifact = artifact
@@ -153,6 +161,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
         self.remote = remote
         self.remoteManifest = remoteManifest
         self.bytesTransferred = bytesTransferred
+        self.bytesCompared = bytesCompared
         self.cancelled = cancelled
     }
 }
@@ -160,7 +169,8 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 /// Runs a ``DownloadPlan``: parallel transfers, each streamed to `NAME.part`, resumed with
 /// `Range` after a dropped connection, verified (size, and checksum when the asset's metadata has
 /// one), then atomically renamed. Nothing is ever written outside the destination and no symlink
-/// below it is followed. A cancelled or failed file leaves no `.part` and no final-named file.
+/// below it is followed. A failed file leaves no `.part` and no final-named file; a cancelled one
+/// no final-named file, and its `.part` only with ``DownloadOptions/keepPartialFilesOnCancel``.
 public struct ArtifactDownloader: Sendable {
     public let client: any AssetDownloading
     public let options: DownloadOptions
@@ -224,7 +234,7 @@ public struct ArtifactDownloader: Sendable {
             downloaded: final.files.filter { $0.state == .done }.map(\.path),
             kept: final.files.filter { $0.state == .kept }.map(\.path),
             failed: failures, remote: plan.remote, remoteManifest: manifest,
-            bytesTransferred: tracker.transferred, cancelled: cancelled)
+            bytesTransferred: tracker.transferred, bytesCompared: tracker.compared, cancelled: cancelled)
     }
 
     /// One file: decide, transfer with retries, verify, rename.
@@ -287,7 +297,7 @@ public struct ArtifactDownloader: Sendable {
                 // past the end with 416. Verification below decides whether the bytes are right.
                 if offset > 0, offset == entry.expectedSize, (error as? CometAPIError)?.status == 416 { break }
                 if Task.isCancelled || Self.isCancellation(error) {
-                    SafeFileSystem.removeFile(part)
+                    if !options.keepPartialFilesOnCancel { SafeFileSystem.removeFile(part) }
                     tracker.set(index, state: .cancelled, force: true)
                     return
                 }
@@ -310,7 +320,7 @@ public struct ArtifactDownloader: Sendable {
             }
         }
         if Task.isCancelled {
-            SafeFileSystem.removeFile(part)
+            if !options.keepPartialFilesOnCancel { SafeFileSystem.removeFile(part) }
             tracker.set(index, state: .cancelled, force: true)
             return
         }
@@ -319,7 +329,12 @@ public struct ArtifactDownloader: Sendable {
             guard case .file(let size) = SafeFileSystem.kind(of: part) else {
                 throw ActionError.verificationFailed(path: entry.path.relativePath, detail: "no file was written")
             }
-            tracker.addTransferred(max(0, size - before))
+            // Bytes fetched only to compare with an existing file are not "transferred" into place.
+            if decision == .verifyAgainstExisting {
+                tracker.addCompared(max(0, size - before))
+            } else {
+                tracker.addTransferred(max(0, size - before))
+            }
             guard size == entry.expectedSize else {
                 throw ActionError.verificationFailed(path: entry.path.relativePath,
                                                      detail: "\(size) bytes received, \(entry.expectedSize) expected")
@@ -377,6 +392,7 @@ final class ProgressTracker: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let handler: (@Sendable (DownloadProgress) -> Void)?
     private var transferredBytes: Int64 = 0
+    private var comparedBytes: Int64 = 0
     /// Sum of `files[].bytes`, kept incrementally (progress callbacks are frequent).
     private var doneBytes: Int64 = 0
 
@@ -392,6 +408,10 @@ final class ProgressTracker: @unchecked Sendable {
     var transferred: Int64 { lock.withLock { transferredBytes } }
 
     func addTransferred(_ n: Int64) { lock.withLock { transferredBytes += n } }
+
+    var compared: Int64 { lock.withLock { comparedBytes } }
+
+    func addCompared(_ n: Int64) { lock.withLock { comparedBytes += n } }
 
     func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
         let report: DownloadProgress? = lock.withLock {

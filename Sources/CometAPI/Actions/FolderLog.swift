@@ -57,8 +57,17 @@ public struct FolderLog: Sendable, Hashable {
         }
         var files: [File] = []
         var skipped: [String] = []
+        var unloggable: [String] = []
         while let relative = walker.nextObject() as? String {
             let full = root + "/" + relative
+            // A name no download could write (a control character) or that is not UTF-8 (Foundation
+            // decodes it lossily, so the file cannot even be opened by that name) is refused here,
+            // before any version exists: never create a version that cannot be downloaded.
+            if let problem = nameProblem(relative, exists: SafeFileSystem.kind(of: full) != .missing) {
+                unloggable.append("\(TerminalText.escape(relative)): \(problem)")
+                walker.skipDescendants()
+                continue
+            }
             let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
             switch SafeFileSystem.kind(of: full) {
             case .symlink:
@@ -80,7 +89,47 @@ public struct FolderLog: Sendable, Hashable {
                 skipped.append("\(relative): not a regular file")
             }
         }
+        if !unloggable.isEmpty {
+            throw ActionError.folder(path: directory, detail: unloggable.sorted().joined(separator: "; ")
+                                     + " (rename \(unloggable.count == 1 ? "it" : "them") and log again)")
+        }
         return (files.sorted { $0.logicalPath < $1.logicalPath }, skipped)
+    }
+
+    /// Why a file name found under the folder cannot become a logical path, or nil: a control
+    /// character (newline, tab, ESC, ...) in any segment, or a name that is not valid UTF-8 (seen
+    /// as U+FFFD in a name that then does not exist on disk). Pure apart from `exists`.
+    public static func nameProblem(_ relative: String, exists: Bool) -> String? {
+        if relative.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "its name contains a control character, so no download could write it"
+        }
+        if !exists, relative.contains("\u{FFFD}") { return "its name is not valid UTF-8" }
+        return nil
+    }
+
+    /// The aliases that a new version `newVersion` logged with `aliases` takes away from the
+    /// versions in `existing` (nil when the artifact is new): one ``AliasMove`` per alias, sorted.
+    /// Pure; the CLI prints them as `arty alias` does (`moves best: 1.0.0 → 2.0.0`).
+    public static func aliasMoves(aliases: [String], existing: ArtifactDetails?, newVersion: String) -> [AliasMove] {
+        guard let existing else { return [] }
+        var moves: [AliasMove] = []
+        for version in existing.versions where version.version != newVersion {
+            for alias in version.aliases where aliases.contains(alias) {
+                moves.append(AliasMove(alias: alias, fromVersion: version.version, fromVersionId: version.artifactVersionId,
+                                       toVersion: newVersion))
+            }
+        }
+        return moves.sorted { $0.alias < $1.alias }
+    }
+
+    /// An alias for a new version: a valid label (``LabelEdit/validate(_:)``) that a reference can
+    /// reach (``ArtifactReference/aliasProblem(_:)``) and is not `latest`.
+    /// - Throws: ``ActionError/invalidLabel(_:)``.
+    public static func validateAlias(_ alias: String) throws -> String {
+        let label = try LabelEdit.validate(alias)
+        if let problem = ArtifactReference.aliasProblem(label) { throw ActionError.invalidLabel(problem + ".") }
+        if label.lowercased() == "latest" { throw ActionError.invalidLabel("'\(label)' is reserved by Comet for the highest version.") }
+        return label
     }
 
     /// Plans logging `directory`.
@@ -91,7 +140,7 @@ public struct FolderLog: Sendable, Hashable {
         let remote = try remoteLinks.map { RemoteLink(logicalPath: try remoteLogicalPath($0), link: $0) }
         if files.isEmpty && remote.isEmpty { throw ActionError.folder(path: directory, detail: "it has no files") }
         return FolderLog(workspace: workspace, artifactName: artifactName, artifactType: artifactType,
-                         aliases: try aliases.map(LabelEdit.validate), versionTags: try versionTags.map(LabelEdit.validate),
+                         aliases: try aliases.map(validateAlias), versionTags: try versionTags.map(LabelEdit.validate),
                          files: files, remoteLinks: remote, skipped: skipped)
     }
 }

@@ -43,7 +43,8 @@ public struct LabelEdit: Sendable, Hashable {
     /// Adding an alias held by another version of the artifact records an ``AliasMove``: the
     /// executor removes it from that version explicitly (so the move works on any server, also
     /// one that would not move it itself; reference §2.11). `latest` is refused as an alias
-    /// (Comet reserves it for the highest version).
+    /// (Comet reserves it for the highest version), and so is an alias no reference could reach
+    /// (``ArtifactReference/aliasProblem(_:)``: `:` or `/`, or a semantic version).
     /// - Throws: ``ActionError/invalidLabel(_:)``.
     public static func plan(kind: LabelKind, add: [String], remove: [String], version: ArtifactVersion?,
                             details: ArtifactDetails) throws -> LabelEdit {
@@ -51,6 +52,9 @@ public struct LabelEdit: Sendable, Hashable {
         let removes = try remove.map(validate)
         if kind == .alias, let reserved = adds.first(where: { $0.lowercased() == "latest" }) {
             throw ActionError.invalidLabel("'\(reserved)' is reserved by Comet for the highest version.")
+        }
+        if kind == .alias, let problem = adds.lazy.compactMap(ArtifactReference.aliasProblem).first {
+            throw ActionError.invalidLabel(problem + ".")
         }
         let before: [String]
         switch kind {

@@ -39,7 +39,9 @@ public enum SafeFileSystem {
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         } catch {
-            throw ActionError.unsafeDestination(path: root, reason: "the folder cannot be created (\(error.localizedDescription))")
+            let reason = FileSystemErrorText.nonDirectoryAncestor(of: root).map { "'\($0)' is a file, not a directory" }
+                ?? "the folder cannot be created (\(FileSystemErrorText.cause(of: error)))"
+            throw ActionError.unsafeDestination(path: root, reason: reason)
         }
     }
 
@@ -105,11 +107,15 @@ public enum SafeFileSystem {
     }
 
     /// Writes `data` to `path` via `path.part` and an atomic rename, refusing a symlink at `path.part`.
+    /// - Throws: ``ActionError/unsafeDestination(path:reason:)`` naming the folder of `path` (never the
+    ///   internal `.part` file), e.g. `'/tmp/ro': permission denied`.
     public static func writeAtomically(_ data: Data, to path: String) throws {
         let part = path + ".part"
         removeFile(part)
         let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw ActionError.unsafeDestination(path: part, reason: String(cString: strerror(errno))) }
+        // The `.part` file is arty's own business: name the folder the user chose (issue: read-only destination).
+        let folder = (path as NSString).deletingLastPathComponent
+        guard fd >= 0 else { throw ActionError.unsafeDestination(path: folder, reason: FileSystemErrorText.reason(errno: errno)) }
         let ok = data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
@@ -122,7 +128,7 @@ public enum SafeFileSystem {
         close(fd)
         guard ok else {
             unlink(part)
-            throw ActionError.unsafeDestination(path: part, reason: "write failed")
+            throw ActionError.unsafeDestination(path: folder, reason: "write failed")
         }
         try atomicRename(part, to: path)
     }

@@ -302,8 +302,9 @@ public final class CometClient: ArtifactReading, Sendable {
     func perform(_ request: TransportRequest, operation: String, sink: ResponseSink, progress: ProgressHandler?,
                  idempotent: Bool) async throws -> TransportResponse {
         var attempt = 1
+        let started = monotonicMilliseconds()
         while true {
-            let failure: CometAPIError
+            var failure: CometAPIError
             var retryAfter: String?
             do {
                 let response = try await transport.send(request, sink: sink, progress: progress)
@@ -317,7 +318,10 @@ public final class CometClient: ArtifactReading, Sendable {
             } catch is CancellationError {
                 throw CometAPIError.cancelled(operation: operation)
             }
-            guard failure.isRetryable, attempt < retryPolicy.maxAttempts else { throw failure }
+            guard failure.isRetryable, attempt < retryPolicy.maxAttempts else {
+                if attempt > 1 { failure = failure.afterAttempts(attempt, elapsedMilliseconds: monotonicMilliseconds() - started) }
+                throw failure
+            }
             let delay = retryPolicy.delayMilliseconds(afterAttempt: attempt, retryAfter: retryAfter)
             logger.debug("\(Redaction.redact(failure.userMessage)) Retrying in \(delay) ms (attempt \(attempt + 1) of \(retryPolicy.maxAttempts)).")
             do {

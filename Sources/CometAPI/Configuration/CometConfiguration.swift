@@ -114,20 +114,36 @@ public struct CometConfiguration: Sendable, Hashable, CustomStringConvertible {
     ///   - environment: the environment variables.
     ///   - currentDirectory: where `./.comet.config` is looked up.
     ///   - homeDirectory: where `~/.comet.config` is looked up; nil to skip.
-    ///   - readFile: returns a file's text, or nil when it does not exist; `isDirectory` tells whether
-    ///     the path is a directory (for `COMET_CONFIG=<dir>`).
-    /// - Throws: ``CometAPIError/configuration(_:)`` for an invalid URL or an unreadable `COMET_CONFIG`.
+    ///   - readFile: returns a file's text, or nil when it does not exist or is not UTF-8 text;
+    ///     `isDirectory` tells whether the path is a directory (for `COMET_CONFIG=<dir>`);
+    ///     `fileExists` whether something is there at all (so that a binary file is told apart
+    ///     from a missing one).
+    /// - Returns: the configuration; its ``warnings`` say when `COMET_CONFIG` has no `[comet]` section.
+    /// - Throws: ``CometAPIError/configuration(_:)`` for an invalid URL, or a `COMET_CONFIG` that
+    ///   is missing, unreadable or not a text INI file.
     public static func resolve(flags: ConfigurationFlags, environment: [String: String], currentDirectory: String,
                                homeDirectory: String?, readFile: (String) -> String?,
-                               isDirectory: (String) -> Bool = { _ in false }) throws -> CometConfiguration {
+                               isDirectory: (String) -> Bool = { _ in false },
+                               fileExists: (String) -> Bool = { _ in false }) throws -> CometConfiguration {
         // Config files, most important first.
         var files: [(path: String, ini: INIFile)] = []
+        var warnings: [String] = []
         if let named = nonEmpty(environment["COMET_CONFIG"]) ?? nonEmpty(environment["COMET_INI"]) {
             let path = isDirectory(named) ? join(named, ".comet.config") : named
             guard let text = readFile(path) else {
+                if fileExists(path) {
+                    throw CometAPIError.configuration("COMET_CONFIG names '\(path)', which is not a valid INI config file (it is not text).")
+                }
                 throw CometAPIError.configuration("COMET_CONFIG names '\(path)', which cannot be read.")
             }
-            files.append((path, INIFile(parsing: text)))
+            if text.unicodeScalars.contains(where: { $0.value == 0 }) {
+                throw CometAPIError.configuration("COMET_CONFIG names '\(path)', which is not a valid INI config file (it is not text).")
+            }
+            let ini = INIFile(parsing: text)
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !ini.hasCometSection {
+                warnings.append("Warning: COMET_CONFIG file '\(path)' has no [comet] section; its settings are ignored.")
+            }
+            files.append((path, ini))
         }
         for path in [join(currentDirectory, ".comet.config")] + (homeDirectory.map { [join($0, ".comet.config")] } ?? []) {
             if let text = readFile(path) { files.append((path, INIFile(parsing: text))) }
@@ -155,9 +171,11 @@ public struct CometConfiguration: Sendable, Hashable, CustomStringConvertible {
         let insecure = flags.insecure || (checkTLS.map { !parseBool($0, default: true) } ?? false)
         let caBundle = nonEmpty(environment["COMET_INCLUDE_CUSTOM_CA_BUNDLE"]) ?? nonEmpty(environment["REQUESTS_CA_BUNDLE"])
         if urlOverride == nil { sources["url_override"] = .builtInDefault }
-        return try CometConfiguration(apiKey: apiKey, workspace: workspace, urlOverride: urlOverride, isInsecure: insecure,
-                                      caBundlePath: caBundle, hasServer: apiKey != nil || urlOverride != nil,
-                                      sources: sources)
+        var configuration = try CometConfiguration(apiKey: apiKey, workspace: workspace, urlOverride: urlOverride,
+                                                   isInsecure: insecure, caBundlePath: caBundle,
+                                                   hasServer: apiKey != nil || urlOverride != nil, sources: sources)
+        configuration.warnings = warnings
+        return configuration
     }
 
     /// Resolves from this process's environment, working directory and home directory.
@@ -174,8 +192,13 @@ public struct CometConfiguration: Sendable, Hashable, CustomStringConvertible {
                            isDirectory: { path in
                                var isDir: ObjCBool = false
                                return fm.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
-                           })
+                           },
+                           fileExists: { fm.fileExists(atPath: $0) })
     }
+
+    /// Problems worth one line on stderr that do not stop the command (e.g. a `COMET_CONFIG` file
+    /// without a `[comet]` section). Never contains the API key.
+    public var warnings: [String] = []
 
     /// The `baseUrl` of an enhanced API key `key*<base64 JSON>` (§1.1), if any.
     public static func enhancedKeyBaseURL(_ apiKey: String) -> String? {
@@ -227,6 +250,11 @@ public struct INIFile: Sendable, Hashable {
             let value = line[line.index(after: sep)...].trimmingCharacters(in: .whitespaces)
             sections[section, default: [:]][key] = value
         }
+    }
+
+    /// True when a section is `[comet]` or starts with `comet_` (everett's flattened sections).
+    public var hasCometSection: Bool {
+        sections.keys.contains { $0 == "comet" || $0.hasPrefix("comet_") }
     }
 
     /// The value of `comet.<setting>`, where `setting` is dotted (`url_override`,

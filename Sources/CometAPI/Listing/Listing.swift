@@ -13,7 +13,9 @@ public enum Listing {
         /// `WORKSPACE/ARTIFACT` its versions, `WORKSPACE/ARTIFACT:VERSION|ALIAS` that version's assets.
         /// - Throws: ``ArtifactReference/ParseError`` for a malformed reference.
         public static func parse(_ text: String?) throws(ArtifactReference.ParseError) -> Target {
-            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .workspaces }
+            guard let text else { return .workspaces }
+            // An empty argument (`arty ls ''`, usually an unset shell variable) is a mistake, not "everything".
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw .empty }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if !trimmed.contains("/") {
                 if trimmed.contains(":") { throw .missingArtifact(trimmed) }

@@ -31,6 +31,12 @@ struct Alias: AsyncParsableCommand {
 
     func validate() throws {
         if aliases.isEmpty { throw ValidationError("Give at least one alias.") }
+        for alias in aliases {
+            if operation == .add, let problem = ArtifactReference.aliasProblem(alias) {
+                throw ValidationError("Invalid alias: \(problem).")
+            }
+            if alias.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("Invalid alias: an alias must not be empty.") }
+        }
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactRegistry
 import CometAPI
 import Foundation
 
@@ -31,7 +32,18 @@ struct ConnectionOptions: ParsableArguments {
     /// The resolved configuration for this process.
     /// - Throws: ``CometAPIError/configuration(_:)``.
     func configuration() throws -> CometConfiguration {
-        try CometConfiguration.fromProcess(flags: flags)
+        let configuration = try CometConfiguration.fromProcess(flags: flags)
+        ConfigurationWarnings.printOnce(configuration.warnings)
+        return configuration
+    }
+}
+
+/// Prints configuration warnings to stderr once per process (a command may resolve twice).
+enum ConfigurationWarnings {
+    private static let printed = OnceFlag()
+    static func printOnce(_ warnings: [String]) {
+        guard !warnings.isEmpty, printed.set() else { return }
+        for warning in warnings { printError(warning) }
     }
 }
 
@@ -53,6 +65,10 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as UsageError {
         printError("Error: \(error.message)")
         throw ExitCode(2)
+    } catch let error as RegistryStartError {
+        // The embedded local registry could not start (unusable data directory, no free port).
+        printError("Error: the local registry cannot start: \(error)")
+        throw ExitCode(1)
     }
 }
 

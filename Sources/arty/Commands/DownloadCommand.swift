@@ -59,12 +59,28 @@ struct Download: AsyncParsableCommand {
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
                 assetPath: asset, client: client)
             if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
-                throw ActionError.folder(path: asset, detail: "no asset of \(ref.workspace)/\(ref.artifact):\(plan.version.version) has this logical path")
+                throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
             }
-            let downloader = ArtifactDownloader(client: client, options: DownloadOptions(
-                parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!))
-            let summary = try await downloader.run(plan, progress: stderrProgress(enabled: !json))
+            var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
+            options.keepPartialFilesOnCancel = true  // Ctrl-C, then the same command resumes each .part
+            let downloader = ArtifactDownloader(client: client, options: options)
+            // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has
+            // its final name) and ends with one line and exit status 130.
+            let progress = stderrProgress(enabled: !json)
+            let work = Task { try await downloader.run(plan, progress: progress) }
+            let interrupted = InterruptFlag()
+            let watcher = Task {
+                await SignalWaiter.waitForTermination()
+                interrupted.set()
+                work.cancel()
+            }
+            let summary = try await work.value
+            watcher.cancel()
             endProgress(enabled: !json)
+            if interrupted.isSet || summary.cancelled {
+                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(plan.entries.count) files downloaded; run the same command again to resume.")
+                throw ExitCode(130)
+            }
             if json {
                 print(jsonText(summary))
             } else {
@@ -80,7 +96,8 @@ struct Download: AsyncParsableCommand {
     /// The human summary.
     static func text(_ s: DownloadSummary, plan: DownloadPlan) -> String {
         var lines = ["\(s.workspace)/\(s.artifact):\(s.version) → \(s.destination)",
-                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"]
+                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"
+                     + (s.bytesCompared > 0 ? " (\(Listing.byteCount(s.bytesCompared)) fetched to compare with existing files)" : "")]
         if plan.excludedCount > 0 { lines.append("\(plan.excludedCount) left out by --include/--exclude") }
         if !s.remote.isEmpty {
             lines.append("Remote assets (not downloaded; listed in \(s.remoteManifest ?? DownloadPlan.remoteManifestName)):")
@@ -88,4 +105,12 @@ struct Download: AsyncParsableCommand {
         }
         return lines.map(TerminalText.escape).joined(separator: "\n")
     }
+}
+
+/// Set once when SIGINT or SIGTERM arrived.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }

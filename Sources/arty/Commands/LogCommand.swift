@@ -39,6 +39,32 @@ struct Log: AsyncParsableCommand {
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        if artifact.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--artifact must not be empty.") }
+        if artifact.contains(":") { throw ValidationError("--artifact must not contain ':' (a reference could not name it).") }
+        if type.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--type must not be empty (e.g. dataset, model).") }
+        for value in alias {
+            do { _ = try FolderLog.validateAlias(value) } catch let error as ActionError {
+                throw ValidationError("--alias: \(error.userMessage)")
+            }
+        }
+        if tag.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("--tag must not be empty.") }
+        for link in remote where !Self.hasScheme(link) {
+            throw ValidationError("--remote '\(link)' is not a URI; expected SCHEME://... (s3://bucket/key, https://host/file).")
+        }
+    }
+
+    /// True when `link` starts with a URI scheme and `:` (RFC 3986: a letter, then letters,
+    /// digits, `+`, `-` or `.`), followed by something. Pure.
+    static func hasScheme(_ link: String) -> Bool {
+        guard let colon = link.firstIndex(of: ":"), colon != link.startIndex, link.index(after: colon) != link.endIndex else {
+            return false
+        }
+        let scheme = link[..<colon]
+        guard let first = scheme.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return scheme.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) }
+    }
+
     func run() async throws {
         try await runAction {
             try readOnly.check("arty log")
@@ -50,12 +76,15 @@ struct Log: AsyncParsableCommand {
                                              artifactType: type, aliases: alias, versionTags: tag, remoteLinks: remote)
             for line in plan.skipped { printError("Skipped \(line)") }
             let client = try await makeClient(connection)
+            // Which versions hold the new aliases now (a new artifact has none): the moves are printed.
+            let before = plan.aliases.isEmpty ? nil : try? await client.artifactDetails(workspace: workspace, name: artifact)
             let created = try await VersionCopier(client: client).log(plan, progress: stderrProgress(enabled: !json))
             endProgress(enabled: !json)
             if json {
                 print(jsonText(created))
             } else {
                 printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) files (\(Listing.byteCount(created.bytesUploaded))) and \(created.remoteAssets) remote assets."])
+                printLines(FolderLog.aliasMoves(aliases: plan.aliases, existing: before, newVersion: created.version).map { "moves \($0)" })
             }
         }
     }

@@ -41,8 +41,8 @@ struct Serve: AsyncParsableCommand {
         let dir = URL(fileURLWithPath: data, isDirectory: true).standardizedFileURL
         // --faults (hidden, test-only): spoil answers on purpose (issue 7; grammar in FaultPlan).
         let injector = try faults.map { FaultInjector(try FaultPlan.parse($0)) }
-        let registry = try await LocalRegistry.start(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
-                                                           faults: injector))
+        let registry = try await startRegistry(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
+                                                     faults: injector), command: "serve")
         print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
         if let file = registry.apiKeyFile {
             print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")
@@ -50,6 +50,18 @@ struct Serve: AsyncParsableCommand {
         fflush(nil)  // all output streams: scripts read the override line right away
         await SignalWaiter.waitForTermination()
         await registry.stop()
+    }
+}
+
+/// Starts a local registry for `arty COMMAND`; a start-up failure (busy port, bad host, unusable
+/// data directory) is one line on stderr, `arty COMMAND: cannot listen on HOST:PORT: CAUSE`, and
+/// exit status 1 — never an HTTP-style error.
+func startRegistry(_ configuration: RegistryConfiguration, command: String) async throws -> LocalRegistry {
+    do {
+        return try await LocalRegistry.start(configuration)
+    } catch let error as RegistryStartError {
+        printError("arty \(command): \(error)")
+        throw ExitCode(1)
     }
 }
 

@@ -26,6 +26,9 @@ struct Tag: AsyncParsableCommand {
 
     func validate() throws {
         if tags.isEmpty { throw ValidationError("Give at least one tag.") }
+        if tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("Invalid tag: a tag must not be empty.")
+        }
     }
 
     func run() async throws {

@@ -148,10 +148,19 @@ struct LabelEditTests {
         #expect(noop.isNoOp)
     }
 
-    @Test func badLabelsAreRefused() {
+    @Test func badLabelsAreRefused() throws {
         let v1 = Self.details.versions[0]
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: [" "], remove: [], version: v1, details: Self.details) }
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: ["Latest"], remove: [], version: v1, details: Self.details) }
+        // Aliases no reference could reach: ':' or '/', or a semantic version.
+        #expect(throws: ActionError.invalidLabel("'a:b' contains ':' or '/', so no reference could name it.")) {
+            try LabelEdit.plan(kind: .alias, add: ["a:b"], remove: [], version: v1, details: Self.details)
+        }
+        #expect(throws: ActionError.invalidLabel("'3.0.0' is a semantic version, so a reference would name that version instead.")) {
+            try LabelEdit.plan(kind: .alias, add: ["3.0.0"], remove: [], version: v1, details: Self.details)
+        }
+        // A version tag may look like a version.
+        #expect(try LabelEdit.plan(kind: .versionTag, add: ["3.0.0"], remove: [], version: v1, details: Self.details).after.contains("3.0.0"))
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["a,b"], remove: [], version: v1, details: Self.details) }
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["x"], remove: [], version: nil, details: Self.details) }
     }
@@ -266,5 +275,49 @@ struct ActionTextTests {
             "ws/cats:1.2.0", "to /tmp/out", "2 files, \(Listing.byteCount(30))", "1 exist already: b",
             "1 refused (unsafe logical path)", "1 remote assets listed in remote-assets.json, not fetched",
         ])
+    }
+}
+
+@Suite("arty log: file names and alias moves")
+struct FolderLogNameTests {
+    @Test func aFileNameWithANewlineIsRefusedBeforeAnyVersionExists() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-log-names-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("ok".utf8).write(to: URL(fileURLWithPath: dir + "/good.txt"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/sub/bad\nname.txt"))
+        let error = #expect(throws: ActionError.self) {
+            try FolderLog.prepare(directory: dir, workspace: "ws", artifactName: "a", artifactType: "dataset")
+        }
+        #expect(error == .folder(path: dir, detail: "sub/bad\\nname.txt: its name contains a control character, so no download could write it (rename it and log again)"))
+        #expect(error?.userMessage.contains("\n") == false)
+    }
+
+    @Test(arguments: [
+        ("data/train.csv", true, nil),
+        ("a\tb", true, "its name contains a control character, so no download could write it"),
+        ("caf\u{FFFD}.txt", false, "its name is not valid UTF-8"),
+        ("caf\u{FFFD}.txt", true, nil),  // a real U+FFFD in a name that exists is fine
+    ] as [(String, Bool, String?)])
+    func nameProblems(name: String, exists: Bool, problem: String?) {
+        #expect(FolderLog.nameProblem(name, exists: exists) == problem)
+    }
+
+    @Test func loggingWithAnAliasHeldByAnOlderVersionReportsTheMove() {
+        let details = LabelEditTests.details
+        let held = details.versions.first { !$0.aliases.isEmpty }!
+        let alias = held.aliases[0]
+        let moves = FolderLog.aliasMoves(aliases: [alias, "fresh"], existing: details, newVersion: "9.0.0")
+        #expect(moves.map(\.description) == ["\(alias): \(held.version) → 9.0.0"])
+        #expect(FolderLog.aliasMoves(aliases: [alias], existing: nil, newVersion: "1.0.0").isEmpty)
+    }
+
+    @Test func logAliasesMustBeReachable() {
+        #expect(throws: ActionError.invalidLabel("'1.2.3' is a semantic version, so a reference would name that version instead.")) {
+            try FolderLog.validateAlias("1.2.3")
+        }
+        #expect(throws: ActionError.self) { try FolderLog.validateAlias("latest") }
+        #expect(throws: ActionError.self) { try FolderLog.validateAlias("") }
+        #expect((try? FolderLog.validateAlias(" best ")) == "best")
     }
 }

@@ -93,6 +93,8 @@ struct ActionsIntegrationTests {
         #expect(failSame.kept == ["sub/b.bin"])
         #expect(failSame.failed.map(\.path) == ["a.txt"])
         #expect(failSame.failed.first?.reason.contains("different content") == true)
+        #expect(failSame.failed.first?.reason.contains("--overwrite preserve") == true)
+        #expect(failSame.bytesTransferred == 0)
         #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "HELLO")
         #expect(treeListing(dest) == ["a.txt", "sub", "sub/b.bin"])  // no .part left
 
@@ -100,7 +102,11 @@ struct ActionsIntegrationTests {
         try Data("longer text".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
         let failSize = try await run(.fail)
         #expect(failSize.failed.map(\.path) == ["a.txt"])
-        #expect(failSize.bytesTransferred == 300_000)
+        // sub/b.bin (same size, no checksum in the metadata) was fetched only to compare, then kept:
+        // kept files never count as transferred.
+        #expect(failSize.kept == ["sub/b.bin"])
+        #expect(failSize.bytesTransferred == 0)
+        #expect(failSize.bytesCompared == 300_000)
 
         let preserve = try await run(.preserve)
         #expect(preserve.kept == ["a.txt", "sub/b.bin"])
@@ -300,6 +306,33 @@ struct DownloaderTransferTests {
         #expect(summary.cancelled)
         #expect(summary.downloaded.isEmpty)
         #expect(treeListing(dest) == ["data"])
+    }
+
+    @Test func cancellingCanKeepThePartFileForAResume() async throws {
+        let server = try await TestServer.start { _ in
+            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
+                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
+            }
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let dest = temporaryPath("out")
+        let started = AsyncStream<Void>.makeStream()
+        var options = DownloadOptions(progressIntervalMilliseconds: 0)
+        options.keepPartialFilesOnCancel = true
+        let downloader = ArtifactDownloader(client: client, options: options)
+        let task = Task {
+            try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
+                if p.bytesDone > 0 { started.continuation.yield() }
+            }
+        }
+        for await _ in started.stream { break }
+        task.cancel()
+        let summary = try await task.value
+        #expect(summary.cancelled)
+        let listing = treeListing(dest)
+        // The partial bytes stay under NAME.part only, never under the final name.
+        #expect(listing.count == 2 && listing.first == "data" && listing.last?.hasSuffix(".part") == true, "\(listing)")
     }
 
     @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {

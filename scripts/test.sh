@@ -9,3 +9,6 @@ scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
 scripts/compat-test.sh
+# The benchmark harness at a tiny size: checks that it runs (numbers at this size mean nothing;
+# full runs are `Benchmarks/run.sh`, results in BENCHMARKS.md).
+Benchmarks/run.sh --small

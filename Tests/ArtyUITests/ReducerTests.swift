@@ -248,3 +248,32 @@ import Testing
         for hint in Keymap.hints { #expect(footer.contains("\(hint.key) \(hint.label)")) }
     }
 }
+
+@Suite struct TypeaheadTests {
+    @Test func keysTypedWhileThePaneLoadsReplayWhenItsRowsArrive() async {
+        var h = await Harness(resolveLoads: false)
+        #expect(h.state.currentIsLoading)
+        await h.press(.char("j"), .down)
+        #expect(h.state.typeahead == [.char("j"), .down])
+        h.resolveLoads = true
+        await h.resolvePending()
+        #expect(h.state.typeahead.isEmpty)
+        #expect(h.selected == .workspace("vision"))
+    }
+
+    @Test func drillInTypedAheadOpensTheRowOnceLoaded() async {
+        var h = await Harness(resolveLoads: false)
+        await h.press(.char("l"))
+        #expect(h.state.panes.count == 1)
+        h.resolveLoads = true
+        await h.resolvePending()
+        #expect(h.state.current.key == .artifacts(workspace: "mnist-team"))
+    }
+
+    @Test func quitIsNeverQueued() async {
+        var h = await Harness(resolveLoads: false)
+        await h.press(.char("j"), .char("q"))
+        #expect(h.state.quitRequested)
+        #expect(h.state.typeahead == [.char("j")])
+    }
+}

@@ -52,6 +52,7 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         s.listings[key] = listing
         if s.previewRequest == key { s.previewRequest = nil }
         effects = s.ensurePreview()
+        if key == s.current.key { effects += s.replayTypeahead() }
     case .accountLoaded(let name):
         if let name { s.userName = name }
     case .copied(let text, let ok):
@@ -96,7 +97,37 @@ extension BrowserState {
         }
         if filterEditing { return editFilter(key) }
         guard let command = Keymap.command(for: key) else { return [] }
+        if BrowserState.typeaheadCommands.contains(command), currentIsLoading {
+            // Keys typed ahead of a pane that is still loading (`l l l` faster than the server)
+            // wait for its rows instead of being lost; they replay when the rows arrive.
+            if typeahead.count < BrowserState.typeaheadLimit { typeahead.append(key) }
+            return []
+        }
         return run(command)
+    }
+
+    /// Commands that are kept while the current pane loads (moves and drill-in need its rows);
+    /// everything else (back, quit, help, refresh) acts at once.
+    static let typeaheadCommands: Set<Command> = [.moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom, .drillIn]
+    /// At most this many keys wait for a loading pane.
+    static let typeaheadLimit = 32
+
+    /// True while the current pane has no rows yet and a request for them is in flight.
+    var currentIsLoading: Bool {
+        guard let listing = listings[current.key] else { return false }
+        return listing.entries == nil && listing.pendingRequest != nil
+    }
+
+    /// Replays type-ahead keys once the current pane has its rows (or failed to get them: then
+    /// the keys are dropped, since they were aimed at rows that do not exist).
+    mutating func replayTypeahead() -> [Effect] {
+        guard !typeahead.isEmpty, !currentIsLoading else { return [] }
+        let keys = typeahead
+        typeahead = []
+        guard listings[current.key]?.entries != nil else { return [] }
+        var effects: [Effect] = []
+        for key in keys { effects += handle(key) }
+        return effects
     }
 
     mutating func editFilter(_ key: Key) -> [Effect] {

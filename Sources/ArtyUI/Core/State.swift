@@ -309,6 +309,9 @@ public struct BrowserState: Sendable, Hashable {
     public var tickCount: Int
     /// Set by `q`; the app loop exits when true.
     public var quitRequested: Bool
+    /// Keys typed while the current pane was loading, replayed when its rows arrive (moves and
+    /// drill-in only; see `BrowserState.typeaheadCommands`).
+    public var typeahead: [Key] = []
     /// Versions marked with `m` for `c` (at most two, oldest mark first).
     public var marks: [VersionMark]
     /// The id the next background job gets.

@@ -5,6 +5,7 @@ dataset in three versions, with aliases, version tags and remote links). The tes
 with tmux send-keys and asserts on capture-pane text, like a person reading the screen.
 """
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -157,3 +158,82 @@ def test_starts_in_the_configured_workspace(arty_env):
         t.keys("q")
     finally:
         t.close()
+
+
+ACTIONS_WS = "tui-actions-ws"
+ACTIONS_ARTIFACT = "tui-model"
+
+
+@pytest.fixture
+def actions_artifact(server, tmp_path):
+    """Two versions logged by the SDK in a workspace of their own (the other tests' data stays)."""
+    import comet_ml
+
+    from conftest import new_experiment
+
+    files = tmp_path / "files"
+    (files / "weights").mkdir(parents=True)
+    (files / "weights" / "model.bin").write_bytes(bytes(range(256)) * 400)
+    (files / "config.json").write_text('{"layers": 4}')
+    exp = new_experiment(workspace=ACTIONS_WS)
+    for version, alias in (("1.0.0", "production"), ("1.1.0", "staging")):
+        art = comet_ml.Artifact(ACTIONS_ARTIFACT, "model", version=version, aliases=[alias], version_tags=["v" + version])
+        art.add(str(files), logical_path="model")
+        art.add_remote("s3://arty-demo-bucket/model/card.md", logical_path="card.md", sync_mode=False)
+        exp.log_artifact(art)
+    exp.end()
+    return files
+
+
+def test_alias_tag_and_bump_by_key_are_seen_by_the_sdk(arty_env, actions_artifact):
+    from conftest import api
+
+    t = Tmux(ARTY_BIN, dict(arty_env, COMET_WORKSPACE=ACTIONS_WS), width=120, height=32)
+    try:
+        t.wait_for(re.escape(ACTIONS_ARTIFACT))
+        t.keys("Enter")
+        t.wait_for(r"Versions \(2\)")  # newest first: 1.1.0 is selected
+        # a: add "production" to 1.1.0; the review shows the move away from 1.0.0.
+        t.keys("a")
+        t.wait_for(r"Aliases of " + re.escape(ACTIONS_ARTIFACT) + r":1\.1\.0")
+        t.type(" production")
+        t.keys("Enter")
+        t.wait_for(r"production: 1\.0\.0 → 1\.1\.0")
+        t.keys("Right", "Enter")
+        t.wait_for(r"Saved aliases")
+        # t: add the version tag "reviewed" to 1.1.0.
+        t.keys("t")
+        t.wait_for(r"Version tags of " + re.escape(ACTIONS_ARTIFACT) + r":1\.1\.0")
+        t.type(" reviewed")
+        t.keys("Enter")
+        t.wait_for(r"reviewed")
+        t.keys("Right", "Enter")
+        t.wait_for(r"Saved ")
+        # b: bump 1.1.0 to the next minor version, carrying its assets.
+        t.keys("b")
+        t.wait_for(r"1\.1\.0 → 1\.2\.0")
+        t.keys("Right", "Enter")
+        t.wait_for(r"Created " + re.escape(ACTIONS_ARTIFACT) + r":1\.2\.0")
+        t.wait_for(r"Versions \(3\)")
+        t.keys("q")
+    finally:
+        t.close()
+
+    sdk = api()
+    v110 = sdk.get_artifact(ACTIONS_WS, ACTIONS_ARTIFACT, version="1.1.0")
+    v100 = sdk.get_artifact(ACTIONS_WS, ACTIONS_ARTIFACT, version="1.0.0")
+    assert "production" in v110.aliases and "staging" in v110.aliases
+    assert "production" not in v100.aliases
+    assert "reviewed" in v110.version_tags and "v1.1.0" in v110.version_tags
+    v120 = sdk.get_artifact(ACTIONS_WS, ACTIONS_ARTIFACT, version="1.2.0")
+    assert "production" not in v120.aliases  # aliases are carried only on request
+    assert set(v120.version_tags) == set(v110.version_tags)
+
+    def assets(v):
+        return sorted((a.logical_path, a.size, a.remote, a.link) for a in v.assets)
+
+    assert assets(v120) == assets(v110)
+    out = arty_env["HOME"] + "/dl"
+    v120.download(out)
+    assert (pathlib.Path(out) / "model/weights/model.bin").read_bytes() == bytes(range(256)) * 400
+    assert (pathlib.Path(out) / "model/config.json").read_text() == '{"layers": 4}'

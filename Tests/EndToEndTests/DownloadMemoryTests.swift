@@ -29,17 +29,17 @@ struct DownloadMemoryTests {
         let registry = try await LocalRegistry.start(.init(dataDirectory: dir.appendingPathComponent("registry"),
                                                            apiKey: "memory-test-key"))
         defer { Task { await registry.stop() } }
-        let env = ["COMET_URL_OVERRIDE=\(registry.urlOverride)", "COMET_API_KEY=memory-test-key",
-                   "HOME=\(dir.path)", "PATH=/usr/bin:/bin"]
-        let logged = try MeasuredProcess.run([arty, "log", source.path, "--workspace", "mem", "--artifact", "big",
-                                           "--type", "dataset"], environment: env)
+        let env = ["COMET_URL_OVERRIDE": registry.urlOverride, "COMET_API_KEY": "memory-test-key",
+                   "HOME": dir.path, "PATH": "/usr/bin:/bin"]
+        let logged = try await run(arty, ["log", source.path, "--workspace", "mem", "--artifact", "big", "--type", "dataset"],
+                                   environment: env, in: dir)
         #expect(logged.status == 0, "arty log failed: \(logged.output)")
 
         let destination = dir.appendingPathComponent("out")
         let time = "/usr/bin/time"
         try #require(FileManager.default.isExecutableFile(atPath: time), "GNU time is missing (scripts/setup.sh installs it)")
-        let download = try MeasuredProcess.run([time, "-f", "ARTY_MAX_RSS_KIB=%M", arty, "download", "mem/big:1.0.0",
-                                                destination.path], environment: env)
+        let download = try await run(time, ["-f", "ARTY_MAX_RSS_KIB=%M", arty, "download", "mem/big:1.0.0", destination.path],
+                                     environment: env, in: dir)
         #expect(download.status == 0, "arty download failed: \(download.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: destination.appendingPathComponent("big.bin").path)
         #expect((attributes[.size] as? Int) == size)
@@ -51,32 +51,12 @@ struct DownloadMemoryTests {
     }
 }
 
-/// A child process run to completion with posix_spawn, with an explicit environment.
-enum MeasuredProcess {
-    struct Result {
-        var status: Int32
-        var output: String
-    }
-
-    static func run(_ argv: [String], environment: [String]) throws -> Result {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("arty-child-\(UUID().uuidString)").path
-        defer { unlink(path) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArgs = argv.map { strdup($0) } + [nil]
-        var cEnv = environment.map { strdup($0) } + [nil]
-        defer { for p in cArgs + cEnv { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, &cEnv)
-        guard rc == 0 else { throw TmuxSession.Failure(description: "cannot run \(argv[0]): error \(rc)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let exited = (status & 0x7f) == 0
-        return Result(status: exited ? (status >> 8) & 0xff : -1, output: output)
-    }
+/// Runs `path ARGS` to completion (at most 120 s) with ``ChildProcess``; stdout and stderr together.
+private func run(_ path: String, _ arguments: [String], environment: [String: String],
+                 in dir: URL) async throws -> (status: Int32, output: String) {
+    let out = dir.appendingPathComponent("out-\(UUID().uuidString)").path
+    let child = try ChildProcess.spawn(path, arguments, environment: environment, stdout: out, stderr: out + ".err")
+    let (status, timedOut) = await child.wait(timeout: 120)
+    let text = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? "")
+    return (timedOut ? -1 : status, text)
 }

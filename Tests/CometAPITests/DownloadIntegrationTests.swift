@@ -166,6 +166,52 @@ struct DownloadIntegrationTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
     }
 
+    @Test func anErrorAnswerCreatesNoFile() async throws {
+        let server = try await TestServer.start { _ in .cometError(status: 404, code: 624523, msg: "no such asset") }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let path = temporaryPath("never.bin")
+        await #expect(throws: CometAPIError.self) {
+            _ = try await client.downloadAsset(assetId: "x1", artifactVersionId: nil, to: path)
+        }
+        // The destination is opened before the request goes out; an error answer removes it again.
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aMissingFolderFailsBeforeAnyRequest() async throws {
+        let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: Data("x".utf8)) }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let path = temporaryPath("no-such-folder/file.bin")
+        let error = await #expect(throws: CometAPIError.self) {
+            _ = try await client.downloadAsset(assetId: "a", artifactVersionId: nil, to: path)
+        }
+        #expect(error?.userMessage.contains("no-such-folder/file.bin") == true)
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func oddSizedPiecesArriveByteExactThroughTheWriteBuffer() async throws {
+        // Pieces that straddle the transport's 512 KiB write buffer in every way: smaller, equal, larger, odd.
+        let pieces = [1, 16_383, 524_288, 524_289, 3, 1_048_577, 77_777, 524_287, 2]
+        let size = pieces.reduce(0, +)
+        let server = try await TestServer.start { _ in
+            .stream(status: 200, headers: [], contentLength: size) { writer in
+                var offset = 0
+                for n in pieces {
+                    try await writer.write(ByteBuffer(bytes: patternBytes(offset: offset, count: n)))
+                    offset += n
+                }
+            }
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        let path = temporaryPath("pieces.bin")
+        let outcome = try await client.downloadAsset(assetId: "a", artifactVersionId: nil, to: path)
+        #expect(outcome.fileSize == Int64(size))
+        #expect(outcome.bytesWritten == Int64(size))
+        #expect(try fileMatchesPattern(path, count: size))
+    }
+
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         let server = try await TestServer.start { _ in
             // 1 GiB, slowly: never finishes within the test unless cancelled.

@@ -145,6 +145,20 @@ func makeVersion(_ v: String, state: VersionState = .closed, aliases: [String] =
         #expect(value.serialized() == #"{"b":1700000000123,"a":null,"s":"q\"\\\n\u0001模型","l":["x"],"t":true}"#)
     }
 
+    @Test func everyControlCharacterIsEscapedAndEveryStringRoundTrips() throws {
+        let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
+        #expect(WireJSON.string("\t\r\u{1F}\u{7F}").serialized() == "\"\\t\\r\\u001f\u{7F}\"")
+        let samples = [controls, "", "plain", "a\"b\\c", "模型/データ.csv", "e\u{301}🧪", "\u{2028}x\u{FEFF}",
+                       String(repeating: "long name ", count: 500) + "\n"]
+        for sample in samples {
+            let text = WireJSON.array([.string(sample), .int(Int64.min), .int(Int64.max), .int(-7), .int(9)]).serialized()
+            let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any]
+            #expect(decoded?.first as? String == sample)
+            #expect((decoded?.dropFirst().compactMap { ($0 as? NSNumber)?.int64Value }) == [Int64.min, Int64.max, -7, 9])
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 })
+        }
+    }
+
     @Test func errorBodyHasCometsThreeFields() {
         #expect(RegistryError.versionExists("1.0.0").body.serialized()
             == #"{"msg":"Artifact version 1.0.0 already exists","code":400,"sdk_error_code":90399}"#)

@@ -129,8 +129,7 @@ public struct RegistryResponder: HTTPResponder {
 
     /// A JSON response with exactly `Content-Type: application/json` (reference §1.6).
     static func json(_ value: WireJSON, status: Int = 200) -> Response {
-        var buffer = ByteBuffer()
-        buffer.writeString(value.serialized())
+        let buffer = ByteBuffer(bytes: value.serializedBytes())
         return Response(status: HTTPResponse.Status(code: status),
                         headers: [.contentType: "application/json", .contentLength: String(buffer.readableBytes)],
                         body: .init(byteBuffer: buffer))
@@ -508,6 +507,10 @@ public struct RegistryResponder: HTTPResponder {
         return Self.json(WireEncoding.ok)
     }
 
+    /// Bytes read from a blob per chunk of a `get-asset` body: 512 KiB (Hummingbird's default is 128 KiB;
+    /// each chunk is a `pread` plus a hop between the file I/O pool and the event loop, issue 6).
+    static let fileChunkBytes = 512 * 1024
+
     /// `R:experiment/asset/get-asset`: the bytes of one stored asset, by `assetId` (+ `artifactVersionId`),
     /// never by experiment. Supports a single `Range` and always sends `Content-Length`.
     func getAsset(_ request: Request, query: QueryParameters, user: UserRecord, context: Context) async throws -> Response {
@@ -529,12 +532,13 @@ public struct RegistryResponder: HTTPResponder {
         case .whole:
             headers[.contentLength] = String(size)
             if size == 0 { return Response(status: .ok, headers: headers, body: .init()) }
-            let body = try await FileIO().loadFile(path: path, context: context)
+            let body = try await FileIO().loadFile(path: path, context: context, chunkLength: Self.fileChunkBytes)
             return Response(status: .ok, headers: headers, body: body)
         case .partial(let range):
             headers[.contentLength] = String(range.count)
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
-            let body = try await FileIO().loadFile(path: path, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
+            let body = try await FileIO().loadFile(path: path, range: Int(range.lowerBound)...Int(range.upperBound), context: context,
+                                                  chunkLength: Self.fileChunkBytes)
             return Response(status: .partialContent, headers: headers, body: body)
         }
     }

@@ -39,20 +39,6 @@ public enum TerminalText {
             || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
-    /// `json` (an encoder's output) with every scalar that ``needsEscape(_:)`` written as a JSON
-    /// `\uXXXX` escape. Encoders escape C0 controls already, not DEL, C1 or bidi controls; those can
-    /// only occur inside JSON strings, so the result is the same JSON value, safe on a terminal.
-    public static func escapeJSON(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
-        var out = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            guard needsEscape(scalar), scalar.value >= 0x20 else { out.append(scalar); continue }
-            let hex = String(scalar.value, radix: 16)
-            out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
-        }
-        return String(out)
-    }
-
     /// True when `text` would print exactly as it is.
     public static func isSafe(_ text: String) -> Bool {
         !text.unicodeScalars.contains { needsEscape($0) || $0 == "\u{FEFF}" }

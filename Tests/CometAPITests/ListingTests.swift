@@ -116,3 +116,56 @@ struct ListingTests {
         #expect(Listing.byteCount(bytes) == expected)
     }
 }
+
+@Suite("JSON output")
+struct JSONTextTests {
+    struct Row: Encodable {
+        var name: String
+        var tags: [String]
+        var extra: [String: Int]
+        var nested: [[String]]
+    }
+
+    @Test func prettyJSONIsTidyAndSorted() {
+        let text = JSONText.pretty([Row(name: "a", tags: [], extra: [:], nested: [[]]), Row(name: "b", tags: ["x"], extra: ["k": 1], nested: [])])
+        #expect(text == """
+            [
+              {
+                "extra": {},
+                "name": "a",
+                "nested": [
+                  []
+                ],
+                "tags": []
+              },
+              {
+                "extra": {
+                  "k": 1
+                },
+                "name": "b",
+                "nested": [],
+                "tags": [
+                  "x"
+                ]
+              }
+            ]
+            """)
+    }
+
+    @Test func stringsThatLookLikeJSONAreLeftAlone() throws {
+        let tricky = ["a : b", "[ ]", "{\n}", "\"q\" : 1", "back\\slash \\\" : x", "日本 : [ ]"]
+        let text = JSONText.pretty(tricky)
+        #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == tricky)
+        #expect(text.contains(#""a : b""#))
+        #expect(text.contains(#""[ ]""#))
+    }
+
+    @Test func terminalUnsafeScalarsBecomeEscapesOfTheSameValue() throws {
+        let names = ["del\u{7F}", "c1\u{85}\u{9B}", "bidi\u{202E}\u{2066}", "ls\u{2028}ps\u{2029}", "emoji🧪", "ctl\u{1B}\n", "é\u{301}"]
+        let text = JSONText.pretty(names)
+        #expect(TerminalText.isSafe(text.replacingOccurrences(of: "\n", with: "")))
+        #expect(text.contains(#"del\u007f"#))
+        #expect(text.contains(#"bidi\u202e\u2066"#))
+        #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == names)
+    }
+}

@@ -198,13 +198,7 @@ public enum Listing {
 
     /// Pretty JSON (sorted keys) of any rows.
     public static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = TerminalText.escapeJSON((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
-        // Foundation prints empty collections over several lines and keys as `"k" : v`; tidy both.
-        return text.replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
-            .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
-            .replacingOccurrences(of: #"(?m)^(\s*"(?:[^"\\]|\\.)*") : "#, with: "$1: ", options: .regularExpression)
+        JSONText.pretty(value, fallback: "[]")
     }
 
     /// Left-aligned columns separated by two spaces, no trailing spaces; control characters in

@@ -47,11 +47,9 @@ func parseReference(_ text: String, requireVersion: Bool = false) throws -> Arti
     }
 }
 
-/// Encodes a value as pretty JSON with sorted keys.
+/// Encodes a value as arty's pretty JSON (``JSONText/pretty(_:fallback:)``).
 func jsonText(_ value: some Encodable) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return TerminalText.escapeJSON(String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self))
+    JSONText.pretty(value)
 }
 
 /// A one-line progress printer for stderr (only on a terminal), at most 10 updates per second.

@@ -11,7 +11,7 @@ struct DownloadRecoveryTests {
         let f = try await FaultFixture.start()
         defer { Task { await f.registry.stop() } }
         let client = CometClient(configuration: f.client.configuration,
-                                 transport: CurlTransport(options: CurlTransportOptions(readTimeoutSeconds: 1)), retryPolicy: .none)
+                                 transport: CurlTransport(options: CurlTransportOptions(readTimeoutSeconds: 5)), retryPolicy: .none)
         let dest = temporaryPath("dest")
         let plan = try await ActionPlanning.planDownload(
             ArtifactReference(workspace: f.workspace, artifact: "cats", selector: .version("1.0.0")), destination: dest, client: client)

@@ -36,7 +36,7 @@ struct Download: AsyncParsableCommand {
     var overwrite: String = "fail"
 
     @Option(name: .long, help: ArgumentHelp("Transfers at once.", valueName: "n"))
-    var parallel: Int = 4
+    var parallel: Int = DownloadOptions.defaultParallelTransfers
 
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false

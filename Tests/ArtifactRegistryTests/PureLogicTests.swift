@@ -11,9 +11,10 @@ func makeVersion(_ v: String, state: VersionState = .closed, aliases: [String] =
 
 @Suite struct VersionRulesTests {
     @Test func firstVersionIsOneAndThenNextMajorOfTheHighest() {
-        #expect(VersionRules.nextVersion(after: []).description == "1.0.0")
+        #expect(VersionRules.nextVersion(after: [])?.description == "1.0.0")
         let existing = ["1.0.0", "2.5.14", "2.0.0"].compactMap(SemanticVersion.init)
-        #expect(VersionRules.nextVersion(after: existing).description == "3.0.0")
+        #expect(VersionRules.nextVersion(after: existing)?.description == "3.0.0")
+        #expect(VersionRules.nextVersion(after: [SemanticVersion(major: Int.max, minor: 0, patch: 0)]) == nil)
     }
 
     @Test func latestIsTheHighestClosedVersionCaseInsensitively() throws {

@@ -58,13 +58,32 @@ struct SemanticVersionTests {
     ])
     func bumps(version: String, major: String, minor: String, patch: String) throws {
         let v = try #require(SemanticVersion(version))
-        #expect(v.nextMajor.description == major)
-        #expect(v.nextMinor.description == minor)
-        #expect(v.nextPatch.description == patch)
+        #expect(v.nextMajor?.description == major)
+        #expect(v.nextMinor?.description == minor)
+        #expect(v.nextPatch?.description == patch)
         #expect(v.bumped(.major) == v.nextMajor)
         #expect(v.bumped(.minor) == v.nextMinor)
         #expect(v.bumped(.patch) == v.nextPatch)
-        for bump in SemanticVersion.Bump.allCases { #expect(v < v.bumped(bump)) }
+        for bump in SemanticVersion.Bump.allCases { #expect(v < (try #require(v.bumped(bump)))) }
+    }
+
+    @Test func aNumberAtIntMaxHasNoNextVersionInsteadOfOverflowing() throws {
+        let top = try #require(SemanticVersion("\(Int.max).\(Int.max).\(Int.max)"))
+        for bump in SemanticVersion.Bump.allCases { #expect(top.bumped(bump) == nil) }
+        let majorOnly = try #require(SemanticVersion("\(Int.max).0.0"))
+        #expect(majorOnly.nextMajor == nil)
+        #expect(majorOnly.nextMinor?.description == "\(Int.max).1.0")
+        // A pre-release still has its release to become.
+        #expect(try #require(SemanticVersion("\(Int.max).0.0-rc.1")).nextMajor?.description == "\(Int.max).0.0")
+        #expect(SemanticVersion("9223372036854775808.0.0") == nil)  // past Int.max: not a version arty can hold
+    }
+
+    @Test func numericPreReleaseIdentifiersCompareAsNumbersOfAnyLength() throws {
+        let ordered = ["1.0.0-2", "1.0.0-10", "1.0.0-99999999999999999999", "1.0.0-100000000000000000000", "1.0.0-alpha", "1.0.0"]
+        let versions = try ordered.map { try #require(SemanticVersion($0)) }
+        for (i, a) in versions.enumerated() {
+            for (j, b) in versions.enumerated() { #expect((a < b) == (i < j), "\(a) < \(b)") }
+        }
     }
 
     @Test func codableAsString() throws {

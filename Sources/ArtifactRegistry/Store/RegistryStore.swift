@@ -355,7 +355,10 @@ public final class RegistryStore: Sendable {
                 if existing.contains(where: { $0.semanticVersion == wanted }) { throw RegistryError.versionExists(text) }
                 version = wanted.description
             } else {
-                version = VersionRules.nextVersion(after: existing.map(\.semanticVersion)).description
+                guard let next = VersionRules.nextVersion(after: existing.map(\.semanticVersion)) else {
+                    throw RegistryError.badRequest("Artifact '\(request.name)' has no next major version after \(previous.map(\.description) ?? "")")
+                }
+                version = next.description
             }
             let versionId = UUID().uuidString.lowercased()
             try db.execute(sql: """

@@ -16,8 +16,8 @@ public enum VersionLookup: Sendable, Equatable {
 /// Pure rules of artifact versions: next version, alias moves, lookups. No I/O.
 public enum VersionRules {
     /// The version a new upsert gets when none is given: `1.0.0` first, else the next major of the
-    /// highest existing version (reference §4.1).
-    public static func nextVersion(after existing: [SemanticVersion]) -> SemanticVersion {
+    /// highest existing version (reference §4.1); nil when the highest major is already `Int.max`.
+    public static func nextVersion(after existing: [SemanticVersion]) -> SemanticVersion? {
         guard let highest = existing.max() else { return SemanticVersion(major: 1, minor: 0, patch: 0) }
         return highest.nextMajor
     }

@@ -145,7 +145,7 @@ extension Render {
         case .success(let plan):
             body.append(PanelLine(plan.preview, label: "Preview", style: Style(color: .green, bold: true)))
         case .failure(let error):
-            let target = b.source.semanticVersion.map { "\(b.source.version) → \($0.bumped(b.kind))" } ?? b.source.version
+            let target = b.source.semanticVersion?.bumped(b.kind).map { "\(b.source.version) → \($0)" } ?? b.source.version
             body.append(PanelLine(target, label: "Preview", style: .bold))
             body.append(PanelLine("✗ " + error.userMessage, style: .error))
         }

@@ -9,6 +9,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
     case versionExists(artifact: String, version: String)
     /// The source version is not strict semantic versioning, so it cannot be bumped.
     case notSemantic(version: String)
+    /// The number a bump would raise is already `Int.max`: there is no next version to make.
+    case versionOverflow(version: String, kind: String)
     /// A label (alias or tag) is empty or otherwise unusable.
     case invalidLabel(String)
     /// A mutating action was refused because arty runs read-only (`--read-only`, `ARTY_READ_ONLY=1`).
@@ -32,6 +34,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
             "Version \(version) of artifact '\(artifact)' already exists; nothing was created."
         case .notSemantic(let version):
             "Version '\(version)' is not a semantic version (MAJOR.MINOR.PATCH), so it cannot be bumped."
+        case .versionOverflow(let version, let kind):
+            "Version '\(version)' has no next \(kind) version: that number is already the largest arty can count to."
         case .invalidLabel(let detail): "Invalid label: \(detail)"
         case .readOnly(let action): "arty is read-only (--read-only or ARTY_READ_ONLY=1): \(action) is disabled."
         case .unsafeDestination(let path, let reason): "Refusing to write to '\(path)': \(reason)."

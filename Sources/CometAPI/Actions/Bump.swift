@@ -23,12 +23,15 @@ public struct BumpPlan: Sendable, Hashable {
 
     /// Plans a bump of `source`.
     /// - Throws: ``ActionError/notSemantic(version:)`` when the source is not semver;
+    ///   ``ActionError/versionOverflow(version:kind:)`` when the number to raise is already `Int.max`;
     ///   ``ActionError/versionExists(artifact:version:)`` when the artifact already has the target
     ///   (compared by semver precedence, so `1.3.0+build` counts as `1.3.0`).
     public static func make(workspace: String, source: ArtifactVersion, kind: SemanticVersion.Bump,
                             details: ArtifactDetails, assets: [Asset], withAliases: Bool = false) throws -> BumpPlan {
         guard let semver = source.semanticVersion else { throw ActionError.notSemantic(version: source.version) }
-        let target = semver.bumped(kind)
+        guard let target = semver.bumped(kind) else {
+            throw ActionError.versionOverflow(version: source.version, kind: kind.rawValue)
+        }
         if details.versions.contains(where: { $0.semanticVersion.map { $0.hasSamePrecedence(as: target) } ?? ($0.version == target.description) }) {
             throw ActionError.versionExists(artifact: details.artifact.name, version: target.description)
         }

@@ -72,21 +72,27 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     }
 
     /// The next major version: `(M+1).0.0`, except that a pre-release of `M.0.0` becomes `M.0.0`
-    /// (the rule of the `semantic_version` package the SDK uses, reference §4.1).
-    public var nextMajor: SemanticVersion {
+    /// (the rule of the `semantic_version` package the SDK uses, reference §4.1); nil when `M` is
+    /// already `Int.max` (a parsed version may hold any number that fits in an `Int`).
+    public var nextMajor: SemanticVersion? {
         if isPrerelease, minor == 0, patch == 0 { return SemanticVersion(major: major, minor: 0, patch: 0) }
+        guard major < Int.max else { return nil }
         return SemanticVersion(major: major + 1, minor: 0, patch: 0)
     }
 
-    /// The next minor version: `M.(m+1).0`, except that a pre-release of `M.m.0` becomes `M.m.0`.
-    public var nextMinor: SemanticVersion {
+    /// The next minor version: `M.(m+1).0`, except that a pre-release of `M.m.0` becomes `M.m.0`;
+    /// nil when `m` is already `Int.max`.
+    public var nextMinor: SemanticVersion? {
         if isPrerelease, patch == 0 { return SemanticVersion(major: major, minor: minor, patch: 0) }
+        guard minor < Int.max else { return nil }
         return SemanticVersion(major: major, minor: minor + 1, patch: 0)
     }
 
-    /// The next patch version: `M.m.(p+1)`, except that a pre-release becomes `M.m.p`.
-    public var nextPatch: SemanticVersion {
+    /// The next patch version: `M.m.(p+1)`, except that a pre-release becomes `M.m.p`; nil when `p`
+    /// is already `Int.max`.
+    public var nextPatch: SemanticVersion? {
         if isPrerelease { return SemanticVersion(major: major, minor: minor, patch: patch) }
+        guard patch < Int.max else { return nil }
         return SemanticVersion(major: major, minor: minor, patch: patch + 1)
     }
 
@@ -95,7 +101,8 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         case major, minor, patch
     }
 
-    public func bumped(_ bump: Bump) -> SemanticVersion {
+    /// ``nextMajor``, ``nextMinor`` or ``nextPatch``; nil when that number cannot grow.
+    public func bumped(_ bump: Bump) -> SemanticVersion? {
         switch bump {
         case .major: nextMajor
         case .minor: nextMinor
@@ -115,14 +122,20 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         case (false, false): break
         }
         for (a, b) in zip(lhs.prerelease, rhs.prerelease) where a != b {
-            switch (Int(a), Int(b)) {
-            case let (x?, y?): return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return a < b
+            // Numeric identifiers compare as numbers, of any length (no leading zeros: by length,
+            // then digit by digit), and below alphanumeric ones (§11.4).
+            switch (isNumeric(a), isNumeric(b)) {
+            case (true, true): return a.count != b.count ? a.count < b.count : a < b
+            case (true, false): return true
+            case (false, true): return false
+            case (false, false): return a < b
             }
         }
         return lhs.prerelease.count < rhs.prerelease.count
+    }
+
+    private static func isNumeric(_ identifier: String) -> Bool {
+        !identifier.isEmpty && identifier.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// Equality of precedence would ignore build metadata; `==` here is structural so that

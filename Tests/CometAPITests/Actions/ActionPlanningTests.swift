@@ -186,7 +186,7 @@ struct BumpPlanTests {
         #expect(withAliases.aliases == ["prod"])
     }
 
-    @Test func refusesAnExistingVersionAndNonSemver() {
+    @Test func refusesAnExistingVersionAndNonSemver() throws {
         let error = #expect(throws: ActionError.self) {
             try BumpPlan.make(workspace: "ws", source: Self.details.versions[0], kind: .major, details: Self.details, assets: [])
         }
@@ -195,6 +195,13 @@ struct BumpPlanTests {
         #expect(throws: ActionError.notSemantic(version: "1.0")) {
             try BumpPlan.make(workspace: "ws", source: odd, kind: .major, details: Self.details, assets: [])
         }
+        let top = ArtifactVersion(artifactVersionId: "v10", version: "1.\(Int.max).0")
+        let overflow = #expect(throws: ActionError.self) {
+            try BumpPlan.make(workspace: "ws", source: top, kind: .minor, details: Self.details, assets: [])
+        }
+        #expect(overflow == .versionOverflow(version: "1.\(Int.max).0", kind: "minor"))
+        #expect(overflow?.userMessage == "Version '1.\(Int.max).0' has no next minor version: that number is already the largest arty can count to.")
+        #expect(try BumpPlan.make(workspace: "ws", source: top, kind: .patch, details: Self.details, assets: []).target.description == "1.\(Int.max).1")
     }
 }
 

@@ -115,22 +115,29 @@ public struct LogicalPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Validates and normalises `path`.
+    ///
+    /// Every check works on Unicode scalars, never on `Character`s: a combining mark after `/` makes
+    /// one grapheme of the two, so a `Character` split missed that separator and `"../\u{35C}x"`
+    /// passed as one harmless-looking segment that wrote beside the download folder (found by the
+    /// `artifact-reference` fuzz target, scripts/fuzz.sh).
     public init(_ path: String) throws(ValidationError) {
-        guard !path.isEmpty else { throw .empty }
-        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { throw .controlCharacter(path) }
-        if path.contains("\\") { throw .backslash(path) }
-        if path.hasPrefix("/") || path.hasPrefix("~") { throw .absolute(path) }
-        let scalars = Array(path.unicodeScalars)
-        if scalars.count >= 2, scalars[1] == ":", scalars[0].properties.isAlphabetic, scalars[0].isASCII {
-            throw .driveLetter(path)
-        }
+        let scalars = path.unicodeScalars
+        guard !scalars.isEmpty else { throw .empty }
+        if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { throw .controlCharacter(path) }
+        if scalars.contains("\\") { throw .backslash(path) }
+        if scalars.first == "/" { throw .absolute(path) }
         var segments: [String] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if segment == "." { continue }
-            if segment == ".." { throw .parentSegment(path) }
-            segments.append(String(segment))
+        for part in scalars.split(separator: "/", omittingEmptySubsequences: true) {
+            if part.elementsEqual(".".unicodeScalars) { continue }
+            if part.elementsEqual("..".unicodeScalars) { throw .parentSegment(path) }
+            segments.append(String(String.UnicodeScalarView(part)))
         }
-        guard !segments.isEmpty else { throw .empty }
+        guard let first = segments.first else { throw .empty }
+        // On the normalised path, so that `./C:` and `./~x` are refused like `C:` and `~x` (they are
+        // written as those).
+        if first.unicodeScalars.first == "~" { throw .absolute(path) }
+        let lead = Array(first.unicodeScalars.prefix(2))
+        if lead.count == 2, lead[1] == ":", lead[0].properties.isAlphabetic, lead[0].isASCII { throw .driveLetter(path) }
         self.segments = segments
     }
 

@@ -62,6 +62,8 @@ struct LogicalPathTests {
         ("..hidden/file..", "..hidden/file.."),
         ("日本/データ.csv", "日本/データ.csv"),
         ("with space/x y", "with space/x y"),
+        ("\u{35C}/x\u{35C}", "\u{35C}/x\u{35C}"),
+        ("a/~b/c:d", "a/~b/c:d"),
     ])
     func acceptsAndNormalises(path: String, expected: String) throws {
         let p = try LogicalPath(path)
@@ -83,6 +85,12 @@ struct LogicalPathTests {
         ("a\nb", .controlCharacter("a\nb")),
         (".", .empty),
         ("./", .empty),
+        // A combining mark joins the `/` before it into one Character: the checks read scalars.
+        ("../\u{35C}x", .parentSegment("../\u{35C}x")),
+        ("a/../\u{35C}../\u{35C}b", .parentSegment("a/../\u{35C}../\u{35C}b")),
+        ("\\\u{35C}x", .backslash("\\\u{35C}x")),
+        ("./C:", .driveLetter("./C:")),
+        ("./~x", .absolute("./~x")),
     ])
     func refuses(path: String, expected: LogicalPath.ValidationError) {
         #expect(throws: expected) { try LogicalPath(path) }

@@ -164,7 +164,8 @@ public struct DownloadPlan: Sendable, Hashable {
         let paths = Set(entries.map(\.path.relativePath))
         entries.removeAll { entry in
             let p = entry.path.relativePath
-            guard paths.contains(where: { $0.hasPrefix(p + "/") }) else { return false }
+            // Bytes, not Characters: `a` is a folder of `a/\u{35C}b` although Swift's `hasPrefix` says no.
+            guard paths.contains(where: { $0.utf8.starts(with: (p + "/").utf8) }) else { return false }
             refused.append(RefusedAsset(asset: entry.asset, reason: "'\(p)' is also a folder of other assets."))
             return true
         }

@@ -71,7 +71,8 @@ public struct FolderLog: Sendable, Hashable {
             let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
             switch SafeFileSystem.kind(of: full) {
             case .symlink:
-                guard resolved.hasPrefix(root + "/") else {
+                // Bytes, not Characters: canonically equivalent names are different folders on Linux.
+                guard resolved.utf8.starts(with: (root + "/").utf8) else {
                     skipped.append("\(relative): a symlink leaving the folder")
                     continue
                 }

@@ -62,6 +62,14 @@ struct DownloadPlanTests {
         #expect(plan.refused.map(\.asset.logicalPath).sorted() == ["a", "c", "remote-assets.json"])
     }
 
+    @Test func aFileFolderClashIsFoundOnBytesEvenBehindACombiningMark() {
+        // `e/\u{35C}f` lies in folder `e` although Swift's Character-wise `hasPrefix("e/")` says no.
+        let assets = [localAsset("e", size: 1), localAsset("e/\u{35C}f", size: 1)]
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion, assets: assets, destination: "/d")
+        #expect(plan.entries.map(\.path.relativePath) == ["e/\u{35C}f"])
+        #expect(plan.refused.map(\.asset.logicalPath) == ["e"])
+    }
+
     @Test func overwriteStrategiesDecideLikeTheSDK() throws {
         let path = try LogicalPath("x.bin")
         let asset = localAsset("x.bin", size: 10)

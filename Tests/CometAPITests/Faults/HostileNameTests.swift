@@ -8,6 +8,8 @@ enum HostileNames {
     /// Names that must be refused by a download, each with why.
     static let refused: [String] = [
         "../x", "a/../../x", "/etc/x", "C:\\x", "..\\x", "~/x",
+        "../\u{35C}beside.txt",            // a combining mark after `/` hid the separator from a Character split
+        "./C:", "./~x",                     // normalise to a drive letter and a home-relative name
         "new\nline", "carriage\rreturn.txt",
         "\u{1B}[31mred\u{1B}[0m.txt", "\u{1B}]0;pwned-title\u{07}.txt", "\u{7F}del",
     ]

@@ -1,14 +1,6 @@
 import CometAPI
 import Foundation
 
-/// The state of an artifact version (reference §4.2): OPEN after upsert, CLOSED when every asset
-/// is confirmed, ERROR when an upload failed.
-public enum VersionState: String, Sendable, CaseIterable {
-    case open = "OPEN"
-    case closed = "CLOSED"
-    case error = "ERROR"
-}
-
 /// A registry user: owns workspaces and API keys.
 public struct UserRecord: Sendable, Equatable {
     public var id: Int64

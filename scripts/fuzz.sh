@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of arty's pure parsers and printers.
+#   scripts/fuzz.sh                      every target for 60 s each
+#   scripts/fuzz.sh -t 5                 every target for 5 s each (the smoke run `make test` does)
+#   scripts/fuzz.sh -t 600 json-text     one target, ten minutes
+# Each target (Fuzz/Targets/NAME.swift) is compiled with swiftc together with the few library files
+# it exercises, so no package dependency is built with sanitizers. Seeds: Fuzz/Corpus/NAME (committed);
+# what the fuzzer learns goes to .build/fuzz/corpus/NAME; a failing input is written to
+# .build/fuzz/crashes/ and the script exits 1, printing the input's path and how to replay it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=60
+if [ "${1:-}" = "-t" ]; then seconds=$2; shift 2; fi
+
+sources_for() {
+  local api=Sources/CometAPI registry=Sources/ArtifactRegistry/HTTP
+  case "$1" in
+    semantic-version) echo "$api/Models/SemanticVersion.swift" ;;
+    artifact-reference|model-decoding)
+      echo "$api/Models/SemanticVersion.swift $api/Models/JSONValue.swift $api/Models/Models.swift $api/ArtifactService.swift $api/ArtifactReference.swift" ;;
+    json-text) echo "$api/TerminalText.swift $api/Listing/JSONText.swift" ;;
+    multipart-stream)
+      echo "$registry/MultipartStream.swift $registry/Multipart.swift $registry/RegistryError.swift $registry/WireJSON.swift $registry/ByteRange.swift Sources/ArtifactRegistry/Store/VersionState.swift" ;;
+    *) echo "fuzz: unknown target '$1'" >&2; exit 2 ;;
+  esac
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(semantic-version artifact-reference json-text multipart-stream model-decoding)
+out=.build/fuzz
+mkdir -p "$out/crashes"
+status=0
+for target in "${targets[@]}"; do
+  # shellcheck disable=SC2046
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name ArtyFuzz \
+    $(sources_for "$target") "Fuzz/Targets/$target.swift" -o "$out/$target" 2> "$out/$target.build.log" \
+    || { cat "$out/$target.build.log" >&2; echo "fuzz: $target did not build" >&2; exit 1; }
+  mkdir -p "$out/corpus/$target"
+  seeds=(); [ -d "Fuzz/Corpus/$target" ] && seeds=("Fuzz/Corpus/$target")
+  echo "fuzz: $target for ${seconds}s" >&2
+  if "$out/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+       -artifact_prefix="$out/crashes/$target-" "$out/corpus/$target" "${seeds[@]}" > "$out/$target.log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$target.log")
+    cov=$(grep -o 'cov: [0-9]*' "$out/$target.log" | tail -n1)
+    echo "fuzz: $target ok: $runs inputs, $cov" >&2
+  else
+    status=1
+    grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$out/$target.log" >&2 || tail -20 "$out/$target.log" >&2
+    echo "fuzz: $target FAILED; replay: $out/$target $out/crashes/$target-*" >&2
+  fi
+done
+exit $status

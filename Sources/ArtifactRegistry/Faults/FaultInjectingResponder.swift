@@ -6,6 +6,7 @@ import NIOCore
 /// Wraps the registry's responder and spoils answers as a ``FaultInjector`` says (issue 7).
 /// With no injector (or an empty plan) every request goes straight through.
 ///
+/// `slow` keeps the connection and the bytes and only paces the body writer.
 /// Connection-level faults (`drop`, `short`, `nolength`, `reset`) work by throwing from the
 /// response body writer after some bytes: Hummingbird then closes the connection, so the client
 /// sees a body shorter than promised (libcurl error 18).
@@ -74,6 +75,9 @@ public struct FaultInjectingResponder<Inner: HTTPResponder>: HTTPResponder where
         case .shortBody(let missing):
             let response = try await inner.respond(to: request, context: context)
             return Self.cut(response, after: Int.max, keepLength: true, extra: missing)
+        case .slowBody(let rate):
+            let response = try await inner.respond(to: request, context: context)
+            return Self.slowed(response, bytesPerSecond: rate)
         }
     }
 
@@ -109,6 +113,53 @@ public struct FaultInjectingResponder<Inner: HTTPResponder>: HTTPResponder where
             try await original.write(CuttingWriter(inner: writer, remaining: limit, failOnFinish: alwaysFail))
         }
         return response
+    }
+}
+
+extension FaultInjectingResponder {
+    /// `response` with the same headers and bytes, its body written at most `bytesPerSecond`
+    /// bytes per second (see ``ThrottlingWriter``).
+    static func slowed(_ response: Response, bytesPerSecond: Int) -> Response {
+        var response = response
+        let original = response.body
+        let length = original.contentLength ?? response.headers[.contentLength].flatMap { Int($0) }
+        response.body = ResponseBody(contentLength: length) { writer in
+            try await original.write(ThrottlingWriter(inner: writer, bytesPerSecond: bytesPerSecond))
+        }
+        return response
+    }
+}
+
+/// Writes every byte, in slices of `bytesPerSecond / 10` bytes with 100 ms pauses (one byte per
+/// `1000 / bytesPerSecond` ms below 10 bytes/s). A client that goes away ends the transfer: the
+/// next slice's write throws.
+struct ThrottlingWriter: ResponseBodyWriter {
+    var inner: any ResponseBodyWriter
+    let slice: Int
+    let pause: Duration
+
+    init(inner: any ResponseBodyWriter, bytesPerSecond: Int) {
+        self.inner = inner
+        let rate = max(1, bytesPerSecond)
+        if rate >= 10 {
+            slice = rate / 10
+            pause = .milliseconds(100)
+        } else {
+            slice = 1
+            pause = .milliseconds(1000 / rate)
+        }
+    }
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var rest = buffer
+        while rest.readableBytes > 0, let piece = rest.readSlice(length: min(slice, rest.readableBytes)) {
+            try await inner.write(piece)
+            try await Task.sleep(for: pause)
+        }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        try await inner.finish(trailingHeaders)
     }
 }
 

@@ -23,6 +23,10 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
     case throttle(retryAfterSeconds: Int)
     /// `stall:MS`: waits `MS` milliseconds, then handles the request normally.
     case stall(milliseconds: Int)
+    /// `slow:BYTES`: the real answer, Content-Length kept, its body written at most `BYTES` bytes
+    /// per second (a slice every 100 ms), so a transfer stays in progress for seconds with its
+    /// bytes moving (a congested link). After the handler.
+    case slowBody(bytesPerSecond: Int)
     /// `malformed`: 200, `application/json`, a truncated JSON text. Before the handler.
     case malformedJSON
     /// `shape`: 200, `application/json`, valid JSON of the wrong shape (an array of objects
@@ -43,7 +47,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
     /// True when the fault answers without running the real route (a write it hits is not applied).
     public var skipsHandler: Bool {
         switch self {
-        case .drop, .shortBody, .noLengthCut, .stall, .contentType: false
+        case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType: false
         case .status, .throttle, .malformedJSON, .wrongShape, .html, .empty, .reset: true
         }
     }
@@ -57,6 +61,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case .status(let code, let sdk): "status:\(code):\(sdk)"
         case .throttle(let s): "throttle:\(s)"
         case .stall(let ms): "stall:\(ms)"
+        case .slowBody(let rate): "slow:\(rate)"
         case .malformedJSON: "malformed"
         case .wrongShape: "shape"
         case .html(let code): "html:\(code)"
@@ -95,7 +100,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
 /// A set of fault rules, parsed from a compact spec so that tests and `arty serve --faults` share it.
 ///
 /// Grammar: `RULE(;RULE)*`, `RULE = ROUTE=FAULT[*TIMES]`. Examples:
-/// `get-all=status:503*2` (two 503s, then normal answers), `get-asset=drop:1000`,
+/// `get-all=status:503*2` (two 503s, then normal answers), `get-asset=drop:1000`, `get-asset=slow:16384`,
 /// `*=stall:1500*1`, `version/labels=status:403:90210`, `files=throttle:1*1`.
 /// Pure.
 public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
@@ -167,6 +172,7 @@ public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
             return .status(code, sdkErrorCode: sdk)
         case "throttle": return .throttle(retryAfterSeconds: try number(range: 0...86_400))
         case "stall": return .stall(milliseconds: try number(range: 0...3_600_000))
+        case "slow": return .slowBody(bytesPerSecond: try number(range: 1...Int(Int32.max)))
         case "malformed": return .malformedJSON
         case "shape": return .wrongShape
         case "html": return .html(status: try number(200, range: 100...599))
@@ -178,7 +184,7 @@ public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
             return .contentType(argument)
         case "reset": return .reset
         default:
-            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, malformed, shape, html, empty, ctype, reset.")
+            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset.")
         }
     }
 

@@ -43,4 +43,34 @@ struct DownloadRecoveryTests {
         #expect(summary.failed.first?.reason.contains("Downloading asset") == true)
         #expect(treeListing(dest).isEmpty)
     }
+
+    /// `slow:N` paces the body without breaking it: the file arrives whole, and while it is on the
+    /// way the downloader reports it transferring with part of its bytes (what the TUI's jobs view
+    /// and its end-to-end tests rely on).
+    @Test func aSlowBodyArrivesWholeAndIsSeenInProgress() async throws {
+        let f = try await FaultFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let dest = temporaryPath("dest")
+        let plan = try await ActionPlanning.planDownload(
+            ArtifactReference(workspace: f.workspace, artifact: "cats", selector: .version("1.0.0")), destination: dest, client: f.client)
+        f.injector.setPlan(try FaultPlan.parse("get-asset=slow:100000"))
+        let seen = ProgressLog()
+        let summary = try await ArtifactDownloader(client: f.client).run(plan) { seen.append($0) }
+        #expect(f.injector.injectedFaults.count == 1)
+        #expect(summary.succeeded)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data.bin")) == FaultFixture.content)
+        #expect(treeListing(dest) == ["data.bin"])
+        let total = Int64(FaultFixture.content.count)
+        let midway = seen.reports.filter { $0.bytesDone > 0 && $0.bytesDone < total }
+        #expect(!midway.isEmpty, "no report between 0 and \(total) bytes: \(seen.reports.map(\.bytesDone))")
+        #expect(midway.allSatisfy { $0.files.first?.state == .transferring })
+    }
+}
+
+/// Progress reports collected from the downloader's callback (any thread).
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [DownloadProgress] = []
+    func append(_ p: DownloadProgress) { lock.withLock { items.append(p) } }
+    var reports: [DownloadProgress] { lock.withLock { items } }
 }

@@ -263,7 +263,13 @@ extension Harness {
         #expect(h.state.jobs.count == 1)
         await h.press(.char("J"))
         #expect(h.overlay == .jobs(selected: 0))
-        await h.press(.char("x"))
+        // Esc closes the view and cancels nothing, as everywhere else.
+        let effectsBefore = h.effects.count
+        await h.press(.escape)
+        #expect(h.overlay == nil)
+        #expect(!h.state.jobs[0].cancelling)
+        #expect(h.effects.count == effectsBefore)
+        await h.press(.char("J"), .char("x"))
         #expect(h.lastEffect == .cancelJob(id: 1))
         #expect(h.state.jobs[0].cancelling)
         await h.send(.jobFinished(id: 1, message: StatusMessage("Download cancelled after 0 files")))
@@ -271,6 +277,20 @@ extension Harness {
         #expect(h.state.message?.text == "Download cancelled after 0 files")
         await h.press(.escape)
         #expect(h.overlay == nil)
+    }
+
+    @Test func theStatusLineLeadsWithProgressAndTheHintsWithJ() async {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.right, .enter)
+        await h.send(.jobUpdated(id: 1, progress: Self.progress(done: 500, total: 1_000)))
+        let summary = Render(state: h.state, size: Size(width: 100, height: 30)).jobsSummary()
+        #expect(summary.hasPrefix("⇣ 50% · ETA 0:04 · 1.0 MiB/s · "))
+        #expect(!summary.contains(" → "))
+        let frame = render(h.state, size: Size(width: 100, height: 30))
+        #expect(frame.line(29).hasPrefix("J jobs"))
+        #expect(frame.line(28).contains("⇣ 50% · ETA 0:04"))
     }
 
     @Test func aFinishedBumpRefreshesTheVersions() async {

@@ -221,7 +221,7 @@ import Testing
         let job = Job(id: 7, title: "mnist-digits:2.1.0", done: 50, total: 200)
         await h.send(.jobProgress(job, finished: false))
         #expect(h.state.jobs == [job])
-        #expect(h.frame().line(22).contains("⇣ mnist-digits:2.1.0 25%"))
+        #expect(h.frame().line(22).contains("⇣ 25% · mnist-digits:2.1.0"))
         await h.send(.jobProgress(job, finished: true))
         #expect(h.state.jobs.isEmpty)
     }

@@ -138,7 +138,7 @@ struct JobsEndToEndTests {
         #expect(first.contains("Jobs (1)"))
         #expect(first.contains("⇣ big-data:1.0.0 → ./big-data-1.0.0"))
         #expect(first.contains("Files of the selected job:"))
-        #expect(first.contains("x/Esc cancel the job"))
+        #expect(first.contains("x cancel the job · Esc/J/q close"))
         let total = try #require(Self.totalLine(first))
         #expect(total.finished == 0 && total.files == 2)
         // The numbers move on while the view stays open (the transfer is live, not a frozen frame).
@@ -147,10 +147,17 @@ struct JobsEndToEndTests {
         }
         #expect(Self.totalLine(later)?.files == 2)
         #expect(f.leftovers().allSatisfy { !Self.files.contains($0) }, "a file has its final name mid-transfer: \(f.leftovers())")
-        // J closes the view; the status line keeps a summary of the running job.
+        // Esc closes the view and cancels nothing; the status line keeps a summary of the running job,
+        // its progress first, and the hint line offers J first.
+        try tmux.send("Escape")
+        let closed = try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Files of the selected job:") }
+        #expect(closed.contains("J jobs"))
+        try tmux.waitFor("the running job's summary", seconds: Self.patience) { screen in
+            screen.range(of: #"⇣ \d+% · .* · big-data:1\.0\.0"#, options: .regularExpression) != nil
+        }
         try tmux.send("J")
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Files of the selected job:") }
-        try tmux.waitFor("⇣ big-data:1.0.0", seconds: Self.patience)
+        try tmux.waitFor("the job still running after Esc", seconds: Self.patience) { $0.contains("Jobs (1)") && !$0.contains("cancelling") }
+        try tmux.send("J")
         try tmux.send("q")
         try tmux.waitFor("Quit arty?", seconds: Self.patience)
         try tmux.send("y")

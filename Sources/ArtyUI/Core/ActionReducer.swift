@@ -295,16 +295,13 @@ extension BrowserState {
             switch key {
             case .char("j"), .down: overlay = .jobs(selected: Swift.min(index + 1, Swift.max(0, jobs.count - 1)))
             case .char("k"), .up: overlay = .jobs(selected: Swift.max(0, index - 1))
-            case .char("x"), .escape, .delete:
-                guard jobs.indices.contains(index) else {
-                    if key == .escape { overlay = nil }
-                    return []
-                }
-                guard !jobs[index].cancelling else { return [] }
+            case .char("x"), .delete:
+                // Only an explicit key cancels: Esc closes the view, as it closes every other overlay.
+                guard jobs.indices.contains(index), !jobs[index].cancelling else { return [] }
                 jobs[index].cancelling = true
                 message = StatusMessage("Cancelling \(jobs[index].title)…")
                 return [.cancelJob(id: jobs[index].id)]
-            case .char("J"), .char("q"), .enter: overlay = nil
+            case .char("J"), .char("q"), .enter, .escape: overlay = nil
             default: break
             }
             return []

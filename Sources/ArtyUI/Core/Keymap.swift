@@ -88,7 +88,7 @@ public enum Keymap {
         KeyBinding([.char("b")], .bump, "Bump: new major/minor/patch version", hint: "bump"),
         KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark"),
         KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff"),
-        KeyBinding([.char("J")], .jobs, "Show the jobs (x/Esc cancels one)", hint: "jobs"),
+        KeyBinding([.char("J")], .jobs, "Show the jobs (x cancels the selected one)", hint: "jobs"),
     ]
 
     /// Keys inside the action dialogs, shown in help (the dialogs show their own hint line).

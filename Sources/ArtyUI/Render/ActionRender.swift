@@ -210,7 +210,7 @@ extension Render {
             }
         }
         panel(&frame, title: "Jobs (\(state.jobs.count))", body: body,
-              footer: [PanelLine("j/k select · x/Esc cancel the job · J/q close", style: .dim)], maxWidth: 76)
+              footer: [PanelLine("j/k select · x cancel the job · Esc/J/q close", style: .dim)], maxWidth: 76)
     }
 
     func diffView(_ frame: inout Frame, _ diff: VersionDiff, offset: Int) {
@@ -234,16 +234,23 @@ extension Render {
               footer: [summary, PanelLine(scroll, style: .dim)], maxWidth: 90)
     }
 
-    /// The status line's job summary: `⇣ mnist:2.1.0 → ./mnist-2.1.0 42% · 1.2 MiB/s · ETA 0:04`.
+    /// The status line's job summary, numbers first so that a narrow status line cuts the name, not
+    /// the progress: `⇣ 42% · ETA 0:04 · 1.2 MiB/s · mnist:2.1.0` (the destination is in the jobs view).
     func jobsSummary() -> String {
         state.jobs.map { job in
-            var parts = [(job.kind == .download ? "⇣ " : "⇡ ") + job.title + (Render.percent(job).map { " \($0)%" } ?? "")]
-            if let rate = job.progress?.bytesPerSecond { parts.append(Formatting.size(Int64(rate)) + "/s") }
+            var parts = [(job.kind == .download ? "⇣ " : "⇡ ") + (Render.percent(job).map { "\($0)%" } ?? "…")]
+            if job.cancelling { parts.append("cancelling") }
             if let eta = job.progress?.etaMilliseconds, job.done < (job.total ?? 0) {
                 parts.append("ETA " + ActionText.duration(milliseconds: eta))
             }
-            if job.cancelling { parts.append("cancelling") }
+            if let rate = job.progress?.bytesPerSecond { parts.append(Formatting.size(Int64(rate)) + "/s") }
+            parts.append(Self.shortTitle(job.title))
             return parts.joined(separator: " · ")
         }.joined(separator: "  ")
+    }
+
+    /// A job title without its destination: `mnist:2.1.0 → ./mnist-2.1.0` → `mnist:2.1.0`.
+    static func shortTitle(_ title: String) -> String {
+        title.range(of: " → ").map { String(title[..<$0.lowerBound]) } ?? title
     }
 }

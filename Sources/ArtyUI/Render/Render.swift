@@ -107,9 +107,13 @@ struct Render {
 
     func hintLine(_ frame: inout Frame) {
         let y = size.height - 1
-        let hints: [(String, String)] = state.filterEditing
+        var hints: [(String, String)] = state.filterEditing
             ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
             : Keymap.hints.map { ($0.key, $0.label) }
+        if !state.filterEditing, !state.jobs.isEmpty {
+            // While jobs run, the key that shows them comes first: it must not be cut off.
+            hints = hints.filter { $0.0 == "J" } + hints.filter { $0.0 != "J" }
+        }
         var x = 0
         for (key, label) in hints {
             let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)

@@ -1,4 +1,4 @@
-.PHONY: demo test build screenshots bench clean
+.PHONY: demo test build screenshots fuzz clean
 
 ## The main job: build arty and browse a freshly seeded demo registry.
 demo:
@@ -14,6 +14,10 @@ build:
 
 screenshots:
 	scripts/screenshots.sh
+
+## Coverage-guided fuzzing of the parsers (libFuzzer), 60 s per target.
+fuzz:
+	scripts/fuzz.sh
 
 clean:
 	rm -rf .build .venv-compat .venv-shots

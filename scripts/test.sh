@@ -9,6 +9,8 @@ scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
 scripts/compat-test.sh
+# Coverage-guided fuzzing of the parsers, 5 s per target (longer runs: scripts/fuzz.sh -t 600).
+scripts/fuzz.sh -t 5
 # The benchmark harness at a tiny size: checks that it runs (numbers at this size mean nothing;
 # full runs are `Benchmarks/run.sh`, results in BENCHMARKS.md).
 Benchmarks/run.sh --small

@@ -98,8 +98,10 @@ final class BrowserApp {
 
     /// Cancels the jobs still running at quit and waits (at most `seconds`) for them to clean up
     /// their partial files, so quitting never leaves `.part` files behind.
-    static func cancelAndWait(_ jobs: [Task<Void, Never>], seconds: Double) {
-        guard !jobs.isEmpty else { return }
+    /// - Returns: false when some job had not finished by then.
+    @discardableResult
+    static func cancelAndWait(_ jobs: [Task<Void, Never>], seconds: Double) -> Bool {
+        guard !jobs.isEmpty else { return true }
         let done = DispatchSemaphore(value: 0)
         for job in jobs {
             job.cancel()
@@ -109,7 +111,8 @@ final class BrowserApp {
             }
         }
         let deadline = DispatchTime.now() + seconds
-        for _ in jobs where done.wait(timeout: deadline) == .timedOut { break }
+        for _ in jobs where done.wait(timeout: deadline) == .timedOut { return false }
+        return true
     }
 
     func run() throws {
@@ -117,7 +120,10 @@ final class BrowserApp {
         defer {
             for task in tasks.values { task.cancel() }
             terminal.close()
-            BrowserApp.cancelAndWait(Array(jobTasks.values), seconds: 3)
+            // Cancelled transfers stop at once; 10 s covers deleting their `.part` files on a busy machine.
+            if !BrowserApp.cancelAndWait(Array(jobTasks.values), seconds: 10) {
+                FileHandle.standardError.write(Data("arty: a cancelled job was still cleaning up at exit; a NAME.part file may remain\n".utf8))
+            }
         }
         var state = BrowserState(context: context, size: terminal.size, nowMillis: BrowserApp.nowMillis())
         var effects: [Effect]

@@ -298,6 +298,12 @@ struct FolderLogNameTests {
         ("a\tb", true, "its name contains a control character, so no download could write it"),
         ("caf\u{FFFD}.txt", false, "its name is not valid UTF-8"),
         ("caf\u{FFFD}.txt", true, nil),  // a real U+FFFD in a name that exists is fine
+        // Names LogicalPath refuses: logging them made versions that `arty download` could not write.
+        ("sub/back\\slash.txt", true, "its name contains a backslash, which downloads refuse"),
+        ("~notes.txt", true, "its name starts with '~', which downloads refuse"),
+        ("C:report.txt", true, "its name starts with a drive letter, which downloads refuse"),
+        ("sub/~notes.txt", true, nil),  // only a leading '~' or drive letter of the whole path is refused
+        ("quote\" : colon.txt", true, nil),
     ] as [(String, Bool, String?)])
     func nameProblems(name: String, exists: Bool, problem: String?) {
         #expect(FolderLog.nameProblem(name, exists: exists) == problem)

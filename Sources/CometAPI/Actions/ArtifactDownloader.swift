@@ -278,7 +278,7 @@ public struct ArtifactDownloader: Sendable {
             tracker.set(index, state: .failed(Self.message(error)), force: true)
             return
         }
-        let part = finalPath + ".part"
+        let part = SafeFileSystem.partialPath(for: finalPath)
         var offset: Int64 = 0
         switch SafeFileSystem.kind(of: part) {
         case .file(let size) where size < entry.expectedSize: offset = size  // a leftover of an interrupted run

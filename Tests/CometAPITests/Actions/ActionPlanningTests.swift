@@ -327,3 +327,29 @@ struct FolderLogNameTests {
         #expect((try? FolderLog.validateAlias(" best ")) == "best")
     }
 }
+
+@Suite("partial file names")
+struct PartialPathTests {
+    @Test func aShortNameGetsDotPartBesideIt() {
+        #expect(SafeFileSystem.partialPath(for: "/d/sub/a.txt") == "/d/sub/a.txt.part")
+        #expect(SafeFileSystem.partialPath(for: "a.txt") == "a.txt.part")
+        let fits = String(repeating: "n", count: 250)  // 250 + ".part" = 255 bytes, the limit
+        #expect(SafeFileSystem.partialPath(for: "/d/" + fits) == "/d/" + fits + ".part")
+    }
+
+    @Test(arguments: [251, 253, 255])
+    func aNameTooLongForDotPartGetsAShortenedStableOne(length: Int) throws {
+        let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)  // 2-byte characters
+        let part = SafeFileSystem.partialPath(for: "/d/sub/" + name)
+        #expect(part.hasPrefix("/d/sub/"))
+        let component = String(part.dropFirst("/d/sub/".count))
+        #expect(component.utf8.count <= SafeFileSystem.maxNameBytes)
+        #expect(component.hasSuffix(".part"))
+        #expect(!component.contains("/"))
+        #expect(component.hasPrefix(String(repeating: "é", count: 50)))  // cut at a character boundary, readable
+        #expect(SafeFileSystem.partialPath(for: "/d/sub/" + name) == part)  // a rerun finds it again
+        // Two long names that share their first 233 bytes still get different partial files.
+        let other = SafeFileSystem.partialPath(for: "/d/sub/" + String(name.dropLast()) + "x")
+        #expect(other != part)
+    }
+}

@@ -104,10 +104,12 @@ public enum SafeFileSystem {
     /// it, or, when that would be longer than ``maxNameBytes`` (a name of 251–255 bytes is legal but its
     /// `.part` is not), NAME cut at a character boundary, `~`, 16 hex digits of NAME's SHA-256 and `.part`.
     /// The same final path always gives the same partial path, so a rerun resumes it. Pure.
-    public static func partialPath(for finalPath: String) -> String {
+    /// - Parameter shortened: use the second form whatever the length (when `NAME.part` is itself the
+    ///   final name of another file of the same download).
+    public static func partialPath(for finalPath: String, shortened: Bool = false) -> String {
         let slash = finalPath.lastIndex(of: "/")
         let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
-        guard name.utf8.count + 5 > maxNameBytes else { return finalPath + ".part" }
+        guard shortened || name.utf8.count + 5 > maxNameBytes else { return finalPath + ".part" }
         let digest = SHA256.hash(data: Data(name.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         let budget = maxNameBytes - 5 - 17  // ".part", "~" + 16 hex digits
         var kept = ""

@@ -337,6 +337,13 @@ struct PartialPathTests {
         #expect(SafeFileSystem.partialPath(for: "/d/" + fits) == "/d/" + fits + ".part")
     }
 
+    @Test func aShortNameCanBeAskedForTheShortenedForm() {
+        let part = SafeFileSystem.partialPath(for: "/d/x", shortened: true)
+        #expect(part.hasPrefix("/d/x~") && part.hasSuffix(".part"))
+        #expect(part.count == "/d/x~".count + 16 + ".part".count)
+        #expect(part != "/d/x.part")
+    }
+
     @Test(arguments: [251, 253, 255])
     func aNameTooLongForDotPartGetsAShortenedStableOne(length: Int) throws {
         let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)  // 2-byte characters

@@ -91,6 +91,23 @@ struct ActionsIntegrationTests {
         #expect(treeListing(dest) == ["sub", name])
     }
 
+    @Test func assetsNamedXAndXDotPartBothArrive() async throws {
+        // `x` streamed into `x.part`, the final name of the other asset: with parallel transfers the
+        // summary said "x.part downloaded" while `x` failed verification and its cleanup deleted `x.part`.
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let small = Data("the other file".utf8)
+        try await f.log("part clash", files: ["d/x": bigFile, "d/x.part": small])
+        let dest = temporaryPath("out")
+        let plan = try await ActionPlanning.planDownload(f.reference("part clash", nil), destination: dest, client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client).run(plan)
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        #expect(summary.downloaded == ["d/x", "d/x.part"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x")) == bigFile)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x.part")) == small)
+        #expect(treeListing(dest) == ["d", "d/x", "d/x.part"])
+    }
+
     @Test func eachOverwriteStrategy() async throws {
         let f = try await ActionsFixture.start()
         defer { Task { await f.registry.stop() } }

@@ -34,9 +34,11 @@ bin="$root/.build/release"
 mkdir -p "${ARTY_BENCH_TMP:-$root/.build}"
 work=$(mktemp -d "${ARTY_BENCH_TMP:-$root/.build}/bench-work.XXXXXX")
 server_pid=""
+out_dir=""  # the download destination, on /dev/shm when it has room: RAM, so removed on every exit
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
+  if [ -n "$out_dir" ]; then rm -rf "$out_dir"; fi
 }
 trap cleanup EXIT
 

@@ -34,9 +34,11 @@ bin="$root/.build/release"
 mkdir -p "${ARTY_BENCH_TMP:-$root/.build}"
 work=$(mktemp -d "${ARTY_BENCH_TMP:-$root/.build}/bench-work.XXXXXX")
 server_pid=""
+out_dir=""  # the download destination, on /dev/shm when it has room: RAM, so removed on every exit
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
+  if [ -n "$out_dir" ]; then rm -rf "$out_dir"; fi
 }
 trap cleanup EXIT
 
@@ -172,6 +174,8 @@ out_dir=$(mktemp -d "$out_parent/arty-bench-out.XXXXXX")
 out_fs=$(df --output=fstype "$out_dir" | tail -n1)
 start_server "$work/dl-reg"
 "$bin/arty" log "$work/files" --artifact big --type dataset --workspace bench --json > "$work/logged.json"
+# Every client's files are checked against these digests after its (timed) run: a fast wrong download is a failure.
+(cd "$work/files" && find . -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/files.sha256"
 rm -rf "$work/files"
 "$bin/arty" ls --json bench/big:1.0.0 > "$work/assets.json"
 "$bin/arty" ls --json bench/big > "$work/versions.json"
@@ -200,6 +204,8 @@ run_client() {  # NAME DEST CMD… → one line in dl-runs.txt: name wall user s
   /usr/bin/time -f '%U %S %M' -o "$work/client.time" "$@" > "$work/client.out" 2> "$work/client.err" \
     || { tail -5 "$work/client.err" >&2; echo "bench: $name failed" >&2; exit 1; }
   t1=$(now); c1=$(server_cpu)
+  (cd "$dest" && sha256sum --quiet --strict -c "$work/files.sha256" >&2) \
+    || { echo "bench: $name wrote files that differ from the logged ones" >&2; exit 1; }
   local wall; wall=$(elapsed "$t0" "$t1")
   # The SDK script prints the seconds of the download call alone (its import takes ≈ 0.4 s more).
   [ "$name" = sdk ] && wall=$(tail -n1 "$work/client.out")

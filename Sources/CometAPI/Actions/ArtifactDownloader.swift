@@ -200,14 +200,19 @@ public struct ArtifactDownloader: Sendable {
             FileProgress(path: $0.path.relativePath, bytes: 0, totalBytes: $0.expectedSize, state: .queued)
         }, interval: options.progressIntervalMilliseconds, clock: clock, handler: progress)
 
+        // `NAME.part` must never be another planned file (assets `x` and `x.part`): the two transfers
+        // would share one file, and the failing one removed the other's downloaded file.
+        let finalPaths = Set(plan.entries.map(\.path.relativePath))
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func addNext() {
                 guard next < plan.entries.count else { return }
                 let index = next
                 next += 1
-                group.addTask { await self.transfer(plan.entries[index], index: index, root: root,
-                                                    versionId: plan.version.artifactVersionId, tracker: tracker) }
+                let entry = plan.entries[index]
+                let partIsAFile = finalPaths.contains(entry.path.relativePath + ".part")
+                group.addTask { await self.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
+                                                    partIsAFile: partIsAFile, tracker: tracker) }
             }
             for _ in 0..<options.parallelTransfers { addNext() }
             while await group.next() != nil {
@@ -242,7 +247,7 @@ public struct ArtifactDownloader: Sendable {
     }
 
     /// One file: decide, transfer with retries, verify, rename.
-    private func transfer(_ entry: DownloadEntry, index: Int, root: String, versionId: String,
+    private func transfer(_ entry: DownloadEntry, index: Int, root: String, versionId: String, partIsAFile: Bool,
                           tracker: ProgressTracker) async {
         if Task.isCancelled { tracker.set(index, state: .cancelled, force: true); return }
         let decision = DownloadPlan.decision(for: entry, strategy: options.strategy)
@@ -278,7 +283,7 @@ public struct ArtifactDownloader: Sendable {
             tracker.set(index, state: .failed(Self.message(error)), force: true)
             return
         }
-        let part = finalPath + ".part"
+        let part = SafeFileSystem.partialPath(for: finalPath, shortened: partIsAFile)
         var offset: Int64 = 0
         switch SafeFileSystem.kind(of: part) {
         case .file(let size) where size < entry.expectedSize: offset = size  // a leftover of an interrupted run

@@ -98,13 +98,25 @@ public struct FolderLog: Sendable, Hashable {
     }
 
     /// Why a file name found under the folder cannot become a logical path, or nil: a control
-    /// character (newline, tab, ESC, ...) in any segment, or a name that is not valid UTF-8 (seen
-    /// as U+FFFD in a name that then does not exist on disk). Pure apart from `exists`.
+    /// character (newline, tab, ESC, ...) in any segment, a name that is not valid UTF-8 (seen
+    /// as U+FFFD in a name that then does not exist on disk), or any other name ``LogicalPath``
+    /// refuses (a backslash, a leading `~`, a drive letter such as `C:`), which `arty download`
+    /// would then refuse for every reader of the version. Pure apart from `exists`.
     public static func nameProblem(_ relative: String, exists: Bool) -> String? {
         if relative.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "its name contains a control character, so no download could write it"
         }
         if !exists, relative.contains("\u{FFFD}") { return "its name is not valid UTF-8" }
+        do {
+            _ = try LogicalPath(relative)
+        } catch {
+            switch error {
+            case .backslash: return "its name contains a backslash, which downloads refuse"
+            case .absolute: return "its name starts with '~', which downloads refuse"
+            case .driveLetter: return "its name starts with a drive letter, which downloads refuse"
+            case .empty, .parentSegment, .controlCharacter: return "downloads refuse its name"
+            }
+        }
         return nil
     }
 

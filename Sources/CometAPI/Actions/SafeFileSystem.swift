@@ -97,6 +97,32 @@ public enum SafeFileSystem {
         }
     }
 
+    /// The longest file name most file systems take (`NAME_MAX` of ext4, XFS, Btrfs, APFS), in UTF-8 bytes.
+    public static let maxNameBytes = 255
+
+    /// The partial file that a download to `finalPath` streams into before its rename: `NAME.part` beside
+    /// it, or, when that would be longer than ``maxNameBytes`` (a name of 251–255 bytes is legal but its
+    /// `.part` is not), NAME cut at a character boundary, `~`, 16 hex digits of NAME's SHA-256 and `.part`.
+    /// The same final path always gives the same partial path, so a rerun resumes it. Pure.
+    /// - Parameter shortened: use the second form whatever the length (when `NAME.part` is itself the
+    ///   final name of another file of the same download).
+    public static func partialPath(for finalPath: String, shortened: Bool = false) -> String {
+        let slash = finalPath.lastIndex(of: "/")
+        let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
+        guard shortened || name.utf8.count + 5 > maxNameBytes else { return finalPath + ".part" }
+        let digest = SHA256.hash(data: Data(name.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let budget = maxNameBytes - 5 - 17  // ".part", "~" + 16 hex digits
+        var kept = ""
+        var bytes = 0
+        for character in name {
+            bytes += character.utf8.count
+            if bytes > budget { break }
+            kept.append(character)
+        }
+        let folder = slash.map { String(finalPath[...$0]) } ?? ""
+        return folder + kept + "~" + digest + ".part"
+    }
+
     /// `rename(2)`: atomic replacement of `to` within one file system.
     /// - Throws: ``ActionError/unsafeDestination(path:reason:)``.
     public static func atomicRename(_ from: String, to: String) throws {
@@ -110,7 +136,7 @@ public enum SafeFileSystem {
     /// - Throws: ``ActionError/unsafeDestination(path:reason:)`` naming the folder of `path` (never the
     ///   internal `.part` file), e.g. `'/tmp/ro': permission denied`.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let part = path + ".part"
+        let part = partialPath(for: path)
         removeFile(part)
         let fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         // The `.part` file is arty's own business: name the folder the user chose (issue: read-only destination).

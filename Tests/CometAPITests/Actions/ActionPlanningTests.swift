@@ -313,6 +313,12 @@ struct FolderLogNameTests {
         ("a\tb", true, "its name contains a control character, so no download could write it"),
         ("caf\u{FFFD}.txt", false, "its name is not valid UTF-8"),
         ("caf\u{FFFD}.txt", true, nil),  // a real U+FFFD in a name that exists is fine
+        // Names LogicalPath refuses: logging them made versions that `arty download` could not write.
+        ("sub/back\\slash.txt", true, "its name contains a backslash, which downloads refuse"),
+        ("~notes.txt", true, "its name starts with '~', which downloads refuse"),
+        ("C:report.txt", true, "its name starts with a drive letter, which downloads refuse"),
+        ("sub/~notes.txt", true, nil),  // only a leading '~' or drive letter of the whole path is refused
+        ("quote\" : colon.txt", true, nil),
     ] as [(String, Bool, String?)])
     func nameProblems(name: String, exists: Bool, problem: String?) {
         #expect(FolderLog.nameProblem(name, exists: exists) == problem)
@@ -334,5 +340,38 @@ struct FolderLogNameTests {
         #expect(throws: ActionError.self) { try FolderLog.validateAlias("latest") }
         #expect(throws: ActionError.self) { try FolderLog.validateAlias("") }
         #expect((try? FolderLog.validateAlias(" best ")) == "best")
+    }
+}
+
+@Suite("partial file names")
+struct PartialPathTests {
+    @Test func aShortNameGetsDotPartBesideIt() {
+        #expect(SafeFileSystem.partialPath(for: "/d/sub/a.txt") == "/d/sub/a.txt.part")
+        #expect(SafeFileSystem.partialPath(for: "a.txt") == "a.txt.part")
+        let fits = String(repeating: "n", count: 250)  // 250 + ".part" = 255 bytes, the limit
+        #expect(SafeFileSystem.partialPath(for: "/d/" + fits) == "/d/" + fits + ".part")
+    }
+
+    @Test func aShortNameCanBeAskedForTheShortenedForm() {
+        let part = SafeFileSystem.partialPath(for: "/d/x", shortened: true)
+        #expect(part.hasPrefix("/d/x~") && part.hasSuffix(".part"))
+        #expect(part.count == "/d/x~".count + 16 + ".part".count)
+        #expect(part != "/d/x.part")
+    }
+
+    @Test(arguments: [251, 253, 255])
+    func aNameTooLongForDotPartGetsAShortenedStableOne(length: Int) throws {
+        let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)  // 2-byte characters
+        let part = SafeFileSystem.partialPath(for: "/d/sub/" + name)
+        #expect(part.hasPrefix("/d/sub/"))
+        let component = String(part.dropFirst("/d/sub/".count))
+        #expect(component.utf8.count <= SafeFileSystem.maxNameBytes)
+        #expect(component.hasSuffix(".part"))
+        #expect(!component.contains("/"))
+        #expect(component.hasPrefix(String(repeating: "é", count: 50)))  // cut at a character boundary, readable
+        #expect(SafeFileSystem.partialPath(for: "/d/sub/" + name) == part)  // a rerun finds it again
+        // Two long names that share their first 233 bytes still get different partial files.
+        let other = SafeFileSystem.partialPath(for: "/d/sub/" + String(name.dropLast()) + "x")
+        #expect(other != part)
     }
 }

@@ -75,6 +75,39 @@ struct ActionsIntegrationTests {
         #expect(last.files.map(\.state) == [.done, .done])
     }
 
+    @Test func aFileNameOf253BytesIsLoggedAndDownloaded() async throws {
+        // Legal on ext4 (255 bytes at most), but its `NAME.part` is not: the download failed with
+        // "File name too long" for every name of 251 to 255 bytes.
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let name = "sub/" + String(repeating: "n", count: 253)
+        try await f.log("long names", files: [name: bigFile])
+        let dest = temporaryPath("out")
+        let plan = try await ActionPlanning.planDownload(f.reference("long names", nil), destination: dest, client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client).run(plan)
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        #expect(summary.downloaded == [name])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/" + name)) == bigFile)
+        #expect(treeListing(dest) == ["sub", name])
+    }
+
+    @Test func assetsNamedXAndXDotPartBothArrive() async throws {
+        // `x` streamed into `x.part`, the final name of the other asset: with parallel transfers the
+        // summary said "x.part downloaded" while `x` failed verification and its cleanup deleted `x.part`.
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let small = Data("the other file".utf8)
+        try await f.log("part clash", files: ["d/x": bigFile, "d/x.part": small])
+        let dest = temporaryPath("out")
+        let plan = try await ActionPlanning.planDownload(f.reference("part clash", nil), destination: dest, client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client).run(plan)
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        #expect(summary.downloaded == ["d/x", "d/x.part"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x")) == bigFile)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x.part")) == small)
+        #expect(treeListing(dest) == ["d", "d/x", "d/x.part"])
+    }
+
     @Test func eachOverwriteStrategy() async throws {
         let f = try await ActionsFixture.start()
         defer { Task { await f.registry.stop() } }

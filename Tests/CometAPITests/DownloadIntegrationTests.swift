@@ -190,6 +190,30 @@ struct DownloadIntegrationTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test func aFIFOOrASecondHardLinkAtTheDestinationIsRefusedNotWrittenThrough() async throws {
+        let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: Data("payload".utf8)) }
+        defer { server.stop() }
+        let client = try makeTestClient(server)
+        // A FIFO: opening it for writing would block forever without a reader.
+        let fifo = temporaryPath("fifo.part")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let fifoError = await #expect(throws: CometAPIError.self) {
+            _ = try await client.downloadAsset(assetId: "a", artifactVersionId: nil, to: fifo)
+        }
+        #expect(fifoError?.userMessage.contains("not a regular file") == true)
+        // A hard link to another file: appending would change that file too.
+        let other = temporaryPath("other.txt")
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: other))
+        let linked = (other as NSString).deletingLastPathComponent + "/linked.part"
+        #expect(link(other, linked) == 0)
+        let linkError = await #expect(throws: CometAPIError.self) {
+            _ = try await client.downloadAsset(assetId: "a", artifactVersionId: nil, to: linked, resumeFrom: 3)
+        }
+        #expect(linkError?.userMessage.contains("other hard links") == true)
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "precious")
+        #expect(server.requests.isEmpty)
+    }
+
     @Test func oddSizedPiecesArriveByteExactThroughTheWriteBuffer() async throws {
         // Pieces that straddle the transport's 512 KiB write buffer in every way: smaller, equal, larger, odd.
         let pieces = [1, 16_383, 524_288, 524_289, 3, 1_048_577, 77_777, 524_287, 2]

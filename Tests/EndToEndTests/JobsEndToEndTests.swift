@@ -182,7 +182,7 @@ struct JobsEndToEndTests {
         // The job ends as cancelled: it leaves the view, and the status line says so.
         let after = try tmux.waitFor("Jobs (0)", "No jobs running.", "Download cancelled after 0 files", seconds: Self.patience)
         #expect(!after.contains("Files of the selected job:") && !after.contains("downloading"), "\(after)")
-        // The TUI's cancel removes partial files (DownloadOptions.keepPartialFilesOnCancel is false):
+        // The TUI's cancel removes partial files (DownloadOptions.keepPartialFiles is false):
         // the summary is posted after the downloader's cleanup, so the folder is final by now.
         let left = f.leftovers()
         #expect(left.allSatisfy { !$0.hasSuffix(".part") }, "partial files left: \(left)")

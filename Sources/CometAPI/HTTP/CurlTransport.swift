@@ -104,18 +104,35 @@ struct DestinationFile: Sendable {
     let initialSize: Int64
 
     /// Opens `path` for writing, creating it if missing; never follows a symbolic link at `path`.
+    /// An existing file must be a regular file with no other hard link: a FIFO planted there would
+    /// block the open (hence `O_NONBLOCK`, harmless on regular files), a device or a second link
+    /// would send the bytes somewhere else.
     /// - Throws: ``HTTPTransportError/fileSystem(path:message:)``.
     static func open(_ path: String) throws -> DestinationFile {
         var created = true
         var fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0, errno == EEXIST {
             created = false
-            fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+            fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+            // ENXIO: a FIFO with no reader (the open would have blocked).
+            if fd < 0, errno == ENXIO { throw HTTPTransportError.fileSystem(path: path, message: "it exists and is not a regular file") }
         }
         guard fd >= 0 else { throw HTTPTransportError.fileSystem(path: path, message: String(cString: strerror(errno))) }
         var info = stat()
-        let size = fstat(fd, &info) == 0 ? Int64(info.st_size) : 0
-        return DestinationFile(path: path, descriptor: fd, created: created, initialSize: size)
+        guard fstat(fd, &info) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw HTTPTransportError.fileSystem(path: path, message: message)
+        }
+        if !created {
+            let problem: String? = (info.st_mode & S_IFMT) != S_IFREG ? "it exists and is not a regular file"
+                : info.st_nlink > 1 ? "it has other hard links, so writing to it would change another file" : nil
+            if let problem {
+                close(fd)
+                throw HTTPTransportError.fileSystem(path: path, message: problem)
+            }
+        }
+        return DestinationFile(path: path, descriptor: fd, created: created, initialSize: Int64(info.st_size))
     }
 
     /// Closes the descriptor (if the transfer never took it) and removes the file when this call created it.
@@ -298,7 +315,12 @@ final class CurlTransfer: @unchecked Sendable {
         self.progress = progress
         errorBuffer = .allocate(capacity: ccurl_error_size())
         errorBuffer.initialize(repeating: 0, count: ccurl_error_size())
-        try configure(options: options)
+        do {
+            try configure(options: options)
+        } catch {
+            fileDescriptor = -1  // the caller still owns the destination and closes it (deinit runs too)
+            throw error
+        }
     }
 
     deinit {

@@ -62,7 +62,7 @@ struct Download: AsyncParsableCommand {
                 throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
             }
             var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
-            options.keepPartialFilesOnCancel = true  // Ctrl-C, then the same command resumes each .part
+            options.keepPartialFiles = true  // after Ctrl-C or a failed transfer, the same command resumes each .part
             let downloader = ArtifactDownloader(client: client, options: options)
             // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has
             // its final name) and ends with one line and exit status 130.

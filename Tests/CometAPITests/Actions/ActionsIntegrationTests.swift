@@ -352,7 +352,7 @@ struct DownloaderTransferTests {
         let dest = temporaryPath("out")
         let started = AsyncStream<Void>.makeStream()
         var options = DownloadOptions(progressIntervalMilliseconds: 0)
-        options.keepPartialFilesOnCancel = true
+        options.keepPartialFiles = true
         let downloader = ArtifactDownloader(client: client, options: options)
         let task = Task {
             try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
@@ -366,6 +366,30 @@ struct DownloaderTransferTests {
         let listing = treeListing(dest)
         // The partial bytes stay under NAME.part only, never under the final name.
         #expect(listing.count == 2 && listing.first == "data" && listing.last?.hasSuffix(".part") == true, "\(listing)")
+    }
+
+    @Test(arguments: [true, false])
+    func anErrorAnswerKeepsAnEarlierRunsPartialBytesOnlyWhenAskedTo(_ keep: Bool) async throws {
+        let server = try await TestServer.start { _ in .cometError(status: 403, code: 0, msg: "forbidden") }
+        defer { server.stop() }
+        let client = try makeTestClient(server, retry: .none)
+        let dest = temporaryPath("out")
+        try FileManager.default.createDirectory(atPath: dest + "/data", withIntermediateDirectories: true)
+        let earlier = Data(patternBytes(offset: 0, count: 30_000))
+        try earlier.write(to: URL(fileURLWithPath: dest + "/data/big.bin.part"))  // what an interrupted run left
+        var options = DownloadOptions(maxAttempts: 2, retryDelayMilliseconds: 1)
+        options.keepPartialFiles = keep
+        let summary = try await ArtifactDownloader(client: client, options: options).run(Self.plan(size: 100_000, destination: dest))
+        let failure = try #require(summary.failed.first)
+        #expect(failure.path == "data/big.bin")
+        if keep {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data/big.bin.part")) == earlier)
+            #expect(failure.reason.hasSuffix("(30000 bytes kept in big.bin.part for the next run)"))
+        } else {
+            #expect(!FileManager.default.fileExists(atPath: dest + "/data/big.bin.part"))
+            #expect(!failure.reason.contains("kept"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dest + "/data/big.bin"))
     }
 
     @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {

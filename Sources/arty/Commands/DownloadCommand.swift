@@ -49,6 +49,11 @@ struct Download: AsyncParsableCommand {
             throw ValidationError("--overwrite must be fail, preserve or overwrite.")
         }
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1.") }
+        if directory.unicodeScalars.contains("\u{FFFD}") {
+            // The shell passed bytes that are not UTF-8; Swift's arguments replace them with U+FFFD,
+            // so writing there would silently create a differently named folder.
+            throw ValidationError("The destination folder's name is not valid UTF-8 (or contains U+FFFD); arty cannot name it exactly.")
+        }
     }
 
     func run() async throws {

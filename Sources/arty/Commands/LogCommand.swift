@@ -40,6 +40,9 @@ struct Log: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
+        if directory.unicodeScalars.contains("\u{FFFD}") {
+            throw ValidationError("The folder's name is not valid UTF-8 (or contains U+FFFD); arty cannot open it by that name.")
+        }
         if artifact.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--artifact must not be empty.") }
         if artifact.contains(":") { throw ValidationError("--artifact must not contain ':' (a reference could not name it).") }
         if type.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--type must not be empty (e.g. dataset, model).") }

@@ -87,6 +87,8 @@ public struct DownloadProgress: Sendable, Hashable {
 /// and testable with injected times.
 ///
 /// The rate is measured over a sliding window (default 5 000 ms) of `(time, total bytes)` samples.
+/// Recording is amortized O(1): a fast transfer records a sample per curl progress callback
+/// (thousands per second), so samples leaving the window are dropped in bulk, not one by one.
 public struct TransferStats: Sendable, Hashable {
     /// One observation: bytes transferred so far at a time in milliseconds (any monotonic origin).
     public struct Sample: Sendable, Hashable {
@@ -104,8 +106,12 @@ public struct TransferStats: Sendable, Hashable {
     public var totalBytes: Int64
     /// Window of the rate, in milliseconds.
     public var windowMilliseconds: Int64
-    /// Samples kept (those inside the window, plus the one just before it).
-    public private(set) var samples: [Sample] = []
+    /// Recorded samples; those before `start` have left the window and wait to be dropped.
+    private var storage: [Sample] = []
+    private var start = 0
+
+    /// Samples kept (those inside the window, plus the one just before it), oldest first.
+    public var samples: [Sample] { Array(storage[start...]) }
 
     public init(totalBytes: Int64, windowMilliseconds: Int64 = 5_000) {
         self.totalBytes = totalBytes
@@ -114,18 +120,34 @@ public struct TransferStats: Sendable, Hashable {
 
     /// Records that `bytes` (cumulative) were done at `milliseconds`.
     public mutating func record(bytes: Int64, at milliseconds: Int64) {
-        samples.append(Sample(milliseconds: milliseconds, bytes: bytes))
+        storage.append(Sample(milliseconds: milliseconds, bytes: bytes))
         let cutoff = milliseconds - windowMilliseconds
-        while samples.count > 2, samples[1].milliseconds <= cutoff { samples.removeFirst() }
+        while storage.count - start > 2, storage[start + 1].milliseconds <= cutoff { start += 1 }
+        if start >= 64, start * 2 >= storage.count {
+            storage.removeFirst(start)
+            start = 0
+        }
     }
 
     /// Bytes done at the last sample.
-    public var bytesDone: Int64 { samples.last?.bytes ?? 0 }
+    public var bytesDone: Int64 { storage.last?.bytes ?? 0 }
 
     /// Bytes per second over the window; nil until two samples at different times exist.
     public var bytesPerSecond: Double? {
-        guard let first = samples.first, let last = samples.last, last.milliseconds > first.milliseconds else { return nil }
+        guard start < storage.count, let last = storage.last, last.milliseconds > storage[start].milliseconds else { return nil }
+        let first = storage[start]
         return Double(last.bytes - first.bytes) * 1000 / Double(last.milliseconds - first.milliseconds)
+    }
+
+    /// Equal when the totals, windows and kept ``samples`` are.
+    public static func == (a: TransferStats, b: TransferStats) -> Bool {
+        a.totalBytes == b.totalBytes && a.windowMilliseconds == b.windowMilliseconds && a.storage[a.start...] == b.storage[b.start...]
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(totalBytes)
+        hasher.combine(windowMilliseconds)
+        for sample in storage[start...] { hasher.combine(sample) }
     }
 
     /// Estimated milliseconds until ``totalBytes``; 0 when done, nil when the rate is unknown or zero.

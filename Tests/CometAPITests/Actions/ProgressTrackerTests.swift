@@ -126,3 +126,51 @@ struct ProgressTrackerTests {
         #expect(p.filesFinished == 8)
     }
 }
+
+/// The window rule of ``TransferStats`` written the plain way (one removal per sample), as the
+/// specification the bulk-dropping implementation must match.
+private struct PlainWindow {
+    var samples: [TransferStats.Sample] = []
+    let window: Int64
+
+    mutating func record(bytes: Int64, at ms: Int64) {
+        samples.append(.init(milliseconds: ms, bytes: bytes))
+        while samples.count > 2, samples[1].milliseconds <= ms - window { samples.removeFirst() }
+    }
+}
+
+@Suite("Transfer statistics window")
+struct TransferStatsWindowTests {
+    @Test func keepsTheSameSamplesAsOneByOneRemoval() {
+        var stats = TransferStats(totalBytes: 1 << 40, windowMilliseconds: 1_000)
+        var plain = PlainWindow(window: 1_000)
+        var ms: Int64 = 0, bytes: Int64 = 0
+        var seed: UInt64 = 42
+        for step in 0..<5_000 {
+            // Bursts of samples at the same millisecond, gaps of up to 1.5 windows.
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let r = Int64(seed >> 33)
+            ms += step % 50 == 0 ? r % 1_500 : r % 3
+            bytes += r % 16_384
+            stats.record(bytes: bytes, at: ms)
+            plain.record(bytes: bytes, at: ms)
+            #expect(stats.samples == plain.samples, "step \(step)")
+            if stats.samples != plain.samples { return }
+        }
+        #expect(stats.bytesDone == bytes)
+    }
+
+    @Test func equalityIgnoresSamplesThatLeftTheWindow() {
+        var long = TransferStats(totalBytes: 100, windowMilliseconds: 10)
+        for ms in Int64(0)...200 { long.record(bytes: ms / 10, at: ms) }
+        var short = TransferStats(totalBytes: 100, windowMilliseconds: 10)
+        for ms in Int64(189)...200 { short.record(bytes: ms / 10, at: ms) }
+        // At 200 ms the window starts at 190 ms: 189 has left it (190 is the sample at its start).
+        #expect(long.samples.map(\.milliseconds) == Array(190...200))
+        #expect(long == short)
+        #expect(long.hashValue == short.hashValue)
+        #expect(long.bytesPerSecond == short.bytesPerSecond)
+        short.record(bytes: 21, at: 201)
+        #expect(long != short)
+    }
+}

@@ -34,86 +34,13 @@ public struct DownloadOptions: Sendable, Hashable {
     public static let defaultParallelTransfers = 8
 
     public init(parallelTransfers: Int = DownloadOptions.defaultParallelTransfers, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
-                retryDelayMilliseconds: Int = 250, progressIntervalMilliseconds: Int64 = 100) {
+                retryDelayMilliseconds: Int = 250,
+                progressIntervalMilliseconds: Int64 = ProgressThrottle.defaultIntervalMilliseconds) {
         self.parallelTransfers = max(1, parallelTransfers)
         self.strategy = strategy
         self.maxAttempts = max(1, maxAttempts)
         self.retryDelayMilliseconds = retryDelayMilliseconds
         self.progressIntervalMilliseconds = progressIntervalMilliseconds
-    }
-}
-
-/// Where one file of a download stands.
-public enum FileTransferState: Sendable, Hashable, CustomStringConvertible {
-    case queued
-    case transferring
-    /// Retrying after a dropped connection (attempt number, from 2).
-    case retrying(attempt: Int)
-    case verifying
-    /// Downloaded and renamed to its final name.
-    case done
-    /// An existing file was kept (PRESERVE, or FAIL with identical content).
-    case kept
-    case failed(String)
-    case cancelled
-
-    public var isFinished: Bool {
-        switch self {
-        case .done, .kept, .failed, .cancelled: true
-        default: false
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .queued: "queued"
-        case .transferring: "downloading"
-        case .retrying(let n): "retrying (attempt \(n))"
-        case .verifying: "verifying"
-        case .done: "done"
-        case .kept: "kept existing"
-        case .failed(let why): "failed: \(why)"
-        case .cancelled: "cancelled"
-        }
-    }
-}
-
-/// Progress of one file, in bytes.
-public struct FileProgress: Sendable, Hashable {
-    public var path: String
-    public var bytes: Int64
-    public var totalBytes: Int64
-    public var state: FileTransferState
-
-    public init(path: String, bytes: Int64, totalBytes: Int64, state: FileTransferState) {
-        self.path = path
-        self.bytes = bytes
-        self.totalBytes = totalBytes
-        self.state = state
-    }
-}
-
-/// A progress report of a whole download (or a bump's copy): per-file and total bytes, rate, ETA.
-public struct DownloadProgress: Sendable, Hashable {
-    /// One row per planned file, in plan order.
-    public var files: [FileProgress]
-    /// Bytes on disk so far over all files (kept files count as done).
-    public var bytesDone: Int64
-    public var totalBytes: Int64
-    /// Bytes per second over the last seconds; nil until measurable.
-    public var bytesPerSecond: Double?
-    /// Estimated milliseconds left; nil while unknown.
-    public var etaMilliseconds: Int64?
-
-    /// Files finished (done, kept, failed or cancelled).
-    public var filesFinished: Int { files.filter(\.state.isFinished).count }
-
-    public init(files: [FileProgress], bytesDone: Int64, totalBytes: Int64, bytesPerSecond: Double?, etaMilliseconds: Int64?) {
-        self.files = files
-        self.bytesDone = bytesDone
-        self.totalBytes = totalBytes
-        self.bytesPerSecond = bytesPerSecond
-        self.etaMilliseconds = etaMilliseconds
     }
 }
 
@@ -200,7 +127,7 @@ public struct ArtifactDownloader: Sendable {
         try SafeFileSystem.ensureRoot(root)
         let tracker = ProgressTracker(files: plan.entries.map {
             FileProgress(path: $0.path.relativePath, bytes: 0, totalBytes: $0.expectedSize, state: .queued)
-        }, interval: options.progressIntervalMilliseconds, clock: clock, handler: progress)
+        }, intervalMilliseconds: options.progressIntervalMilliseconds, clock: clock, handler: progress)
 
         // `NAME.part` must never be another planned file (assets `x` and `x.part`): the two transfers
         // would share one file, and the failing one removed the other's downloaded file.
@@ -223,11 +150,7 @@ public struct ArtifactDownloader: Sendable {
             }
         }
         let cancelled = Task.isCancelled
-        if cancelled {
-            for (i, file) in tracker.snapshot().files.enumerated() where !file.state.isFinished {
-                tracker.set(i, state: .cancelled)
-            }
-        }
+        if cancelled { tracker.cancelUnfinished() }
         var manifest: String?
         if !plan.remote.isEmpty, !cancelled {
             let path = (root.hasSuffix("/") ? root : root + "/") + DownloadPlan.remoteManifestName
@@ -258,7 +181,7 @@ public struct ArtifactDownloader: Sendable {
             tracker.set(index, state: .failed(why), force: true)
             return
         case .keepExisting:
-            tracker.set(index, bytes: entry.expectedSize, state: .kept, force: true)
+            tracker.finish(index, as: .kept)
             return
         case .download, .replace, .verifyAgainstExisting:
             break
@@ -269,9 +192,7 @@ public struct ArtifactDownloader: Sendable {
             let existingPath = entry.path.resolved(under: root)
             tracker.set(index, state: .verifying)
             let same = (try? FileDigest.hex(of: existingPath, algorithm: algorithm)) == checksum
-            tracker.set(index, bytes: entry.expectedSize,
-                        state: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage),
-                        force: true)
+            tracker.finish(index, as: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage))
             return
         }
         let finalPath: String
@@ -365,13 +286,11 @@ public struct ArtifactDownloader: Sendable {
             if decision == .verifyAgainstExisting {
                 let same = try FileDigest.sameContent(part, finalPath)
                 SafeFileSystem.removeFile(part)
-                tracker.set(index, bytes: entry.expectedSize,
-                            state: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage),
-                            force: true)
+                tracker.finish(index, as: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage))
                 return
             }
             try SafeFileSystem.atomicRename(part, to: finalPath)
-            tracker.set(index, bytes: entry.expectedSize, state: .done, force: true)
+            tracker.finish(index, as: .done)
         } catch {
             SafeFileSystem.removeFile(part)
             tracker.set(index, state: .failed(Self.message(error)), force: true)
@@ -397,62 +316,5 @@ public struct ArtifactDownloader: Sendable {
         case let e as ActionError: e.userMessage
         default: String(describing: error)
         }
-    }
-}
-
-/// Lock-guarded progress state shared by the transfers (curl calls progress on its own thread).
-final class ProgressTracker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var files: [FileProgress]
-    private var stats: TransferStats
-    private var throttle: ProgressThrottle
-    private let clock: @Sendable () -> Int64
-    private let handler: (@Sendable (DownloadProgress) -> Void)?
-    private var transferredBytes: Int64 = 0
-    private var comparedBytes: Int64 = 0
-    /// Sum of `files[].bytes`, kept incrementally (progress callbacks are frequent).
-    private var doneBytes: Int64 = 0
-
-    init(files: [FileProgress], interval: Int64, clock: @escaping @Sendable () -> Int64,
-         handler: (@Sendable (DownloadProgress) -> Void)?) {
-        self.files = files
-        self.stats = TransferStats(totalBytes: files.reduce(0) { $0 + $1.totalBytes })
-        self.throttle = ProgressThrottle(intervalMilliseconds: interval)
-        self.clock = clock
-        self.handler = handler
-    }
-
-    var transferred: Int64 { lock.withLock { transferredBytes } }
-
-    func addTransferred(_ n: Int64) { lock.withLock { transferredBytes += n } }
-
-    var compared: Int64 { lock.withLock { comparedBytes } }
-
-    func addCompared(_ n: Int64) { lock.withLock { comparedBytes += n } }
-
-    func set(_ index: Int, bytes: Int64? = nil, state: FileTransferState? = nil, force: Bool = false) {
-        let report: DownloadProgress? = lock.withLock {
-            if let bytes {
-                doneBytes += bytes - files[index].bytes
-                files[index].bytes = bytes
-            }
-            if let state { files[index].state = state }
-            let now = clock()
-            stats.record(bytes: doneBytes, at: now)
-            return throttle.shouldEmit(at: now, force: force) ? makeSnapshot() : nil
-        }
-        if let report { handler?(report) }
-    }
-
-    func emit(force: Bool) {
-        let report = lock.withLock { throttle.shouldEmit(at: clock(), force: force) ? makeSnapshot() : nil }
-        if let report { handler?(report) }
-    }
-
-    func snapshot() -> DownloadProgress { lock.withLock { makeSnapshot() } }
-
-    private func makeSnapshot() -> DownloadProgress {
-        DownloadProgress(files: files, bytesDone: doneBytes, totalBytes: stats.totalBytes,
-                         bytesPerSecond: stats.bytesPerSecond, etaMilliseconds: stats.etaMilliseconds)
     }
 }

@@ -110,7 +110,7 @@ public struct VersionCopier: Sendable {
         let created = try await createVersion(upsert, workspace: plan.workspace)
         let tracker = ProgressTracker(files: plan.assets.map {
             FileProgress(path: $0.logicalPath, bytes: 0, totalBytes: $0.isRemote ? 0 : $0.size * 2, state: .queued)
-        }, interval: 100, clock: clock, handler: progress)
+        }, clock: clock, handler: progress)
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("arty-bump-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: temp) }
         do {
@@ -149,7 +149,7 @@ public struct VersionCopier: Sendable {
                     uploaded += size
                     local += 1
                 }
-                tracker.set(index, bytes: asset.isRemote ? 0 : asset.size * 2, state: .done, force: true)
+                tracker.finish(index, as: .done)
             }
             try await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
                                              experimentKey: created.experimentKey, state: .closed)

@@ -168,7 +168,7 @@ extension VersionCopier {
         let created = try await createVersion(upsert, workspace: log.workspace)
         let tracker = ProgressTracker(files: log.files.map {
             FileProgress(path: $0.logicalPath, bytes: 0, totalBytes: $0.size, state: .queued)
-        }, interval: 100, clock: clock, handler: progress)
+        }, clock: clock, handler: progress)
         do {
             var uploaded: Int64 = 0
             for (index, file) in log.files.enumerated() {
@@ -179,7 +179,7 @@ extension VersionCopier {
                                              experimentKey: created.experimentKey, metadata: nil, overwrite: false,
                                              progress: { p in tracker.set(index, bytes: min(p.completedBytes, file.size)) })
                 uploaded += file.size
-                tracker.set(index, bytes: file.size, state: .done, force: true)
+                tracker.finish(index, as: .done)
             }
             for remote in log.remoteLinks {
                 try await client.uploadRemoteAsset(link: remote.link, logicalPath: remote.logicalPath,

@@ -135,9 +135,14 @@ def test_alias_move_and_removal(server, source):
     assert "production" not in version_of(SRC, "1.0.0")["alias"]
     arty(server, "alias", f"{WS}/{SRC}:rc", "remove", "rc", check=0)
     assert sorted(version_of(SRC, "2.0.0")["alias"]) == ["production", "staging"]
-    # Put it back for the other tests of this module.
-    arty(server, "alias", f"{WS}/{SRC}:1.0.0", "add", "production", check=0)
+    # Put it back for the other tests of this module, reading the result as JSON.
+    out = arty(server, "alias", f"{WS}/{SRC}:1.0.0", "add", "production", "--json", check=0)
+    result = json.loads(out.stdout)
+    assert (result["kind"], result["version"], result["changed"]) == ("alias", "1.0.0", True)
+    assert [(m["alias"], m["fromVersion"], m["toVersion"]) for m in result["moves"]] == [("production", "2.0.0", "1.0.0")]
     assert "production" in version_of(SRC, "1.0.0")["alias"]
+    assert sorted(result["after"]) == sorted(version_of(SRC, "1.0.0")["alias"])
+    assert "production" not in result["before"]
 
 
 def test_version_and_artifact_tags(server, source):
@@ -147,6 +152,9 @@ def test_version_and_artifact_tags(server, source):
     assert version_of(SRC, "2.0.0")["tags"] == ["reviewed"]
     arty(server, "tag", f"{WS}/{SRC}", "--artifact", "add", "raw", check=0)
     assert details(SRC)["tags"] == ["raw"]
+    # Adding a tag it already has changes nothing, and --json says so.
+    again = json.loads(arty(server, "tag", f"{WS}/{SRC}:2.0.0", "add", "reviewed", "--json", check=0).stdout)
+    assert (again["kind"], again["changed"], again["before"], again["after"]) == ("versionTag", False, ["reviewed"], ["reviewed"])
 
 
 def test_bump_copies_assets_and_refuses_an_existing_version(server, source, tmp_path):

@@ -26,6 +26,9 @@ struct Alias: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The aliases.", valueName: "alias"))
     var aliases: [String]
 
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup var connection: ConnectionOptions
 
@@ -43,13 +46,30 @@ struct Alias: AsyncParsableCommand {
         try await runAction {
             try readOnly.check("arty alias")
             let ref = try parseReference(reference, requireVersion: true)
-            try await editLabels(kind: .alias, reference: ref, operation: operation, labels: aliases, connection: connection)
+            try await editLabels(kind: .alias, reference: ref, operation: operation, labels: aliases, json: json,
+                                 connection: connection)
         }
     }
 }
 
-/// Plans, prints and applies a label edit; prints the labels as the server has them afterwards.
-func editLabels(kind: LabelKind, reference: ArtifactReference, operation: LabelOperation, labels: [String],
+/// What `arty alias --json` and `arty tag --json` print: the labels before and, as the server has
+/// them, after the edit, and the aliases moved from other versions.
+struct LabelEditResult: Encodable {
+    var workspace: String
+    var artifact: String
+    /// The version edited; nil for artifact tags.
+    var version: String?
+    /// `alias`, `versionTag` or `artifactTag`.
+    var kind: LabelKind
+    var changed: Bool
+    var before: [String]
+    var after: [String]
+    var moves: [AliasMove]
+}
+
+/// Plans, prints and applies a label edit; prints the labels as the server has them afterwards
+/// (with `json`, one ``LabelEditResult``).
+func editLabels(kind: LabelKind, reference: ArtifactReference, operation: LabelOperation, labels: [String], json: Bool = false,
                 connection: ConnectionOptions) async throws {
     let client = try await makeClient(connection)
     let details = try await client.artifactDetails(workspace: reference.workspace, name: reference.artifact)
@@ -60,19 +80,31 @@ func editLabels(kind: LabelKind, reference: ArtifactReference, operation: LabelO
     }
     let edit = try LabelEdit.plan(kind: kind, add: operation == .add ? labels : [], remove: operation == .remove ? labels : [],
                                   version: version, details: details)
+    func result(after: [String]) -> LabelEditResult {
+        LabelEditResult(workspace: reference.workspace, artifact: reference.artifact, version: version?.version, kind: kind,
+                        changed: !edit.isNoOp, before: edit.before, after: after, moves: edit.moves)
+    }
     if edit.isNoOp {
-        print("Nothing to change.")
+        print(json ? jsonText(result(after: edit.before)) : "Nothing to change.")
         return
     }
     let after = try await LabelEditor.apply(edit, workspace: reference.workspace, artifactName: reference.artifact, client: client)
+    let now: [String]? = switch kind {
+    case .artifactTag: after.artifact.tags
+    case .alias, .versionTag:
+        after.versions.first(where: { $0.artifactVersionId == version?.artifactVersionId }).map { kind == .alias ? $0.aliases : $0.tags }
+    }
+    if json {
+        print(jsonText(result(after: now ?? edit.after)))
+        return
+    }
     printLines(edit.summaryLines)
     switch kind {
     case .artifactTag:
-        printLines(["artifact tags now: [\(after.artifact.tags.joined(separator: ", "))]"])
+        printLines(["artifact tags now: [\((now ?? []).joined(separator: ", "))]"])
     case .alias, .versionTag:
-        if let now = after.versions.first(where: { $0.artifactVersionId == version?.artifactVersionId }) {
-            let values = kind == .alias ? now.aliases : now.tags
-            printLines(["\(kind == .alias ? "aliases" : "version tags") of \(now.version) now: [\(values.joined(separator: ", "))]"])
+        if let now, let v = version {
+            printLines(["\(kind == .alias ? "aliases" : "version tags") of \(v.version) now: [\(now.joined(separator: ", "))]"])
         }
     }
 }

@@ -21,6 +21,9 @@ struct Tag: AsyncParsableCommand {
     @Flag(name: .long, help: "Edit the artifact's tags instead of the version's.")
     var artifact = false
 
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup var connection: ConnectionOptions
 
@@ -36,7 +39,7 @@ struct Tag: AsyncParsableCommand {
             try readOnly.check("arty tag")
             let ref = try parseReference(reference, requireVersion: !artifact)
             try await editLabels(kind: artifact ? .artifactTag : .versionTag, reference: ref, operation: operation,
-                                 labels: tags, connection: connection)
+                                 labels: tags, json: json, connection: connection)
         }
     }
 }

@@ -132,6 +132,13 @@ public struct ArtifactDownloader: Sendable {
         // `NAME.part` must never be another planned file (assets `x` and `x.part`): the two transfers
         // would share one file, and the failing one removed the other's downloaded file.
         let finalPaths = Set(plan.entries.map(\.path.relativePath))
+        // Folders the plan may create, and which of them exist already: those this run creates are
+        // removed again at the end if every file meant for them failed (a failed download leaves the
+        // destination as it found it).
+        let folders = Set(plan.entries.flatMap { entry in
+            (1..<max(1, entry.path.segments.count)).map { entry.path.segments.prefix($0).joined(separator: "/") }
+        })
+        let existingFolders = Set(folders.filter { SafeFileSystem.kind(of: Self.join(root, $0)) != .missing })
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func addNext() {
@@ -159,6 +166,10 @@ public struct ArtifactDownloader: Sendable {
         }
         tracker.emit(force: true)
         let final = tracker.snapshot()
+        // Deepest first; `rmdir` removes only empty folders, so anything that arrived stays.
+        for folder in folders.subtracting(existingFolders).sorted(by: { $0.utf8.count > $1.utf8.count }) {
+            rmdir(Self.join(root, folder))
+        }
         var failures = plan.refused.map { DownloadSummary.Failure(path: $0.asset.logicalPath, reason: $0.reason) }
         for file in final.files {
             if case .failed(let why) = file.state { failures.append(.init(path: file.path, reason: why)) }
@@ -295,6 +306,10 @@ public struct ArtifactDownloader: Sendable {
             SafeFileSystem.removeFile(part)
             tracker.set(index, state: .failed(Self.message(error)), force: true)
         }
+    }
+
+    static func join(_ root: String, _ relative: String) -> String {
+        (root.hasSuffix("/") ? root : root + "/") + relative
     }
 
     static func isCancellation(_ error: any Error) -> Bool {

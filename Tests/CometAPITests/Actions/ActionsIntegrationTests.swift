@@ -338,7 +338,7 @@ struct DownloaderTransferTests {
         let summary = try await task.value
         #expect(summary.cancelled)
         #expect(summary.downloaded.isEmpty)
-        #expect(treeListing(dest) == ["data"])
+        #expect(treeListing(dest) == [])  // no file, no .part, and not the folder made for them
     }
 
     @Test func cancellingCanKeepThePartFileForAResume() async throws {
@@ -392,6 +392,26 @@ struct DownloaderTransferTests {
         #expect(!FileManager.default.fileExists(atPath: dest + "/data/big.bin"))
     }
 
+    @Test func foldersMadeForFilesThatAllFailedAreRemovedAndFoldersThatExistedStay() async throws {
+        let server = try await TestServer.start { request in
+            request.query["assetId"] == "id-ok/a.txt" ? .bytes(status: 200, headers: [], body: Data("abc".utf8))
+                : .cometError(status: 500, code: 0, msg: "broken")
+        }
+        defer { server.stop() }
+        let client = try makeTestClient(server, retry: .none)
+        let dest = temporaryPath("out")
+        try FileManager.default.createDirectory(atPath: dest + "/mine/empty", withIntermediateDirectories: true)
+        let plan = DownloadPlan.make(workspace: "ws", artifactName: "a", version: sampleVersion,
+                                     assets: [localAsset("ok/a.txt", size: 3), localAsset("ok/deep/b.txt", size: 3),
+                                              localAsset("gone/x/y.txt", size: 3), localAsset("mine/empty/z.txt", size: 3)],
+                                     destination: dest)
+        let summary = try await ArtifactDownloader(client: client, options: DownloadOptions(maxAttempts: 1)).run(plan)
+        #expect(summary.downloaded == ["ok/a.txt"])
+        #expect(summary.failed.count == 3)
+        // ok/ holds a file; ok/deep and gone/x were made for failed files only; mine/empty was there before.
+        #expect(treeListing(dest) == ["mine", "mine/empty", "ok", "ok/a.txt"])
+    }
+
     @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {
         let body = Data(patternBytes(offset: 0, count: 10_000))
         let server = try await TestServer.start { _ in .bytes(status: 200, headers: [], body: body) }
@@ -405,7 +425,7 @@ struct DownloaderTransferTests {
         let bad = temporaryPath("bad")
         let failed = try await ArtifactDownloader(client: client).run(Self.plan(size: 10_000, checksum: String(repeating: "0", count: 64), destination: bad))
         #expect(failed.failed.first?.reason.contains("checksum") == true)
-        #expect(treeListing(bad) == ["data"])
+        #expect(treeListing(bad) == [])
         for checksum in [sha1, sha256.uppercased()] {
             let ok = temporaryPath("ok")
             let summary = try await ArtifactDownloader(client: client).run(Self.plan(size: 10_000, checksum: checksum, destination: ok))
@@ -414,7 +434,7 @@ struct DownloaderTransferTests {
         let short = temporaryPath("short")
         let sizeMismatch = try await ArtifactDownloader(client: client).run(Self.plan(size: 20_000, destination: short))
         #expect(sizeMismatch.failed.first?.reason.contains("10000 bytes received, 20000 expected") == true)
-        #expect(treeListing(short) == ["data"])
+        #expect(treeListing(short) == [])
     }
 
     @Test func failWithAKnownChecksumDecidesWithoutATransfer() async throws {

@@ -28,12 +28,16 @@ public enum SafeFileSystem {
     }
 
     /// Creates `root` (and its parents) when missing. The root itself is the user's choice and may
-    /// be reached through a symlink; it must end up a directory.
+    /// be reached through a symlink; it must end up a directory this process can write into.
     /// - Throws: ``ActionError/unsafeDestination(path:reason:)``.
     public static func ensureRoot(_ root: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw ActionError.unsafeDestination(path: root, reason: "it is not a folder") }
+            // One clear refusal up front rather than one "Permission denied" per file.
+            guard access(root, W_OK | X_OK) == 0 else {
+                throw ActionError.unsafeDestination(path: root, reason: "it is not writable (\(String(cString: strerror(errno))))")
+            }
             return
         }
         do {

@@ -19,6 +19,7 @@ sources_for() {
     artifact-reference|model-decoding)
       echo "$api/Models/SemanticVersion.swift $api/Models/JSONValue.swift $api/Models/Models.swift $api/ArtifactService.swift $api/ArtifactReference.swift" ;;
     json-text) echo "$api/TerminalText.swift $api/Listing/JSONText.swift" ;;
+    query-encoding) echo "$api/HTTP/QueryEncoding.swift $registry/QueryParameters.swift" ;;
     multipart-stream)
       echo "$registry/MultipartStream.swift $registry/Multipart.swift $registry/RegistryError.swift $registry/WireJSON.swift $registry/ByteRange.swift Sources/ArtifactRegistry/Store/VersionState.swift" ;;
     *) echo "fuzz: unknown target '$1'" >&2; exit 2 ;;
@@ -26,7 +27,7 @@ sources_for() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(semantic-version artifact-reference json-text multipart-stream model-decoding)
+[ ${#targets[@]} -gt 0 ] || targets=(semantic-version artifact-reference json-text query-encoding multipart-stream model-decoding)
 out=.build/fuzz
 mkdir -p "$out/crashes"
 status=0

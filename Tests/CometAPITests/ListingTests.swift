@@ -169,3 +169,15 @@ struct JSONTextTests {
         #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == names)
     }
 }
+
+@Suite("Byte counts")
+struct ByteCountTests {
+    @Test(arguments: [
+        (Int64(0), "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (1_048_575, "1.0 MiB"),
+        (1_048_525, "1.0 MiB"),  // 1023.95 KiB rounds to the next unit, not to "1024.0 KiB"
+        (1_048_473, "1023.9 KiB"), (5 << 30, "5.0 GiB"), (Int64.max, "8.0 EiB"), (-1, "?"),
+    ])
+    func binaryUnitsWithOneDecimal(_ bytes: Int64, _ text: String) {
+        #expect(Listing.byteCount(bytes) == text)
+    }
+}

@@ -1,21 +1,12 @@
+import CometAPI
 import Foundation
 
 /// Human-readable sizes and dates, as the panes show them.
 public enum Formatting {
-    /// A byte count in binary units: `0 B`, `999 B`, `1.0 KiB`, `12.3 MiB`, `4.0 GiB`.
-    /// One decimal from KiB up; negative counts are shown as `?`.
+    /// A byte count in binary units: `0 B`, `999 B`, `1.0 KiB`, `12.3 MiB`, `4.0 GiB`; negative counts
+    /// are `?`. The CLI's form (``Listing/byteCount(_:)``), so both show the same text.
     public static func size(_ bytes: Int64) -> String {
-        guard bytes >= 0 else { return "?" }
-        if bytes < 1024 { return "\(bytes) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        var value = Double(bytes) / 1024
-        var unit = 0
-        while value >= 1023.95, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        let tenths = (value * 10).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10) \(units[unit])"
+        CometAPI.Listing.byteCount(bytes)
     }
 
     /// When something was added, against `now` (both epoch milliseconds): `just now`, `5m ago`,

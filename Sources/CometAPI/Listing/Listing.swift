@@ -236,14 +236,22 @@ public enum Listing {
         }
     }
 
-    /// `1.5 KiB`, `52.3 MiB`; bytes below 1 KiB exactly (`512 B`).
+    /// A byte count in binary units, the one form the CLI and the TUI share: `0 B`, `512 B`, `1.5 KiB`,
+    /// `52.3 MiB`, `4.0 GiB`. One decimal from KiB up, rounded half away from zero; a value that would
+    /// round to 1024.0 of a unit is shown in the next (`1.0 MiB`, not `1024.0 KiB`); negative counts
+    /// (a malformed reply) are `?`.
     public static func byteCount(_ bytes: Int64) -> String {
+        guard bytes >= 0 else { return "?" }
         if bytes < 1024 { return "\(bytes) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB", "PiB"]
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var value = Double(bytes) / 1024
         var unit = 0
-        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return String(format: "%.1f", value) + " " + units[unit]
+        while value >= 1023.95, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let tenths = (value * 10).rounded()
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10) \(units[unit])"
     }
 
     static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ",") }

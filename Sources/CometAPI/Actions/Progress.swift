@@ -132,9 +132,15 @@ public struct TransferStats: Sendable, Hashable {
     /// Bytes done at the last sample.
     public var bytesDone: Int64 { storage.last?.bytes ?? 0 }
 
-    /// Bytes per second over the window; nil until two samples at different times exist.
+    /// Shortest span of samples a rate is derived from, in milliseconds: over the first moments a
+    /// transfer fills socket and file buffers in a burst, and a rate (and ETA) read from a few
+    /// milliseconds of it overstated the speed (seen in the TUI's jobs view: 22 KiB/s at a 16 KiB/s pace).
+    public static let minimumSpanMilliseconds: Int64 = 500
+
+    /// Bytes per second over the window; nil until the samples span ``minimumSpanMilliseconds``.
     public var bytesPerSecond: Double? {
-        guard start < storage.count, let last = storage.last, last.milliseconds > storage[start].milliseconds else { return nil }
+        guard start < storage.count, let last = storage.last,
+              last.milliseconds - storage[start].milliseconds >= Self.minimumSpanMilliseconds else { return nil }
         let first = storage[start]
         return Double(last.bytes - first.bytes) * 1000 / Double(last.milliseconds - first.milliseconds)
     }

@@ -114,6 +114,18 @@ struct TransferStatsTests {
         #expect(stats.etaMilliseconds == 0)
     }
 
+    @Test func noRateFromABurstOfTheFirstMilliseconds() {
+        var stats = TransferStats(totalBytes: 1 << 20, windowMilliseconds: 5_000)
+        stats.record(bytes: 0, at: 0)
+        stats.record(bytes: 256 << 10, at: 20)  // socket and file buffers filling: 12.8 MiB/s for 20 ms
+        #expect(stats.bytesPerSecond == nil)
+        #expect(stats.etaMilliseconds == nil)
+        stats.record(bytes: 300 << 10, at: 499)
+        #expect(stats.bytesPerSecond == nil)
+        stats.record(bytes: 320 << 10, at: 1_000)  // the real pace shows once half a second has passed
+        #expect(stats.bytesPerSecond == Double(320 << 10))
+    }
+
     @Test func throttleLetsTenPerSecondAndForcedEventsThrough() {
         var throttle = ProgressThrottle(intervalMilliseconds: 100)
         let emitted = (0..<50).filter { throttle.shouldEmit(at: Int64($0 * 20)) }

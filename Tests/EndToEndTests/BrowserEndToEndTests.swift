@@ -38,12 +38,19 @@ struct BrowserEndToEndTests {
         #expect(!screen.contains("0 B"))
 
         // Sort by size, then reverse.
+        // (Wait for the rows themselves, not only the title: a capture can land between the two.)
+        func ordered(_ first: String, _ second: String, _ screen: String) -> Bool {
+            guard let a = row(first, in: screen), let b = row(second, in: screen) else { return false }
+            return a < b
+        }
         try tmux.send("s")
-        screen = try tmux.waitFor("Assets (5) · size ↑")
-        #expect(row("README.md", in: screen)! < row("data/train.csv", in: screen)!)
+        try tmux.waitFor("size ↑ with README.md above data/train.csv") { screen in
+            screen.contains("Assets (5) · size ↑") && ordered("README.md", "data/train.csv", screen)
+        }
         try tmux.send("S")
-        screen = try tmux.waitFor("Assets (5) · size ↓")
-        #expect(row("data/train.csv", in: screen)! < row("README.md", in: screen)!)
+        try tmux.waitFor("size ↓ with data/train.csv above README.md") { screen in
+            screen.contains("Assets (5) · size ↓") && ordered("data/train.csv", "README.md", screen)
+        }
 
         // Too small, keys ignored, then back.
         try tmux.resize(width: 30, height: 8)

@@ -160,7 +160,7 @@ public struct ArtifactDownloader: Sendable {
         if cancelled { tracker.cancelUnfinished() }
         var manifest: String?
         if !plan.remote.isEmpty, !cancelled {
-            let path = (root.hasSuffix("/") ? root : root + "/") + DownloadPlan.remoteManifestName
+            let path = Self.join(root, DownloadPlan.remoteManifestName)
             try SafeFileSystem.writeAtomically(plan.remoteManifestJSON(), to: path)
             manifest = path
         }
@@ -308,6 +308,7 @@ public struct ArtifactDownloader: Sendable {
         }
     }
 
+    /// `root/relative`, whether or not `root` ends with `/`.
     static func join(_ root: String, _ relative: String) -> String {
         (root.hasSuffix("/") ? root : root + "/") + relative
     }

@@ -24,6 +24,18 @@ func patternBytes(offset: Int, count: Int) -> [UInt8] {
 }
 
 /// Writes `count` pattern bytes starting at `offset` in chunks of `chunk` bytes.
+extension TestServer {
+    /// A server answering every request with 1 GiB of the test pattern, 64 KiB every 20 ms: a
+    /// transfer that never finishes within a test unless cancelled.
+    static func startSlowGiB() async throws -> TestServer {
+        try await start { _ in
+            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
+                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
+            }
+        }
+    }
+}
+
 func writePattern(_ writer: inout any ResponseBodyWriter, offset: Int = 0, count: Int, chunk: Int = 256 << 10,
                   pauseMilliseconds: Int = 0) async throws {
     var sent = 0
@@ -237,12 +249,7 @@ struct DownloadIntegrationTests {
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
-        let server = try await TestServer.start { _ in
-            // 1 GiB, slowly: never finishes within the test unless cancelled.
-            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
-                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
-            }
-        }
+        let server = try await TestServer.startSlowGiB()
         defer { server.stop() }
         let client = try makeTestClient(server)
         let path = temporaryPath("cancel.bin")

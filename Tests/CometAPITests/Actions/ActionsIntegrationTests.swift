@@ -317,42 +317,16 @@ struct DownloaderTransferTests {
         #expect(treeListing(dest) == ["data", "data/big.bin"])
     }
 
-    @Test func cancellingLeavesNoFinalFileAndNoPart() async throws {
-        let server = try await TestServer.start { _ in
-            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
-                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
-            }
-        }
-        defer { server.stop() }
-        let client = try makeTestClient(server)
-        let dest = temporaryPath("out")
-        let started = AsyncStream<Void>.makeStream()
-        let downloader = ArtifactDownloader(client: client, options: DownloadOptions(progressIntervalMilliseconds: 0))
-        let task = Task {
-            try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
-                if p.bytesDone > 0 { started.continuation.yield() }
-            }
-        }
-        for await _ in started.stream { break }
-        task.cancel()
-        let summary = try await task.value
-        #expect(summary.cancelled)
-        #expect(summary.downloaded.isEmpty)
-        #expect(treeListing(dest) == [])  // no file, no .part, and not the folder made for them
-    }
-
-    @Test func cancellingCanKeepThePartFileForAResume() async throws {
-        let server = try await TestServer.start { _ in
-            .stream(status: 200, headers: [], contentLength: 1 << 30) { writer in
-                try await writePattern(&writer, count: 1 << 30, chunk: 64 << 10, pauseMilliseconds: 20)
-            }
-        }
+    /// Starts a download of 1 GiB served slowly, cancels it once bytes arrive, and returns the
+    /// summary and what is left in the destination.
+    static func cancelMidTransfer(keepPartialFiles: Bool) async throws -> (DownloadSummary, [String]) {
+        let server = try await TestServer.startSlowGiB()
         defer { server.stop() }
         let client = try makeTestClient(server)
         let dest = temporaryPath("out")
         let started = AsyncStream<Void>.makeStream()
         var options = DownloadOptions(progressIntervalMilliseconds: 0)
-        options.keepPartialFiles = true
+        options.keepPartialFiles = keepPartialFiles
         let downloader = ArtifactDownloader(client: client, options: options)
         let task = Task {
             try await downloader.run(Self.plan(size: 1 << 30, destination: dest)) { p in
@@ -361,9 +335,19 @@ struct DownloaderTransferTests {
         }
         for await _ in started.stream { break }
         task.cancel()
-        let summary = try await task.value
+        return (try await task.value, treeListing(dest))
+    }
+
+    @Test func cancellingLeavesNoFinalFileAndNoPart() async throws {
+        let (summary, listing) = try await Self.cancelMidTransfer(keepPartialFiles: false)
         #expect(summary.cancelled)
-        let listing = treeListing(dest)
+        #expect(summary.downloaded.isEmpty)
+        #expect(listing == [])  // no file, no .part, and not the folder made for them
+    }
+
+    @Test func cancellingCanKeepThePartFileForAResume() async throws {
+        let (summary, listing) = try await Self.cancelMidTransfer(keepPartialFiles: true)
+        #expect(summary.cancelled)
         // The partial bytes stay under NAME.part only, never under the final name.
         #expect(listing.count == 2 && listing.first == "data" && listing.last?.hasSuffix(".part") == true, "\(listing)")
     }

@@ -207,6 +207,7 @@ extension BrowserState {
                 }
                 overlay = nil
                 return startJob(kind: .download, title: "\(d.plan.artifactName):\(d.plan.version.version) → \(d.plan.destination)",
+                                label: "\(d.plan.artifactName):\(d.plan.version.version)",
                                 total: d.plan.totalBytes, refresh: []) { id in [.startDownload(jobID: id, plan: d.plan, strategy: d.strategy)] }
             default: break
             }
@@ -324,11 +325,11 @@ extension BrowserState {
         }
     }
 
-    mutating func startJob(kind: JobKind, title: String, total: Int64?, refresh: [ListingKey],
+    mutating func startJob(kind: JobKind, title: String, label: String? = nil, total: Int64?, refresh: [ListingKey],
                            effects: (Int) -> [Effect]) -> [Effect] {
         let id = nextJobID
         nextJobID += 1
-        jobs.append(Job(id: id, title: title, total: total, kind: kind, refresh: refresh))
+        jobs.append(Job(id: id, title: title, label: label, total: total, kind: kind, refresh: refresh))
         message = StatusMessage("Started \(kind == .download ? "download" : "bump") \(title) (J shows jobs)")
         return effects(id)
     }

@@ -210,7 +210,10 @@ public struct Pane: Sendable, Hashable {
 /// A background job (a download or a bump) shown in the status line and the jobs view (`J`).
 public struct Job: Sendable, Hashable, Identifiable {
     public var id: Int
+    /// What the jobs view shows: `mnist:2.1.0 → ./mnist-2.1.0`.
     public var title: String
+    /// The short form the status line shows (`mnist:2.1.0`); the title when nothing shorter says it.
+    public var label: String
     /// Bytes (or items) done and expected; `total` nil when unknown.
     public var done: Int64
     public var total: Int64?
@@ -222,10 +225,11 @@ public struct Job: Sendable, Hashable, Identifiable {
     /// Listings to reload when the job ends (a bump adds a version).
     public var refresh: [ListingKey]
 
-    public init(id: Int, title: String, done: Int64 = 0, total: Int64? = nil, kind: JobKind = .download,
-                refresh: [ListingKey] = []) {
+    public init(id: Int, title: String, label: String? = nil, done: Int64 = 0, total: Int64? = nil,
+                kind: JobKind = .download, refresh: [ListingKey] = []) {
         self.id = id
         self.title = title
+        self.label = label ?? title
         self.done = done
         self.total = total
         self.kind = kind

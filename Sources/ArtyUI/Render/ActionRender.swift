@@ -244,13 +244,8 @@ extension Render {
                 parts.append("ETA " + ActionText.duration(milliseconds: eta))
             }
             if let rate = job.progress?.bytesPerSecond { parts.append(Formatting.size(Int64(rate)) + "/s") }
-            parts.append(Self.shortTitle(job.title))
+            parts.append(job.label)
             return parts.joined(separator: " · ")
         }.joined(separator: "  ")
-    }
-
-    /// A job title without its destination: `mnist:2.1.0 → ./mnist-2.1.0` → `mnist:2.1.0`.
-    static func shortTitle(_ title: String) -> String {
-        title.range(of: " → ").map { String(title[..<$0.lowerBound]) } ?? title
     }
 }

@@ -40,21 +40,24 @@ public struct ArtifactReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `WORKSPACE/ARTIFACT[:VERSION|ALIAS]`. Surrounding whitespace is trimmed.
     public static func parse(_ text: String) throws(ParseError) -> ArtifactReference {
+        // Separators are found among Unicode scalars, not Characters: a combining mark after `/` or
+        // `:` joins it into one Character that a Character search would miss (found by fuzzing).
         let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !s.isEmpty else { throw .empty }
-        guard let slash = s.firstIndex(of: "/") else { throw .missingArtifact(s) }
-        let workspace = String(s[..<slash]).trimmingCharacters(in: .whitespaces)
+        let scalars = s.unicodeScalars
+        guard let slash = scalars.firstIndex(of: "/") else { throw .missingArtifact(s) }
+        let workspace = String(scalars[..<slash]).trimmingCharacters(in: .whitespaces)
         guard !workspace.isEmpty else { throw .emptyWorkspace(s) }
-        var rest = String(s[s.index(after: slash)...])
+        var rest = scalars[scalars.index(after: slash)...]
         if rest.filter({ $0 == ":" }).count > 1 { throw .extraColon(s) }
         var selector: VersionSelector?
         if let colon = rest.lastIndex(of: ":") {
             let v = String(rest[rest.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             guard !v.isEmpty else { throw .emptyVersion(s) }
             selector = SemanticVersion(v) != nil ? .version(v) : .alias(v)
-            rest = String(rest[..<colon])
+            rest = rest[..<colon]
         }
-        let artifact = rest.trimmingCharacters(in: .whitespaces)
+        let artifact = String(rest).trimmingCharacters(in: .whitespaces)
         guard !artifact.isEmpty else { throw .missingArtifact(s) }
         return ArtifactReference(workspace: workspace, artifact: artifact, selector: selector)
     }

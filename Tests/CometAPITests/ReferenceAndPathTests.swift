@@ -11,6 +11,9 @@ struct ArtifactReferenceTests {
         ("ws/a/b", ArtifactReference(workspace: "ws", artifact: "a/b")),
         ("  ws/cats  ", ArtifactReference(workspace: "ws", artifact: "cats")),
         ("ws/cats:1.0", ArtifactReference(workspace: "ws", artifact: "cats", selector: .alias("1.0"))),
+        // A combining mark right after `/` or `:` joins it into one Character; the separators still count.
+        ("ws/\u{300}cats", ArtifactReference(workspace: "ws", artifact: "\u{300}cats")),
+        ("ws/cats:\u{300}prod", ArtifactReference(workspace: "ws", artifact: "cats", selector: .alias("\u{300}prod"))),
     ])
     func parses(text: String, expected: ArtifactReference) throws {
         #expect(try ArtifactReference.parse(text) == expected)
@@ -25,6 +28,7 @@ struct ArtifactReferenceTests {
         ("ws/cats:", .emptyVersion("ws/cats:")),
         ("ws/a:b:c", .extraColon("ws/a:b:c")),
         ("ws/a:b:latest", .extraColon("ws/a:b:latest")),
+        ("ws/a:\u{300}b:\u{300}c", .extraColon("ws/a:\u{300}b:\u{300}c")),
     ])
     func rejects(text: String, expected: ArtifactReference.ParseError) {
         #expect(throws: expected) { try ArtifactReference.parse(text) }

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of arty's pure parsers and printers.
 #   scripts/fuzz.sh                      every target for 60 s each
-#   scripts/fuzz.sh -t 5                 every target for 5 s each (the smoke run `make test` does)
 #   scripts/fuzz.sh -t 600 json-text     one target, ten minutes
+#   scripts/fuzz.sh -r 20000             every target for 20,000 inputs from a fixed seed: the
+#                                        reproducible smoke run `make test` does (CI must not turn red on
+#                                        a random new find unrelated to the commit; exploring is `make fuzz`)
 # Each target (Fuzz/Targets/NAME.swift) is compiled with swiftc together with the few library files
 # it exercises, so no package dependency is built with sanitizers. Seeds: Fuzz/Corpus/NAME (committed);
 # what the fuzzer learns goes to .build/fuzz/corpus/NAME; a failing input is written to
 # .build/fuzz/crashes/ and the script exits 1, printing the input's path and how to replay it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=60
-if [ "${1:-}" = "-t" ]; then seconds=$2; shift 2; fi
+limit=(-max_total_time=60); budget="60 s"
+if [ "${1:-}" = "-t" ]; then limit=(-max_total_time="$2"); budget="$2 s"; shift 2
+elif [ "${1:-}" = "-r" ]; then limit=(-runs="$2" -seed=1); budget="$2 inputs, seed 1"; shift 2; fi
 
 sources_for() {
   local api=Sources/CometAPI registry=Sources/ArtifactRegistry/HTTP
@@ -38,8 +41,8 @@ for target in "${targets[@]}"; do
     || { cat "$out/$target.build.log" >&2; echo "fuzz: $target did not build" >&2; exit 1; }
   mkdir -p "$out/corpus/$target"
   seeds=(); [ -d "Fuzz/Corpus/$target" ] && seeds=("Fuzz/Corpus/$target")
-  echo "fuzz: $target for ${seconds}s" >&2
-  if "$out/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  echo "fuzz: $target ($budget)" >&2
+  if "$out/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$out/crashes/$target-" "$out/corpus/$target" "${seeds[@]}" > "$out/$target.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$target.log")
     cov=$(grep -o 'cov: [0-9]*' "$out/$target.log" | tail -n1)

@@ -79,7 +79,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ArtifactRegistryTests",
-            dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),

@@ -1,4 +1,5 @@
 import CompressNIO
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -86,6 +87,10 @@ import Testing
             #expect(list.map { $0["remote"] as? Bool } == [false, true])
             #expect(list.first?["metadata"] as? String == #"{"rows":3}"#)
             #expect(list.last?["link"] as? String == "gs://bucket/x.csv")
+            // arty's addition: the stored bytes' SHA-256 (null for a remote link).
+            let digest = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+            #expect(list.first?["contentSha256"] as? String == digest)
+            #expect(list.last?["contentSha256"] is NSNull)
 
             let whole = try await client.execute(
                 uri: "/api/rest/v2/experiment/asset/get-asset?assetId=abc123&allow301=False&experimentKey=&artifactVersionId=\(versionId)",
@@ -146,6 +151,62 @@ import Testing
                                                    headers: headers, body: asField)
             #expect(unknown.status == .badRequest)
             #expect(try Self.json(unknown)["sdk_error_code"] as? Int == 624523)
+        }
+    }
+
+    /// arty's `labels/delta` extension: the change applies to what the registry holds, an added
+    /// alias moves in the same transaction, bad input is refused and changes nothing.
+    @Test func labelDeltasApplyAtomicallyAndMoveAliases() async throws {
+        try await withApp { client, _ in
+            var ids: [String] = []
+            for version in ["1.0.0", "2.0.0"] {
+                let created = try await post(client, "/api/rest/v2/write/artifacts/upsert",
+                                             ["artifactName": "cats", "artifactType": "dataset", "version": version,
+                                              "alias": version == "1.0.0" ? ["prod", "old"] : [], "versionTags": ["t"]])
+                ids.append(try #require(created["artifactVersionId"] as? String))
+            }
+            let artifactId = try #require(try await post(client, "/api/rest/v2/write/artifacts/upsert",
+                                                         ["artifactName": "cats", "artifactType": "dataset", "alias": [],
+                                                          "versionTags": []])["artifactId"] as? String)
+            let moved = try await post(client, RegistryResponder.labelDeltaPath,
+                                       ["field": "alias", "artifactVersionId": ids[1], "add": ["prod", "cold"], "remove": ["absent"]])
+            #expect(moved["before"] as? [String] == [])
+            #expect(moved["after"] as? [String] == ["prod", "cold"])
+            let moves = try #require(moved["moves"] as? [[String: Any]])
+            #expect(moves.map { $0["alias"] as? String } == ["prod"])
+            #expect(moves.map { $0["fromVersion"] as? String } == ["1.0.0"])
+            let tags = try await post(client, RegistryResponder.labelDeltaPath,
+                                      ["field": "versionTags", "artifactVersionId": ids[0], "add": ["bad tag"], "remove": ["t"]])
+            #expect(tags["after"] as? [String] == ["bad tag"])
+            let artifactTags = try await post(client, RegistryResponder.labelDeltaPath,
+                                              ["field": "artifactTags", "artifactId": artifactId, "add": ["raw"], "remove": []])
+            #expect(artifactTags["after"] as? [String] == ["raw"])
+
+            let details = try await client.execute(uri: "/api/rest/v2/artifacts/get?workspace=arty&artifactName=cats", method: .get,
+                                                   headers: Self.auth)
+            let versions = try #require(try Self.json(details)["versions"] as? [[String: Any]])
+            let byVersion = Dictionary(uniqueKeysWithValues: versions.map { ($0["version"] as! String, $0) })
+            #expect(byVersion["1.0.0"]?["alias"] as? [String] == ["old"])
+            #expect(byVersion["2.0.0"]?["alias"] as? [String] == ["prod", "cold"])
+            #expect(byVersion["1.0.0"]?["tags"] as? [String] == ["bad tag"])
+
+            // Refused, nothing changed: latest, an unknown field, an unknown version.
+            var headers = Self.auth
+            headers[.contentType] = "application/json"
+            for (body, status, code) in [
+                (["field": "alias", "artifactVersionId": ids[0], "add": ["latest"]], HTTPResponse.Status.badRequest, nil as Int?),
+                (["field": "labels", "artifactVersionId": ids[0], "add": ["x"]], .badRequest, nil),
+                (["field": "alias", "artifactVersionId": "nope", "add": ["x"]], .badRequest, 624523),
+            ] as [([String: Any], HTTPResponse.Status, Int?)] {
+                let response = try await client.execute(uri: RegistryResponder.labelDeltaPath, method: .post, headers: headers,
+                                                        body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+                #expect(response.status == status)
+                if let code { #expect(try Self.json(response)["sdk_error_code"] as? Int == code) }
+            }
+            let after = try await client.execute(uri: "/api/rest/v2/artifacts/get?workspace=arty&artifactName=cats", method: .get,
+                                                 headers: Self.auth)
+            let unchanged = try #require(try Self.json(after)["versions"] as? [[String: Any]])
+            #expect(unchanged.map { $0["alias"] as? [String] } == versions.map { $0["alias"] as? [String] })
         }
     }
 }

@@ -33,6 +33,18 @@ extension Harness {
         await send(.downloadPlanned(.success(plan), assetPath: assetPath))
     }
 
+    /// Answers the last `reviewLabels` effect as the app would: the fake's artifact, changed by
+    /// `meanwhile` (another client writing while the editor was open).
+    mutating func answerReview(meanwhile: (inout ArtifactDetails) -> Void = { _ in }) async {
+        guard case .reviewLabels(let ws, let artifact)? = effects.last(where: { if case .reviewLabels = $0 { true } else { false } }) else {
+            Issue.record("no reviewLabels effect")
+            return
+        }
+        var details = try! await service.artifactDetails(workspace: ws, name: artifact)
+        meanwhile(&details)
+        await send(.labelsReviewed(.success(details)))
+    }
+
     var overlay: Overlay? { state.overlay }
     var lastEffect: Effect? { effects.last }
 }
@@ -159,12 +171,21 @@ extension Harness {
         var h = await versionsHarness(select: "2.0.0")
         await h.press(.char("a"))
         guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
-        #expect(l.text == "staging")
-        await h.type(", production")
+        // A separator after the current labels: typing adds a label (finding 1: `stagingcold`).
+        #expect(l.text == "staging, ")
+        await h.type("production")
         await h.press(.enter)
+        // Enter reads the server's labels first; the review waits for them.
+        #expect(h.lastEffect == .reviewLabels(workspace: "mnist-team", artifactName: "mnist-digits"))
+        guard case .labels(let checking)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(checking.checking)
+        #expect(checking.review == nil)
+        await h.answerReview()
         guard case .labels(let reviewed)? = h.overlay, let review = reviewed.review else { Issue.record("no review"); return }
+        #expect(review.delta == LabelDelta(add: ["production"]))
         #expect(review.after == ["staging", "production"])
         #expect(review.moves.map(\.description) == ["production: 2.1.0 → 2.0.0"])
+        #expect(review.concurrentLines.isEmpty)
         #expect(reviewed.focus == .cancel)
         await h.press(.right, .enter)
         guard case .applyLabels(let edit, let ws, let artifact, let refresh)? = h.lastEffect else {
@@ -180,20 +201,66 @@ extension Harness {
         #expect(h.effects.dropFirst(count).contains { if case .loadVersions = $0 { true } else { false } })
     }
 
+    /// Finding 1 of issue 11: `hot` was added by someone else while the editor was open; the review
+    /// says so, and the edit written is the user's change only.
+    @Test func theReviewShowsWhatOthersChangedMeanwhile() async throws {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"))
+        await h.type("cold")
+        await h.press(.enter)
+        await h.answerReview { details in
+            if let i = details.versions.firstIndex(where: { $0.version == "2.0.0" }) { details.versions[i].aliases.append("hot") }
+        }
+        guard case .labels(let l)? = h.overlay, let review = l.review else { Issue.record("no review"); return }
+        #expect(review.before == ["staging", "hot"])
+        #expect(review.after == ["staging", "hot", "cold"])
+        #expect(review.concurrentLines == ["hot was added by someone else; kept"])
+        #expect(h.text.contains("hot was added by someone else; kept"))
+        #expect(h.text.contains("Add") && h.text.contains("cold"))
+        await h.press(.right, .enter)
+        guard case .applyLabels(let edit, _, _, _)? = h.lastEffect else { Issue.record("no applyLabels"); return }
+        #expect(edit.delta == LabelDelta(add: ["cold"]))
+    }
+
+    /// Finding 4 of issue 11: a tag with a space is one tag; Enter without a change writes nothing.
+    @Test func aTagWithASpaceStaysOneTag() throws {
+        let version = ArtifactVersion(artifactVersionId: "v", version: "1.0.0", tags: ["bad tag", "a,b"])
+        let details = ArtifactDetails(artifact: Artifact(artifactId: "x", name: "cats", type: "dataset"), versions: [version])
+        var dialog = LabelDialog(kind: .versionTag, workspace: "ws", artifactName: "cats", details: details, version: version)
+        #expect(dialog.text == #"bad tag, "a,b", "#)
+        #expect(try dialog.delta().isEmpty)
+        dialog.text += "new one"
+        #expect(try dialog.delta() == LabelDelta(add: ["new one"]))
+        dialog.text = "a"
+        #expect(try dialog.delta() == LabelDelta(add: ["a"], remove: ["bad tag", "a,b"]))
+        dialog.text = #""open"#
+        #expect(throws: ActionError.self) { try dialog.delta() }
+    }
+
+    @Test func enterWithoutAChangeSaysSoAndWritesNothing() async {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"), .enter)
+        guard case .labels(let l)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l.error?.hasPrefix("Nothing changed") == true)
+        #expect(!h.effects.contains { if case .reviewLabels = $0 { true } else { false } })
+    }
+
     @Test func escapeInTheReviewGoesBackAndAnInvalidAliasIsRefused() async {
         var h = await versionsHarness(select: "2.0.0")
         await h.press(.char("a"))
-        await h.type(" latest")
+        await h.type("latest")
         await h.press(.enter)
         guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
         #expect(l.review == nil)
         #expect(l.error?.contains("reserved") == true)
-        for _ in 0..<7 { await h.press(.backspace) }
-        await h.type(" x")
-        await h.press(.enter, .escape)
+        for _ in 0..<6 { await h.press(.backspace) }
+        await h.type("x")
+        await h.press(.enter)
+        await h.answerReview()
+        await h.press(.escape)
         guard case .labels(let back)? = h.overlay else { Issue.record("editor closed"); return }
         #expect(back.review == nil)
-        #expect(back.text == "staging x")
+        #expect(back.text == "staging, x")
         await h.press(.escape)
         #expect(h.overlay == nil)
         #expect(!h.effects.contains { if case .applyLabels = $0 { true } else { false } })
@@ -204,17 +271,19 @@ extension Harness {
         await h.press(.char("t"))
         guard case .labels(let l)? = h.overlay else { Issue.record("no editor"); return }
         #expect(l.kind == .versionTag)
-        #expect(l.text == "normalized v2")
+        #expect(l.text == "normalized, v2, ")
         await h.press(.escape, .char("h"))  // back to the artifacts pane
         await h.press(.char("t"))
         guard case .labels(let a)? = h.overlay else { Issue.record("no editor"); return }
         #expect(a.kind == .artifactTag)
         #expect(a.artifactName == "mnist-digits")
-        #expect(a.text == "images handwriting")
-        for _ in 0..<"handwriting".count { await h.press(.backspace) }
+        #expect(a.text == "images, handwriting, ")
+        for _ in 0..<"handwriting, ".count { await h.press(.backspace) }
         await h.press(.enter)
+        await h.answerReview()
         guard case .labels(let r)? = h.overlay, let review = r.review else { Issue.record("no review"); return }
         #expect(review.kind == .artifactTag)
+        #expect(review.delta == LabelDelta(remove: ["handwriting"]))
         #expect(review.after == ["images"])
     }
 

@@ -15,9 +15,12 @@ import Testing
     @Test func labelEditorWithAnAliasMove() async {
         var h = await versionsHarness(select: "2.0.0")
         await h.press(.char("a"))
-        await h.type(" production")
+        await h.type("production")
         assertSnapshot(h.text, named: "alias-editor-80x24")
         await h.press(.enter)
+        await h.answerReview { details in
+            if let i = details.versions.firstIndex(where: { $0.version == "2.0.0" }) { details.versions[i].aliases.append("hot") }
+        }
         assertSnapshot(h.text, named: "alias-review-80x24")
     }
 

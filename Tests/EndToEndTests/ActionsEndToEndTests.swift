@@ -77,8 +77,8 @@ struct ActionsEndToEndTests {
         try tmux.waitFor("Versions (3)", "staging")
         try tmux.send("j")  // 1.1.0 (staging); newest first
         try tmux.send("a")
-        try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging")
-        try tmux.type(" production")
+        try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
+        try tmux.type("production")
         try tmux.send("Enter")
         try tmux.waitFor("production: 2.0.0 → 1.1.0", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")

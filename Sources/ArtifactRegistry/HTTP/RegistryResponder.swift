@@ -109,6 +109,7 @@ public struct RegistryResponder: HTTPResponder {
         case (.post, "/api/rest/v2/write/experiment/create"):
             return try await createExperiment(request, user: user)
         case (.post, Self.copyAssetPath): return try await copyAsset(request, user: user)  // arty extension
+        case (.post, Self.labelDeltaPath): return try await labelDelta(request, user: user)  // arty extension
         default:
             try await drain(request)
             if path.hasPrefix("/clientlib/") || path.hasPrefix("/api/rest/v2/") {

@@ -74,6 +74,10 @@ enum WireEncoding {
     }
 
     /// One entry of `artifacts/version/files` (§2.6). `metadata` stays a JSON string or null.
+    /// `contentSha256` (lower-case hex SHA-256 of the stored bytes; null for remote assets) is
+    /// arty's addition: Comet's clients ignore unknown fields (the Python SDK reads fields by name,
+    /// the Java SDK's `ArtifactVersionAsset` ignores unknown properties), and arty uses it to verify
+    /// downloads, to keep unchanged files without transferring them, and to compare versions.
     static func file(_ f: AssetRecord) -> WireJSON {
         .object([
             ("artifactId", .string(f.artifactId)),
@@ -86,6 +90,7 @@ enum WireEncoding {
             ("type", .string(f.type)),
             ("metadata", .optional(f.metadata)),
             ("remote", .bool(f.isRemote)),
+            ("contentSha256", .optional(f.isRemote ? nil : f.sha256)),
         ])
     }
 

@@ -187,7 +187,7 @@ final class BrowserApp {
                     let name = try? await service.accountDetails().userName
                     inbox.post(.accountLoaded(userName: name))
                 }
-            case .planDownload, .startDownload, .startBump, .cancelJob, .applyLabels, .compare:
+            case .planDownload, .startDownload, .startBump, .cancelJob, .reviewLabels, .applyLabels, .compare:
                 performAction(effect)
             default:
                 guard let (key, id) = BrowserApp.request(effect) else { continue }
@@ -244,14 +244,20 @@ final class BrowserApp {
             }
         case .cancelJob(let id):
             jobTasks[id]?.cancel()
+        case .reviewLabels(let ws, let artifact):
+            Task {
+                do {
+                    inbox.post(.labelsReviewed(.success(try await service.artifactDetails(workspace: ws, name: artifact))))
+                } catch {
+                    inbox.post(.labelsReviewed(.failure(ActionFailure(BrowserApp.describe(error)))))
+                }
+            }
         case .applyLabels(let edit, let ws, let artifact, let refresh):
             guard let client = service as? any ArtifactWriting else { return }
             Task {
                 do {
-                    try await LabelEditor.apply(edit, workspace: ws, artifactName: artifact, client: client)
-                    var text = "Saved " + edit.summaryLines[0]
-                    if !edit.moves.isEmpty { text += " · moved " + edit.moves.map(\.description).joined(separator: ", ") }
-                    inbox.post(.labelsApplied(StatusMessage(text), refresh: refresh))
+                    let outcome = try await LabelEditor.apply(edit, workspace: ws, artifactName: artifact, client: client)
+                    inbox.post(.labelsApplied(StatusMessage(ActionText.labelsSaved(edit, outcome)), refresh: refresh))
                 } catch {
                     inbox.post(.labelsApplied(StatusMessage("Could not save labels: \(BrowserApp.describe(error))", kind: .error),
                                               refresh: refresh))

@@ -28,6 +28,9 @@ public enum Action: Sendable, Hashable {
     case jobUpdated(id: Int, progress: DownloadProgress)
     /// A job ended: its status-line message; the listings in ``Job/refresh`` are reloaded.
     case jobFinished(id: Int, message: StatusMessage)
+    /// ``Effect/reviewLabels(kind:workspace:artifactName:)`` answered: the artifact as the server
+    /// has it now, to review the label editor's change against.
+    case labelsReviewed(Result<ArtifactDetails, ActionFailure>)
     /// A label edit was written (or failed): the message, and the listings to reload.
     case labelsApplied(StatusMessage, refresh: [ListingKey])
     /// ``Effect/compare(from:to:)`` answered.
@@ -75,8 +78,11 @@ public enum Effect: Sendable, Hashable {
     case startBump(jobID: Int, workspace: String, artifact: String, version: String, kind: SemanticVersion.Bump, withAliases: Bool)
     /// Cancel background job `id` (its task is cancelled; the engine removes partial files).
     case cancelJob(id: Int)
-    /// Write a label edit with ``LabelEditor/apply(_:workspace:artifactName:client:)`` (§2.11, §2.12)
-    /// → ``Action/labelsApplied(_:refresh:)``.
+    /// Read the artifact and its versions again (`artifacts/get`, §2.4), to review a label change
+    /// against what the server holds now → ``Action/labelsReviewed(_:)``.
+    case reviewLabels(workspace: String, artifactName: String)
+    /// Write a label edit's change with ``LabelEditor/apply(_:workspace:artifactName:client:)``
+    /// (applied to the labels the server holds at write time) → ``Action/labelsApplied(_:refresh:)``.
     case applyLabels(LabelEdit, workspace: String, artifactName: String, refresh: [ListingKey])
     /// List the assets of two versions and compare them (``VersionDiff``) → ``Action/compared(_:)``.
     case compare(from: VersionMark, to: VersionMark)

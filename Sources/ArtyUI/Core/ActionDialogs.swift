@@ -35,8 +35,14 @@ public struct DownloadDialog: Sendable, Hashable {
     }
 }
 
-/// The alias / tag editor (`a`, `t`): a text field holding the space- or comma-separated labels,
-/// then (after Enter) a review of the planned ``LabelEdit`` before it is written.
+/// The alias / tag editor (`a`, `t`): a text field holding the labels as a list
+/// (``LabelGrammar``: comma-separated, quotes for a label with a comma), opened with the labels the
+/// version (or artifact) had, then (after Enter) a review of the change against what the server
+/// holds *now*, before it is written.
+///
+/// What is written is the user's change (``LabelDelta``: labels added to and removed from the field),
+/// never the field's whole list: a label someone else added or removed while the editor was open
+/// keeps their change, and the review says so (`hot was added by someone else; kept`).
 public struct LabelDialog: Sendable, Hashable {
     public var kind: LabelKind
     public var workspace: String
@@ -46,10 +52,14 @@ public struct LabelDialog: Sendable, Hashable {
     public var details: ArtifactDetails
     /// The version edited (nil for artifact tags).
     public var version: ArtifactVersion?
+    /// The labels shown when the dialog opened: the base of the user's change.
+    public var opened: [String]
     /// The field's text.
     public var text: String
-    /// The planned edit once Enter was pressed; nil while editing the text.
+    /// The planned edit once Enter was pressed and the server's labels were read; nil while editing.
     public var review: LabelEdit?
+    /// True while the server's current labels are read for the review (after Enter).
+    public var checking: Bool
     /// Why the text was refused (an empty label, `latest` as an alias), shown under the field.
     public var error: String?
     public var focus: DialogButton
@@ -60,13 +70,17 @@ public struct LabelDialog: Sendable, Hashable {
         self.artifactName = artifactName
         self.details = details
         self.version = version
-        self.text = LabelDialog.current(kind, details: details, version: version).joined(separator: " ")
+        let opened = LabelDialog.current(kind, details: details, version: version)
+        self.opened = opened
+        // A separator after the labels: typing appends a new label instead of extending the last one.
+        self.text = opened.isEmpty ? "" : LabelGrammar.format(opened) + ", "
         self.review = nil
+        self.checking = false
         self.error = nil
         self.focus = .cancel
     }
 
-    /// The labels of `kind` as the server has them.
+    /// The labels of `kind` as `details` has them.
     public static func current(_ kind: LabelKind, details: ArtifactDetails, version: ArtifactVersion?) -> [String] {
         switch kind {
         case .alias: version?.aliases ?? []
@@ -75,19 +89,14 @@ public struct LabelDialog: Sendable, Hashable {
         }
     }
 
-    /// The labels typed into the field: split on spaces and commas, empty parts dropped, duplicates removed.
-    public static func parse(_ text: String) -> [String] {
-        var seen = Set<String>()
-        return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { seen.insert($0).inserted }
-    }
-
-    /// Plans the edit from the field: labels added are those typed but not held, removed those held but not typed.
-    /// - Throws: ``ActionError/invalidLabel(_:)``.
-    public func plan() throws -> LabelEdit {
-        let before = LabelDialog.current(kind, details: details, version: version)
-        let wanted = LabelDialog.parse(text)
-        return try LabelEdit.plan(kind: kind, add: wanted.filter { !before.contains($0) },
-                                  remove: before.filter { !wanted.contains($0) }, version: version, details: details)
+    /// The user's change: labels in the field that were not there when it opened are added, labels
+    /// that were there and are gone are removed. Added labels are validated.
+    /// - Throws: ``ActionError/invalidLabel(_:)`` (a quote not closed, an empty or refused label).
+    public func delta() throws -> LabelDelta {
+        let wanted = try LabelGrammar.parse(text)
+        let delta = LabelDelta.between(opened, wanted)
+        for label in delta.add { _ = try LabelGrammar.validate(label, kind: kind) }
+        return delta
     }
 
     /// `aliases of 2.0.0`, `version tags of 2.0.0`, `tags of artifact mnist`.

@@ -214,6 +214,15 @@ extension BrowserState {
             overlay = .download(d)
             return []
         case .labels(var l)?:
+            if l.checking {
+                // Reading the server's labels for the review: only Esc acts (cancels the edit).
+                if key == .escape {
+                    overlay = nil
+                    message = StatusMessage("Edit cancelled; nothing was written")
+                    return []
+                }
+                return []
+            }
             if let review = l.review {
                 switch key {
                 case .left, .right, .tab: l.focus = l.focus.toggled
@@ -221,10 +230,10 @@ extension BrowserState {
                 case .enter where l.focus == .confirm, .char("y"):
                     overlay = nil
                     guard !review.isNoOp else {
-                        message = StatusMessage("No change to write")
+                        message = StatusMessage("No change to write: the server already has \(review.delta.summary.lowercased())")
                         return []
                     }
-                    message = StatusMessage("Writing \(review.summaryLines[0])…")
+                    message = StatusMessage("Writing \(review.kind.plural): \(review.delta.summary)…")
                     return [.applyLabels(review, workspace: l.workspace, artifactName: l.artifactName,
                                          refresh: refreshKeys(workspace: l.workspace, artifact: l.artifactName))]
                 case .enter, .char("n"), .char("q"):
@@ -243,9 +252,15 @@ extension BrowserState {
                 return []
             case .enter:
                 do {
-                    l.review = try l.plan()
+                    let delta = try l.delta()
+                    guard !delta.isEmpty else {
+                        l.error = "Nothing changed: type a label to add it, or delete one to remove it."
+                        break
+                    }
                     l.error = nil
-                    l.focus = .cancel
+                    l.checking = true
+                    overlay = .labels(l)
+                    return [.reviewLabels(workspace: l.workspace, artifactName: l.artifactName)]
                 } catch let error as ActionError {
                     l.error = error.userMessage
                 } catch {
@@ -363,6 +378,30 @@ extension BrowserState {
             if case .jobs(let selected)? = overlay { overlay = .jobs(selected: Swift.min(selected, Swift.max(0, jobs.count - 1))) }
             if overlay == .confirmQuit && jobs.isEmpty { overlay = nil }
             return job.refresh.flatMap { reload($0) }
+        case .labelsReviewed(let result):
+            guard case .labels(var l)? = overlay, l.checking else { return [] }
+            l.checking = false
+            switch result {
+            case .success(let details):
+                do {
+                    let delta = try l.delta()
+                    if l.kind != .artifactTag, let v = l.version,
+                       !details.versions.contains(where: { $0.artifactVersionId == v.artifactVersionId }) {
+                        l.error = "Version \(v.version) no longer exists on the server; nothing was written."
+                    } else {
+                        l.review = try LabelEdit.plan(kind: l.kind, delta: delta, version: l.version, details: details, opened: l.opened)
+                        l.focus = .cancel
+                    }
+                } catch let error as ActionError {
+                    l.error = error.userMessage
+                } catch {
+                    l.error = String(describing: error)
+                }
+            case .failure(let failure):
+                l.error = "Could not read the current labels: \(failure.message)"
+            }
+            overlay = .labels(l)
+            return []
         case .labelsApplied(let text, let refresh):
             message = text
             return refresh.flatMap { reload($0) }

@@ -62,7 +62,7 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         if !finished { s.jobs.append(job) }
     case .showMessage(let message):
         s.message = message
-    case .downloadPlanned, .jobUpdated, .jobFinished, .labelsApplied, .compared:
+    case .downloadPlanned, .jobUpdated, .jobFinished, .labelsReviewed, .labelsApplied, .compared:
         effects = s.reduceActionResult(action)
     }
     return (s, effects)

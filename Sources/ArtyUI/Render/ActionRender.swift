@@ -113,22 +113,22 @@ extension Render {
         var footer: [PanelLine]
         if let review = l.review {
             body.append(PanelLine("Review before writing:", style: .bold))
-            let added = review.after.filter { !review.before.contains($0) }
-            let removed = review.before.filter { !review.after.contains($0) }
-            body.append(PanelLine(added.isEmpty ? "none" : added.joined(separator: ", "), label: "Add",
+            let added = review.delta.add, removed = review.delta.remove
+            body.append(PanelLine(added.isEmpty ? "none" : LabelGrammar.format(added), label: "Add",
                                   style: added.isEmpty ? .dim : Style(color: .green, bold: true)))
-            body.append(PanelLine(removed.isEmpty ? "none" : removed.joined(separator: ", "), label: "Remove",
+            body.append(PanelLine(removed.isEmpty ? "none" : LabelGrammar.format(removed), label: "Remove",
                                   style: removed.isEmpty ? .dim : Style(color: .red, bold: true)))
             for move in review.moves { body.append(PanelLine(move.description, label: "Moves", style: Style(color: .yellow, bold: true))) }
-            body.append(PanelLine(review.after.isEmpty ? "none" : review.after.joined(separator: ", "), label: "Result"))
-            if review.isNoOp { body.append(PanelLine("No change.", style: .dim)) }
+            for line in review.concurrentLines { body.append(PanelLine(line, label: "Meanwhile", style: Style(color: .yellow))) }
+            body.append(PanelLine(review.after.isEmpty ? "none" : LabelGrammar.format(review.after), label: "Result"))
+            if review.isNoOp { body.append(PanelLine("No change: the server already has this.", style: .dim)) }
             footer = buttons(&frame, "Write", focus: l.focus)
             footer.append(PanelLine("←→ button · Enter · Esc back to editing", style: .dim))
         } else {
-            let current = LabelDialog.current(l.kind, details: l.details, version: l.version)
-            body.append(PanelLine(current.isEmpty ? "none" : current.joined(separator: ", "), label: "Now"))
-            body.append(PanelLine("Space- or comma-separated; delete one to remove it.", style: .dim))
+            body.append(PanelLine(l.opened.isEmpty ? "none" : LabelGrammar.format(l.opened), label: "Now"))
+            body.append(PanelLine("Comma-separated; delete a label to remove it; \"a,b\" quotes a comma.", style: .dim))
             body.append(PanelLine("> " + l.text + "▏", style: Style(color: .yellow, bold: true)))
+            if l.checking { body.append(PanelLine("Reading the labels the server holds now…", style: .dim)) }
             if let error = l.error { body.append(PanelLine("✗ " + error, style: .error)) }
             if l.kind == .alias { body.append(PanelLine("An alias held by another version moves here.", style: .dim)) }
             footer = [PanelLine("Enter reviews · Esc cancels", style: .dim)]
@@ -220,6 +220,7 @@ extension Render {
             case "+": Style(color: .green)
             case "-": Style(color: .red)
             case "~": Style(color: .yellow)
+            case "=": .dim
             default: .plain
             }
             return PanelLine(line, style: style)

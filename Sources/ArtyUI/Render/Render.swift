@@ -316,6 +316,9 @@ struct Render {
         lines += TextFit.wrap(dialogs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let readOnly = "With --read-only, a t b are refused; d still works (downloading changes nothing on the server)."
         lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let labels = "Aliases and tags (a t): " + LabelGrammar.summary
+            + " Only your change is written (labels you added or removed): what others changed meanwhile is kept and shown in the review."
+        lines += TextFit.wrap(labels, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let keyWidth = min(18, lines.filter { !$0.1.isEmpty }.map { DisplayWidth.of($0.0) }.max() ?? 0)
         let width = min(size.width - 2, 64)
         let height = min(size.height - 2, lines.count + 3)

@@ -13,6 +13,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
     case versionOverflow(version: String, kind: String)
     /// A label (alias or tag) is empty or otherwise unusable.
     case invalidLabel(String)
+    /// Another writer kept undoing a label change (read-apply-write-verify gave up).
+    case labelConflict(String)
     /// A mutating action was refused because arty runs read-only (`--read-only`, `ARTY_READ_ONLY=1`).
     case readOnly(action: String)
     /// The download destination cannot be used (not a directory, a symlink inside it, ...).
@@ -37,6 +39,7 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         case .versionOverflow(let version, let kind):
             "Version '\(version)' has no next \(kind) version: that number is already the largest arty can count to."
         case .invalidLabel(let detail): "Invalid label: \(detail)"
+        case .labelConflict(let detail): "Label conflict: \(detail)"
         case .readOnly(let action): "arty is read-only (--read-only or ARTY_READ_ONLY=1): \(action) is disabled."
         case .unsafeDestination(let path, let reason): "Refusing to write to '\(path)': \(reason)."
         case .existingFileDiffers(let path):

@@ -25,6 +25,10 @@ public protocol ArtifactWriting: ArtifactReading, AssetDownloading {
     /// arty's registry extension `write/artifacts/version/copy-asset`; false when the server lacks it.
     func copyAssetOnServer(sourceAssetId: String, sourceVersionId: String?, artifactVersionId: String,
                            logicalPath: String) async throws -> Bool
+    /// arty's registry extension `write/artifacts/labels/delta`: applies a label change atomically;
+    /// nil when the server lacks it (the caller then reads, applies, writes and verifies).
+    func applyLabelDeltaOnServer(kind: LabelKind, artifactId: String, artifactVersionId: String?,
+                                 add: [String], remove: [String]) async throws -> LabelDeltaAnswer?
 }
 
 extension CometClient: ArtifactWriting {}

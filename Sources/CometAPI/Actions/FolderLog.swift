@@ -135,14 +135,11 @@ public struct FolderLog: Sendable, Hashable {
         return moves.sorted { $0.alias < $1.alias }
     }
 
-    /// An alias for a new version: a valid label (``LabelEdit/validate(_:)``) that a reference can
-    /// reach (``ArtifactReference/aliasProblem(_:)``) and is not `latest`.
+    /// An alias for a new version: a valid label that a reference can reach and is not `latest`
+    /// (``LabelGrammar/validate(_:kind:)``).
     /// - Throws: ``ActionError/invalidLabel(_:)``.
     public static func validateAlias(_ alias: String) throws -> String {
-        let label = try LabelEdit.validate(alias)
-        if let problem = ArtifactReference.aliasProblem(label) { throw ActionError.invalidLabel(problem + ".") }
-        if label.lowercased() == "latest" { throw ActionError.invalidLabel("'\(label)' is reserved by Comet for the highest version.") }
-        return label
+        try LabelGrammar.validate(alias, kind: .alias)
     }
 
     /// Plans logging `directory`.
@@ -153,7 +150,7 @@ public struct FolderLog: Sendable, Hashable {
         let remote = try remoteLinks.map { RemoteLink(logicalPath: try remoteLogicalPath($0), link: $0) }
         if files.isEmpty && remote.isEmpty { throw ActionError.folder(path: directory, detail: "it has no files") }
         return FolderLog(workspace: workspace, artifactName: artifactName, artifactType: artifactType,
-                         aliases: try aliases.map(validateAlias), versionTags: try versionTags.map(LabelEdit.validate),
+                         aliases: try aliases.map(validateAlias), versionTags: try versionTags.map { try LabelGrammar.validate($0, kind: .versionTag) },
                          files: files, remoteLinks: remote, skipped: skipped)
     }
 }

@@ -8,6 +8,26 @@ public enum LabelKind: String, Sendable, Hashable, CaseIterable, Codable {
     case versionTag
     /// The artifact's tags.
     case artifactTag
+
+    /// `aliases`, `version tags`, `artifact tags`.
+    public var plural: String {
+        switch self {
+        case .alias: "aliases"
+        case .versionTag: "version tags"
+        case .artifactTag: "artifact tags"
+        }
+    }
+
+    /// The labels of this kind in `details`: the version's (found by id) or the artifact's; nil
+    /// when the version is not among `details.versions`.
+    public func labels(in details: ArtifactDetails, versionId: String?) -> [String]? {
+        switch self {
+        case .artifactTag: return details.artifact.tags
+        case .alias, .versionTag:
+            guard let v = details.versions.first(where: { $0.artifactVersionId == versionId }) else { return nil }
+            return self == .alias ? v.aliases : v.tags
+        }
+    }
 }
 
 /// An alias taken from another version: `production: 1.0.0 → 2.0.0`.
@@ -17,121 +37,245 @@ public struct AliasMove: Sendable, Hashable, Codable, CustomStringConvertible {
     public var fromVersionId: String
     public var toVersion: String
 
+    public init(alias: String, fromVersion: String, fromVersionId: String, toVersion: String) {
+        self.alias = alias
+        self.fromVersion = fromVersion
+        self.fromVersionId = fromVersionId
+        self.toVersion = toVersion
+    }
+
     public var description: String { "\(alias): \(fromVersion) → \(toVersion)" }
 }
 
-/// A planned label change, shown before confirming (pure; see ``LabelEdit/plan(kind:add:remove:version:details:)``).
+/// A label edit as the user meant it: the labels added and the labels removed, never a whole list
+/// (pure). Applied to whatever the server holds when it is written, so a label someone else added
+/// or removed in the meantime keeps their change.
+public struct LabelDelta: Sendable, Hashable, Codable {
+    /// Labels to add, in the order given.
+    public var add: [String]
+    /// Labels to remove.
+    public var remove: [String]
+
+    public init(add: [String] = [], remove: [String] = []) {
+        self.add = add
+        self.remove = remove
+    }
+
+    /// True when the edit changes nothing.
+    public var isEmpty: Bool { add.isEmpty && remove.isEmpty }
+
+    /// The change that turns `before` into `after`: what the user did in an editor that opened
+    /// with `before` and was left holding `after`.
+    public static func between(_ before: [String], _ after: [String]) -> LabelDelta {
+        LabelDelta(add: after.filter { !before.contains($0) }, remove: before.filter { !after.contains($0) })
+    }
+
+    /// `current` with this change applied: removed labels dropped, added ones appended (once), the
+    /// order of the others kept.
+    public func applied(to current: [String]) -> [String] {
+        var after = current.filter { !remove.contains($0) }
+        for label in add where !after.contains(label) { after.append(label) }
+        return after
+    }
+
+    /// True when `labels` shows this change: every added label present, every removed one absent.
+    public func holds(in labels: [String]) -> Bool {
+        add.allSatisfy(labels.contains) && !remove.contains(where: labels.contains)
+    }
+
+    /// `Add cold · Remove none`.
+    public var summary: String {
+        let add = add.isEmpty ? "none" : add.joined(separator: ", ")
+        let remove = remove.isEmpty ? "none" : remove.joined(separator: ", ")
+        return "Add \(add) · Remove \(remove)"
+    }
+}
+
+/// A planned label change, shown before confirming: the user's ``LabelDelta`` applied to the labels
+/// the server holds now (pure; see ``LabelEdit/plan(kind:delta:version:details:opened:)``).
 public struct LabelEdit: Sendable, Hashable {
     public var kind: LabelKind
-    /// The version edited (nil for artifact tags).
+    /// The version edited (nil for artifact tags), as the server has it now.
     public var version: ArtifactVersion?
-    /// The artifact (id for `write/artifacts/details`).
+    /// The artifact (id for `write/artifacts/details` and the delta extension).
     public var artifactId: String
+    /// The user's change.
+    public var delta: LabelDelta
+    /// The labels the server holds now.
     public var before: [String]
+    /// ``before`` with the change applied: what the write will leave, unless someone writes meanwhile.
     public var after: [String]
     /// Aliases moved from other versions of the artifact.
     public var moves: [AliasMove]
-    /// For each other version losing an alias: its id and its remaining aliases.
-    public var otherVersionsAfter: [String: [String]]
+    /// What others changed between the moment the editor opened and now (labels added and
+    /// removed by someone else); empty when nothing changed or the editor's start is unknown.
+    public var concurrent: LabelDelta
 
     /// True when nothing changes.
     public var isNoOp: Bool { before == after && moves.isEmpty }
 
-    /// Plans adding `add` and removing `remove` (either may be empty).
+    /// Plans applying `delta` to the labels of `kind` in `details` (the server's state now).
     ///
-    /// Labels are trimmed; an empty one, or one with a comma or control character, is refused.
-    /// Adding an alias held by another version of the artifact records an ``AliasMove``: the
-    /// executor removes it from that version explicitly (so the move works on any server, also
-    /// one that would not move it itself; reference §2.11). `latest` is refused as an alias
-    /// (Comet reserves it for the highest version), and so is an alias no reference could reach
-    /// (``ArtifactReference/aliasProblem(_:)``: `:` or `/`, or a semantic version).
+    /// Added labels are checked with ``LabelGrammar/validate(_:kind:)``; removed ones are not (an
+    /// existing label that the grammar would refuse can still be removed). Adding an alias held by
+    /// another version records an ``AliasMove``. `opened` is what the editor showed when it opened:
+    /// the differences from `before` are reported in ``concurrent`` (`hot was added by someone else; kept`).
     /// - Throws: ``ActionError/invalidLabel(_:)``.
-    public static func plan(kind: LabelKind, add: [String], remove: [String], version: ArtifactVersion?,
-                            details: ArtifactDetails) throws -> LabelEdit {
-        let adds = try add.map(validate)
-        let removes = try remove.map(validate)
-        if kind == .alias, let reserved = adds.first(where: { $0.lowercased() == "latest" }) {
-            throw ActionError.invalidLabel("'\(reserved)' is reserved by Comet for the highest version.")
-        }
-        if kind == .alias, let problem = adds.lazy.compactMap(ArtifactReference.aliasProblem).first {
-            throw ActionError.invalidLabel(problem + ".")
-        }
+    public static func plan(kind: LabelKind, delta: LabelDelta, version: ArtifactVersion?, details: ArtifactDetails,
+                            opened: [String]? = nil) throws -> LabelEdit {
+        let adds = try delta.add.map { try LabelGrammar.validate($0, kind: kind) }
+        let delta = LabelDelta(add: adds, remove: delta.remove.filter { !adds.contains($0) })
         let before: [String]
+        var current = version
         switch kind {
         case .artifactTag: before = details.artifact.tags
         case .alias, .versionTag:
-            guard let version else { throw ActionError.invalidLabel("no version selected for \(kind == .alias ? "aliases" : "version tags")") }
-            before = kind == .alias ? version.aliases : version.tags
+            guard let version else {
+                throw ActionError.invalidLabel("no version selected for \(kind.plural).")
+            }
+            // The version as `details` has it (fresher than the caller's copy when both are given).
+            current = details.versions.first { $0.artifactVersionId == version.artifactVersionId } ?? version
+            before = kind == .alias ? current!.aliases : current!.tags
         }
-        var after = before.filter { label in !removes.contains(label) }
-        for label in adds where !after.contains(label) { after.append(label) }
-
         var moves: [AliasMove] = []
-        var others: [String: [String]] = [:]
-        if kind == .alias, let version {
-            for other in details.versions where other.artifactVersionId != version.artifactVersionId {
-                let taken = other.aliases.filter { adds.contains($0) && !before.contains($0) }
-                guard !taken.isEmpty else { continue }
-                for alias in taken {
+        if kind == .alias, let current {
+            for other in details.versions where other.artifactVersionId != current.artifactVersionId {
+                for alias in other.aliases where delta.add.contains(alias) && !before.contains(alias) {
                     moves.append(AliasMove(alias: alias, fromVersion: other.version, fromVersionId: other.artifactVersionId,
-                                           toVersion: version.version))
+                                           toVersion: current.version))
                 }
-                others[other.artifactVersionId] = other.aliases.filter { !taken.contains($0) }
             }
         }
-        return LabelEdit(kind: kind, version: version, artifactId: details.artifact.artifactId, before: before,
-                         after: after, moves: moves.sorted { $0.alias < $1.alias }, otherVersionsAfter: others)
+        return LabelEdit(kind: kind, version: current, artifactId: details.artifact.artifactId, delta: delta, before: before,
+                         after: delta.applied(to: before), moves: moves.sorted { $0.alias < $1.alias },
+                         concurrent: opened.map { LabelDelta.between($0, before) } ?? LabelDelta())
     }
 
-    /// A label, trimmed. - Throws: ``ActionError/invalidLabel(_:)``.
-    public static func validate(_ label: String) throws -> String {
-        let trimmed = label.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw ActionError.invalidLabel("a label is empty.") }
-        if trimmed.contains(",") { throw ActionError.invalidLabel("'\(trimmed)' contains a comma.") }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw ActionError.invalidLabel("'\(trimmed.debugDescription)' contains a control character.")
-        }
-        return trimmed
+    /// Plans adding `add` and removing `remove` (the CLI's `add` / `remove`).
+    /// - Throws: ``ActionError/invalidLabel(_:)``.
+    public static func plan(kind: LabelKind, add: [String], remove: [String], version: ArtifactVersion?,
+                            details: ArtifactDetails) throws -> LabelEdit {
+        try plan(kind: kind, delta: LabelDelta(add: add, remove: remove), version: version, details: details)
     }
 
-    /// One line per change, for a confirm dialog or the CLI: `aliases: [a] → [a, b]`, then the moves.
+    /// Lines for others' changes since the editor opened: `hot was added by someone else; kept`.
+    public var concurrentLines: [String] {
+        concurrent.add.map { "\($0) was added by someone else; kept" }
+            + concurrent.remove.map { "\($0) was removed by someone else; stays removed" }
+    }
+
+    /// One line per change, for a confirm dialog or the CLI: `aliases of 2.0.0: [a] → [a, b]`, then the moves.
     public var summaryLines: [String] {
-        let name = switch kind {
-        case .alias: "aliases"
-        case .versionTag: "version tags"
-        case .artifactTag: "artifact tags"
-        }
         let target = version.map { " of \($0.version)" } ?? ""
-        var lines = ["\(name)\(target): [\(before.joined(separator: ", "))] → [\(after.joined(separator: ", "))]"]
+        var lines = ["\(kind.plural)\(target): [\(LabelGrammar.format(before))] → [\(LabelGrammar.format(after))]"]
         lines += moves.map { "moves \($0)" }
         return lines
     }
 }
 
-/// Writes a ``LabelEdit`` through `write/artifacts/version/labels` (§2.11) and
-/// `write/artifacts/details` (§2.12), then reads the artifact back from the server.
+/// What a label write did, as read back from the server.
+public struct LabelWriteOutcome: Sendable, Hashable {
+    /// The labels the server held just before the write that succeeded.
+    public var before: [String]
+    /// The labels the server holds after the write (read back).
+    public var after: [String]
+    /// Aliases moved away from other versions.
+    public var moves: [AliasMove]
+    /// Writes made (1 unless another writer raced the edit and it was applied again).
+    public var attempts: Int
+    /// True when the server applied the change atomically (arty's registry extension); false for
+    /// read-apply-write-verify through Comet's whole-set endpoints.
+    public var atomic: Bool
+    /// Labels that were on the server before the write, were not removed by this edit, and were
+    /// gone when it was read back: another writer removed them meanwhile (reported, not restored).
+    public var removedByOthers: [String]
+    /// The artifact as the server has it after the write.
+    public var details: ArtifactDetails
+}
+
+/// Writes a ``LabelDelta`` so that no one else's change is lost.
+///
+/// On arty's registry the change goes through the `write/artifacts/labels/delta` extension, applied
+/// atomically on the server. Elsewhere (comet.com, whose `version/labels` and `details` replace whole
+/// sets, reference §2.11–2.12) it is read-apply-write-verify: read the labels now, apply the delta,
+/// write, read back, and apply again (at most ``maxAttempts`` writes) when another writer's write
+/// undid it; a conflict that persists is an error that names the labels.
 public enum LabelEditor {
-    /// Applies `edit`: first removes moved aliases from the versions that held them, then sets the
-    /// edited version's (or artifact's) labels. Returns the artifact as the server now has it.
-    /// - Throws: ``CometAPIError``.
+    /// Writes at most this many times when other writers keep undoing the change.
+    public static let maxAttempts = 4
+
+    /// Applies `edit.delta` to the labels the server holds at write time.
+    /// - Throws: ``CometAPIError``; ``ActionError/labelConflict(_:)`` when the change did not hold
+    ///   after ``maxAttempts`` writes.
     @discardableResult
     public static func apply(_ edit: LabelEdit, workspace: String, artifactName: String,
-                             client: some ArtifactWriting) async throws -> ArtifactDetails {
-        if !edit.isNoOp {
-            switch edit.kind {
-            case .artifactTag:
-                try await client.updateArtifactDetails(artifactId: edit.artifactId, tags: edit.after, type: nil)
-            case .versionTag:
-                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, aliases: nil,
-                                                     versionTags: edit.after, metadata: nil)
-            case .alias:
-                for (versionId, aliases) in edit.otherVersionsAfter.sorted(by: { $0.key < $1.key }) {
-                    try await client.updateVersionLabels(artifactVersionId: versionId, aliases: aliases, versionTags: nil, metadata: nil)
+                             client: some ArtifactWriting) async throws -> LabelWriteOutcome {
+        try await apply(edit.delta, kind: edit.kind, artifactId: edit.artifactId, version: edit.version,
+                        workspace: workspace, artifactName: artifactName, client: client)
+    }
+
+    /// Applies `delta` to the labels of `kind` (of `version`, or of the artifact) as the server holds them now.
+    /// - Throws: see ``apply(_:workspace:artifactName:client:)``.
+    public static func apply(_ delta: LabelDelta, kind: LabelKind, artifactId: String, version: ArtifactVersion?,
+                             workspace: String, artifactName: String, client: some ArtifactWriting) async throws -> LabelWriteOutcome {
+        let versionId = version?.artifactVersionId
+        if kind != .artifactTag, versionId == nil { throw ActionError.invalidLabel("no version selected for \(kind.plural).") }
+        if let answer = try await client.applyLabelDeltaOnServer(kind: kind, artifactId: artifactId, artifactVersionId: versionId,
+                                                                 add: delta.add, remove: delta.remove) {
+            let details = try await client.artifactDetails(workspace: workspace, name: artifactName)
+            let moves = answer.moves.map {
+                AliasMove(alias: $0.alias, fromVersion: $0.fromVersion, fromVersionId: $0.fromVersionId, toVersion: version?.version ?? "?")
+            }
+            return LabelWriteOutcome(before: answer.before, after: kind.labels(in: details, versionId: versionId) ?? answer.after,
+                                     moves: moves, attempts: 1, atomic: true, removedByOthers: [], details: details)
+        }
+        var removedByOthers: [String] = []
+        var lastSeen: [String] = []
+        for attempt in 1...maxAttempts {
+            let details = try await client.artifactDetails(workspace: workspace, name: artifactName)
+            guard let current = kind.labels(in: details, versionId: versionId) else {
+                throw ActionError.invalidLabel("version \(version?.version ?? "?") of \(artifactName) no longer exists.")
+            }
+            let after = delta.applied(to: current)
+            var moves: [AliasMove] = []
+            if current != after {
+                switch kind {
+                case .artifactTag:
+                    try await client.updateArtifactDetails(artifactId: artifactId, tags: after, type: nil)
+                case .versionTag:
+                    try await client.updateVersionLabels(artifactVersionId: versionId!, aliases: nil, versionTags: after, metadata: nil)
+                case .alias:
+                    // An alias names one version: take each added alias away from the versions holding it
+                    // first, explicitly, so the move works on a server that would not make it itself.
+                    for other in details.versions where other.artifactVersionId != versionId {
+                        let taken = other.aliases.filter { delta.add.contains($0) && !current.contains($0) }
+                        guard !taken.isEmpty else { continue }
+                        try await client.updateVersionLabels(artifactVersionId: other.artifactVersionId,
+                                                             aliases: other.aliases.filter { !taken.contains($0) },
+                                                             versionTags: nil, metadata: nil)
+                        moves += taken.map { AliasMove(alias: $0, fromVersion: other.version, fromVersionId: other.artifactVersionId,
+                                                       toVersion: version?.version ?? "?") }
+                    }
+                    try await client.updateVersionLabels(artifactVersionId: versionId!, aliases: after, versionTags: nil, metadata: nil)
                 }
-                try await client.updateVersionLabels(artifactVersionId: edit.version!.artifactVersionId, aliases: edit.after,
-                                                     versionTags: nil, metadata: nil)
+            }
+            let readBack = try await client.artifactDetails(workspace: workspace, name: artifactName)
+            let now = kind.labels(in: readBack, versionId: versionId) ?? []
+            lastSeen = now
+            let untouchedGone = current.filter { !delta.remove.contains($0) && !now.contains($0) }
+            for label in untouchedGone where !removedByOthers.contains(label) { removedByOthers.append(label) }
+            if delta.holds(in: now) {
+                return LabelWriteOutcome(before: current, after: now, moves: moves.sorted { $0.alias < $1.alias }, attempts: attempt,
+                                         atomic: false, removedByOthers: removedByOthers, details: readBack)
             }
         }
-        return try await client.artifactDetails(workspace: workspace, name: artifactName)
+        let missing = delta.add.filter { !lastSeen.contains($0) }
+        let back = delta.remove.filter(lastSeen.contains)
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("\(missing.joined(separator: ", ")) not added") }
+        if !back.isEmpty { parts.append("\(back.joined(separator: ", ")) not removed") }
+        throw ActionError.labelConflict("another writer kept changing the \(kind.plural) of \(artifactName)"
+                                        + (version.map { ":\($0.version)" } ?? "") + " (\(maxAttempts) writes; "
+                                        + parts.joined(separator: ", ") + "). Nothing else was changed; try again.")
     }
 }

@@ -65,6 +65,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     public var numberValue: Double? { if case .number(let n) = self { return n }; return nil }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
 
     /// Decodes a metadata field that may be absent, `null`, a JSON-encoded string, or a JSON value.
     /// A string that is not JSON, an empty string, and `"null"` all give nil.

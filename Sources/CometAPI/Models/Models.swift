@@ -229,15 +229,21 @@ public struct Asset: Sendable, Hashable, Identifiable, Decodable {
     public var metadata: JSONValue?
     public var artifactId: String?
     public var artifactVersionId: String?
+    /// Lower-case hex SHA-256 of the asset's bytes, when the server tells it: arty's registry sends
+    /// `contentSha256` in `artifacts/version/files` (not part of Comet's API; nil elsewhere).
+    public var contentSha256: String?
 
     public var id: String { assetId }
 
-    /// A checksum from the asset's metadata (`checksum`, reserved by the SDK, reference §4.4), if any.
-    public var checksum: String? { metadata?["checksum"]?.stringValue }
+    /// The content checksum arty checks downloads and comparisons against: the server's
+    /// `contentSha256`, else a hex `checksum` from the asset's metadata (reserved by the SDK,
+    /// reference §4.4); nil when the server gives neither.
+    public var checksum: String? { contentSha256 ?? metadata?["checksum"]?.stringValue }
 
     public init(assetId: String, logicalPath: String, size: Int64, link: String? = nil,
                 isRemote: Bool? = nil, type: String? = nil, metadata: JSONValue? = nil,
-                artifactId: String? = nil, artifactVersionId: String? = nil) {
+                artifactId: String? = nil, artifactVersionId: String? = nil, contentSha256: String? = nil) {
+        self.contentSha256 = contentSha256
         self.assetId = assetId
         self.logicalPath = logicalPath
         self.size = size
@@ -250,7 +256,7 @@ public struct Asset: Sendable, Hashable, Identifiable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case assetId, fileName, fileSize, link, remote, type, metadata, artifactId, artifactVersionId
+        case assetId, fileName, fileSize, link, remote, type, metadata, artifactId, artifactVersionId, contentSha256
     }
 
     public init(from decoder: any Decoder) throws {
@@ -264,5 +270,10 @@ public struct Asset: Sendable, Hashable, Identifiable, Decodable {
         metadata = JSONValue.decodeMetadata(from: c, forKey: .metadata)
         artifactId = try? c.decodeIfPresent(String.self, forKey: .artifactId)
         artifactVersionId = try? c.decodeIfPresent(String.self, forKey: .artifactVersionId)
+        // Only a well-formed digest counts: anything else is as if the server had sent none.
+        contentSha256 = (try? c.decodeIfPresent(String.self, forKey: .contentSha256)).flatMap { hex in
+            hex.count == 64 && hex.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
+                ? hex.lowercased() : nil
+        }
     }
 }

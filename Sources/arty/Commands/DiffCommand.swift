@@ -8,8 +8,10 @@ struct Diff: AsyncParsableCommand {
         commandName: "diff",
         abstract: "Compare the assets of two artifact versions.",
         discussion: """
-            Lists assets added, removed and changed (by size, by checksum when the server gives one; remote assets \
-            by link), sorted by logical path, and counts the unchanged ones. A REF without version means latest. \
+            Lists assets added, removed and changed (by size and checksum; remote assets by link), sorted by logical \
+            path, and counts the unchanged ones. Files of the same size are called unchanged only when the server gives \
+            checksums that match; without checksums (comet.com may give none) they are listed apart as "same size, \
+            content not compared" (sameSizeNotCompared in --json). A REF without version means latest. \
             Exit status: 0 ok, 1 failure, 2 usage error.
             """
     )

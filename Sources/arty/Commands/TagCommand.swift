@@ -7,7 +7,11 @@ struct Tag: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
         abstract: "Add or remove version tags (or, with --artifact, artifact tags).",
-        discussion: "Exit status: 0 ok, 1 failure (or --read-only), 2 usage error."
+        discussion: """
+            The change is applied to the tags the server holds when it is written, so a tag someone else added or \
+            removed meanwhile keeps their change. \(LabelGrammar.summary) Exit status: 0 ok, 1 failure (or --read-only), \
+            2 usage error.
+            """
     )
 
     @Argument(help: ArgumentHelp("The version (or with --artifact, the artifact) to edit.",
@@ -15,7 +19,7 @@ struct Tag: AsyncParsableCommand {
     var reference: String
     @Argument(help: "add or remove.")
     var operation: LabelOperation
-    @Argument(help: ArgumentHelp("The tags.", valueName: "tag"))
+    @Argument(help: ArgumentHelp("The tags (each argument may hold several, separated by commas).", valueName: "tag"))
     var tags: [String]
 
     @Flag(name: .long, help: "Edit the artifact's tags instead of the version's.")
@@ -28,10 +32,7 @@ struct Tag: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        if tags.isEmpty { throw ValidationError("Give at least one tag.") }
-        if tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ValidationError("Invalid tag: a tag must not be empty.")
-        }
+        _ = try parsedLabels(tags, kind: artifact ? .artifactTag : .versionTag, operation: operation)
     }
 
     func run() async throws {
@@ -39,7 +40,8 @@ struct Tag: AsyncParsableCommand {
             try readOnly.check("arty tag")
             let ref = try parseReference(reference, requireVersion: !artifact)
             try await editLabels(kind: artifact ? .artifactTag : .versionTag, reference: ref, operation: operation,
-                                 labels: tags, json: json, connection: connection)
+                                 labels: try parsedLabels(tags, kind: artifact ? .artifactTag : .versionTag, operation: operation),
+                                 json: json, connection: connection)
         }
     }
 }

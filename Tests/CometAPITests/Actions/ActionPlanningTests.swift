@@ -146,12 +146,12 @@ struct LabelEditTests {
 
     @Test func addingAnAliasHeldElsewhereIsAMove() throws {
         let v2 = Self.details.versions[1]
-        let edit = try LabelEdit.plan(kind: .alias, add: ["production", "new "], remove: [], version: v2, details: Self.details)
+        let edit = try LabelEdit.plan(kind: .alias, add: ["production", "new"], remove: [], version: v2, details: Self.details)
         #expect(edit.before == ["staging"])
         #expect(edit.after == ["staging", "production", "new"])
+        #expect(edit.delta == LabelDelta(add: ["production", "new"]))
         #expect(edit.moves.map(\.description) == ["production: 1.0.0 → 2.0.0"])
-        #expect(edit.otherVersionsAfter == ["v1": ["old"]])
-        #expect(edit.summaryLines.last == "moves production: 1.0.0 → 2.0.0")
+        #expect(edit.summaryLines == ["aliases of 2.0.0: [staging] → [staging, production, new]", "moves production: 1.0.0 → 2.0.0"])
     }
 
     @Test func removalsTagsAndNoOps() throws {
@@ -168,9 +168,43 @@ struct LabelEditTests {
         #expect(noop.isNoOp)
     }
 
+    /// Finding 1 of issue 11: the editor opened on [] and the user typed `cold`; meanwhile someone
+    /// added `hot`. The plan is made against the server's labels now and keeps `hot`.
+    @Test func theChangeIsAppliedToWhatTheServerHoldsNowAndOthersChangesAreShown() throws {
+        let opened: [String] = []
+        var now = Self.details
+        now.versions[1].aliases = ["staging", "hot"]
+        let edit = try LabelEdit.plan(kind: .alias, delta: LabelDelta.between(["staging"], ["staging", "cold"]),
+                                      version: Self.details.versions[1], details: now, opened: ["staging"] + opened)
+        #expect(edit.before == ["staging", "hot"])
+        #expect(edit.after == ["staging", "hot", "cold"])
+        #expect(edit.concurrentLines == ["hot was added by someone else; kept"])
+        var removed = Self.details
+        removed.versions[1].aliases = []
+        let other = try LabelEdit.plan(kind: .alias, delta: LabelDelta(add: ["cold"]), version: Self.details.versions[1],
+                                       details: removed, opened: ["staging"])
+        #expect(other.after == ["cold"])
+        #expect(other.concurrentLines == ["staging was removed by someone else; stays removed"])
+    }
+
+    @Test func deltasApplyToAnyCurrentSet() {
+        let delta = LabelDelta(add: ["b", "c"], remove: ["a"])
+        #expect(delta.applied(to: ["a", "x", "b"]) == ["x", "b", "c"])
+        #expect(delta.applied(to: []) == ["b", "c"])
+        #expect(delta.holds(in: ["c", "b", "x"]))
+        #expect(!delta.holds(in: ["a", "b", "c"]))
+        #expect(!delta.holds(in: ["b"]))
+        #expect(LabelDelta.between(["a", "b"], ["b", "c"]) == LabelDelta(add: ["c"], remove: ["a"]))
+        #expect(LabelDelta.between(["a"], ["a"]).isEmpty)
+        #expect(delta.summary == "Add b, c · Remove a")
+        #expect(LabelDelta(add: ["cold"]).summary == "Add cold · Remove none")
+    }
+
     @Test func badLabelsAreRefused() throws {
         let v1 = Self.details.versions[0]
-        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: [" "], remove: [], version: v1, details: Self.details) }
+        #expect(throws: ActionError.invalidLabel("' ' starts with a space; remove it.")) {
+            try LabelEdit.plan(kind: .alias, add: [" "], remove: [], version: v1, details: Self.details)
+        }
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .alias, add: ["Latest"], remove: [], version: v1, details: Self.details) }
         // Aliases no reference could reach: ':' or '/', or a semantic version.
         #expect(throws: ActionError.invalidLabel("'a:b' contains ':' or '/', so no reference could name it.")) {
@@ -179,10 +213,55 @@ struct LabelEditTests {
         #expect(throws: ActionError.invalidLabel("'3.0.0' is a semantic version, so a reference would name that version instead.")) {
             try LabelEdit.plan(kind: .alias, add: ["3.0.0"], remove: [], version: v1, details: Self.details)
         }
-        // A version tag may look like a version.
+        // A version tag may look like a version, and hold a space or a comma.
         #expect(try LabelEdit.plan(kind: .versionTag, add: ["3.0.0"], remove: [], version: v1, details: Self.details).after.contains("3.0.0"))
-        #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["a,b"], remove: [], version: v1, details: Self.details) }
+        #expect(try LabelEdit.plan(kind: .versionTag, add: ["a,b", "bad tag"], remove: [], version: v1, details: Self.details).after
+                == ["a", "a,b", "bad tag"])
         #expect(throws: ActionError.self) { try LabelEdit.plan(kind: .versionTag, add: ["x"], remove: [], version: nil, details: Self.details) }
+        // An existing label the grammar would refuse can still be removed.
+        var odd = Self.details
+        odd.versions[0].tags = [" padded"]
+        #expect(try LabelEdit.plan(kind: .versionTag, add: [], remove: [" padded"], version: v1, details: odd).after == [])
+    }
+}
+
+@Suite("Label grammar")
+struct LabelGrammarTests {
+    @Test func commasSeparateAndSpacesInsideAreKept() throws {
+        #expect(try LabelGrammar.parse("bad tag") == ["bad tag"])
+        #expect(try LabelGrammar.parse(" a ,b,, c d ,") == ["a", "b", "c d"])
+        #expect(try LabelGrammar.parse("staging, cold") == ["staging", "cold"])
+        #expect(try LabelGrammar.parse("a, a") == ["a"])
+        #expect(try LabelGrammar.parse("") == [])
+        #expect(try LabelGrammar.parse(" , ") == [])
+    }
+
+    @Test func quotesHoldCommasQuotesAndPadding() throws {
+        #expect(try LabelGrammar.parse(#""a,b", c"#) == ["a,b", "c"])
+        #expect(try LabelGrammar.parse(#""say ""hi""""#) == [#"say "hi""#])
+        #expect(try LabelGrammar.parse(#"" x""#) == [" x"])
+        #expect(try LabelGrammar.parse(#""""#) == [""])
+        #expect(throws: ActionError.self) { try LabelGrammar.parse(#""open"#) }
+        #expect(throws: ActionError.self) { try LabelGrammar.parse(#""a"b"#) }
+    }
+
+    @Test func formatRoundTrips() throws {
+        let cases: [[String]] = [["a", "bad tag", "x,y", #"q"uote"#, " lead", "trail ", "日本語", "e\u{301}"], [], ["only"]]
+        for labels in cases {
+            #expect(try LabelGrammar.parse(LabelGrammar.format(labels)) == labels)
+        }
+        #expect(LabelGrammar.format(["a", "b c", "d,e"]) == #"a, b c, "d,e""#)
+    }
+
+    @Test func validationNamesTheRule() throws {
+        #expect(try LabelGrammar.validate("bad tag", kind: .versionTag) == "bad tag")
+        #expect(throws: ActionError.invalidLabel("a label is empty.")) { try LabelGrammar.validate("", kind: .versionTag) }
+        #expect(throws: ActionError.invalidLabel("'x ' ends with a space; remove it.")) { try LabelGrammar.validate("x ", kind: .versionTag) }
+        #expect(throws: ActionError.self) { try LabelGrammar.validate("a\u{7}b", kind: .versionTag) }
+        #expect(throws: ActionError.self) { try LabelGrammar.validate("a\u{202E}b", kind: .versionTag) }
+        #expect(throws: ActionError.self) { try LabelGrammar.validate("a\nb", kind: .artifactTag) }
+        #expect(throws: ActionError.self) { try LabelGrammar.validate("latest", kind: .alias) }
+        #expect(try LabelGrammar.validate("latest", kind: .versionTag) == "latest")
     }
 }
 
@@ -227,12 +306,14 @@ struct BumpPlanTests {
 
 @Suite("Version diff")
 struct VersionDiffTests {
+    static let sumA = String(repeating: "a", count: 64), sumB = String(repeating: "b", count: 64)
+
     @Test func addedRemovedChangedAndUnchangedSortedByPath() throws {
-        let old = [localAsset("same.csv", size: 5), localAsset("grown.csv", size: 5), localAsset("gone.txt", size: 1),
-                   localAsset("sum.bin", size: 8, checksum: "aa"), remoteAsset("link", link: "s3://a"),
+        let old = [localAsset("same.csv", size: 5, checksum: Self.sumA), localAsset("grown.csv", size: 5), localAsset("gone.txt", size: 1),
+                   localAsset("sum.bin", size: 8, checksum: Self.sumA), remoteAsset("link", link: "s3://a"),
                    remoteAsset("moved", link: "s3://m"), localAsset("kind", size: 3)]
-        let new = [localAsset("same.csv", size: 5), localAsset("grown.csv", size: 9), localAsset("added.txt", size: 2),
-                   localAsset("sum.bin", size: 8, checksum: "bb"), remoteAsset("link", link: "s3://a"),
+        let new = [localAsset("same.csv", size: 5, checksum: Self.sumA), localAsset("grown.csv", size: 9), localAsset("added.txt", size: 2),
+                   localAsset("sum.bin", size: 8, checksum: Self.sumB), remoteAsset("link", link: "s3://a"),
                    remoteAsset("moved", link: "s3://n"), remoteAsset("kind", link: "s3://k")]
         let diff = VersionDiff.compare(from: "1.0.0", old: old, to: "2.0.0", new: new)
         #expect(diff.added.map(\.logicalPath) == ["added.txt"])
@@ -240,150 +321,32 @@ struct VersionDiffTests {
         #expect(diff.changed.map(\.logicalPath) == ["grown.csv", "kind", "moved", "sum.bin"])
         #expect(diff.changed.map(\.reasons) == [["size"], ["kind"], ["link"], ["checksum"]])
         #expect(diff.unchangedCount == 2)
+        #expect(diff.sameSizeNotCompared.isEmpty)
         #expect(diff.lines.first == "+ added.txt  (2 bytes)")
         #expect(diff.lines.last == "1.0.0 → 2.0.0: 1 added, 1 removed, 4 changed, 2 unchanged")
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(diff)) as? [String: Any]
         #expect(json?["unchangedCount"] as? Int == 2)
-        #expect(VersionDiff.compare(from: "a", old: old, to: "b", new: old).isEmpty)
-    }
-}
-
-@Suite("Folder log planning")
-struct FolderLogTests {
-    @Test func remoteLinksAreNamedByTheirLastSegment() throws {
-        #expect(try FolderLog.remoteLogicalPath("s3://bucket/x/data.csv") == "data.csv")
-        #expect(try FolderLog.remoteLogicalPath("https://h/a/b.bin?sig=1/2") == "b.bin")
-        #expect(throws: ActionError.self) { try FolderLog.remoteLogicalPath("s3://") }
+        #expect(VersionDiff.compare(from: "a", old: old.filter { $0.checksum != nil || $0.isRemote },
+                                    to: "b", new: old.filter { $0.checksum != nil || $0.isRemote }).isEmpty)
     }
 
-    @Test func scanSkipsSymlinksLeavingTheFolder() throws {
-        let root = temporaryPath("folder")
-        try FileManager.default.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
-        try Data("abc".utf8).write(to: URL(fileURLWithPath: root + "/sub/a.txt"))
-        try Data("z".utf8).write(to: URL(fileURLWithPath: root + "/z.txt"))
-        try FileManager.default.createSymbolicLink(atPath: root + "/outside", withDestinationPath: "/etc/hostname")
-        try FileManager.default.createSymbolicLink(atPath: root + "/inside", withDestinationPath: root + "/z.txt")
-        let log = try FolderLog.prepare(directory: root, workspace: "ws", artifactName: "a", artifactType: "dataset",
-                                        remoteLinks: ["s3://b/r.parquet"])
-        #expect(log.files.map(\.logicalPath) == ["inside", "sub/a.txt", "z.txt"])
-        #expect(log.files.map(\.size) == [1, 3, 1])
-        #expect(log.skipped == ["outside: a symlink leaving the folder"])
-        #expect(log.remoteLinks.map(\.logicalPath) == ["r.parquet"])
-        #expect(throws: ActionError.self) {
-            try FolderLog.prepare(directory: root + "/missing", workspace: "ws", artifactName: "a", artifactType: "t")
-        }
-    }
-}
-
-@Suite("Action texts")
-struct ActionTextTests {
-    @Test func durationsProgressAndSummaries() {
-        #expect(ActionText.duration(milliseconds: 0) == "0:00")
-        #expect(ActionText.duration(milliseconds: 4_001) == "0:05")
-        #expect(ActionText.duration(milliseconds: 3_725_000) == "1:02:05")
-        let progress = DownloadProgress(
-            files: [FileProgress(path: "a", bytes: 1024, totalBytes: 1024, state: .done),
-                    FileProgress(path: "b", bytes: 0, totalBytes: 3072, state: .transferring)],
-            bytesDone: 1024, totalBytes: 4096, bytesPerSecond: 512, etaMilliseconds: 6_000)
-        #expect(ActionText.progressLine(progress) == "1/2 files · \(Listing.byteCount(1024)) of \(Listing.byteCount(4096)) · \(Listing.byteCount(512))/s · ETA 0:06")
-        let summary = DownloadSummary(destination: "out", workspace: "ws", artifact: "a", version: "1.0.0",
-                                      downloaded: ["a"], kept: ["b"], failed: [.init(path: "c", reason: "x")],
-                                      remote: [RemoteAssetEntry(logicalPath: "r", link: "s3://r", assetId: "1")],
-                                      remoteManifest: nil, bytesTransferred: 1024, cancelled: false)
-        #expect(ActionText.summaryLine(summary) == "Downloaded 1 files (\(Listing.byteCount(1024))) to out · 1 kept · 1 failed · 1 remote listed")
-    }
-
-    @Test func confirmDialogLines() {
-        let plan = DownloadPlan.make(workspace: "ws", artifactName: "cats", version: sampleVersion,
-                                     assets: [localAsset("a", size: 10), localAsset("b", size: 20), localAsset("../x", size: 1),
-                                              remoteAsset("r", link: "s3://r")],
-                                     destination: "/tmp/out", existing: ["b": .file(size: 20)])
-        #expect(ActionText.confirmLines(plan) == [
-            "ws/cats:1.2.0", "to /tmp/out", "2 files, \(Listing.byteCount(30))", "1 exist already: b",
-            "1 refused (unsafe logical path)", "1 remote assets listed in remote-assets.json, not fetched",
-        ])
-    }
-}
-
-@Suite("arty log: file names and alias moves")
-struct FolderLogNameTests {
-    @Test func aFileNameWithANewlineIsRefusedBeforeAnyVersionExists() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-log-names-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Data("ok".utf8).write(to: URL(fileURLWithPath: dir + "/good.txt"))
-        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/sub/bad\nname.txt"))
-        let error = #expect(throws: ActionError.self) {
-            try FolderLog.prepare(directory: dir, workspace: "ws", artifactName: "a", artifactType: "dataset")
-        }
-        #expect(error == .folder(path: dir, detail: "sub/bad\\nname.txt: its name contains a control character, so no download could write it (rename it and log again)"))
-        #expect(error?.userMessage.contains("\n") == false)
-    }
-
-    @Test(arguments: [
-        ("data/train.csv", true, nil),
-        ("a\tb", true, "its name contains a control character, so no download could write it"),
-        ("caf\u{FFFD}.txt", false, "its name is not valid UTF-8"),
-        ("caf\u{FFFD}.txt", true, nil),  // a real U+FFFD in a name that exists is fine
-        // Names LogicalPath refuses: logging them made versions that `arty download` could not write.
-        ("sub/back\\slash.txt", true, "its name contains a backslash, which downloads refuse"),
-        ("~notes.txt", true, "its name starts with '~', which downloads refuse"),
-        ("C:report.txt", true, "its name starts with a drive letter, which downloads refuse"),
-        ("sub/~notes.txt", true, nil),  // only a leading '~' or drive letter of the whole path is refused
-        ("quote\" : colon.txt", true, nil),
-    ] as [(String, Bool, String?)])
-    func nameProblems(name: String, exists: Bool, problem: String?) {
-        #expect(FolderLog.nameProblem(name, exists: exists) == problem)
-    }
-
-    @Test func loggingWithAnAliasHeldByAnOlderVersionReportsTheMove() {
-        let details = LabelEditTests.details
-        let held = details.versions.first { !$0.aliases.isEmpty }!
-        let alias = held.aliases[0]
-        let moves = FolderLog.aliasMoves(aliases: [alias, "fresh"], existing: details, newVersion: "9.0.0")
-        #expect(moves.map(\.description) == ["\(alias): \(held.version) → 9.0.0"])
-        #expect(FolderLog.aliasMoves(aliases: [alias], existing: nil, newVersion: "1.0.0").isEmpty)
-    }
-
-    @Test func logAliasesMustBeReachable() {
-        #expect(throws: ActionError.invalidLabel("'1.2.3' is a semantic version, so a reference would name that version instead.")) {
-            try FolderLog.validateAlias("1.2.3")
-        }
-        #expect(throws: ActionError.self) { try FolderLog.validateAlias("latest") }
-        #expect(throws: ActionError.self) { try FolderLog.validateAlias("") }
-        #expect((try? FolderLog.validateAlias(" best ")) == "best")
-    }
-}
-
-@Suite("partial file names")
-struct PartialPathTests {
-    @Test func aShortNameGetsDotPartBesideIt() {
-        #expect(SafeFileSystem.partialPath(for: "/d/sub/a.txt") == "/d/sub/a.txt.part")
-        #expect(SafeFileSystem.partialPath(for: "a.txt") == "a.txt.part")
-        let fits = String(repeating: "n", count: 250)  // 250 + ".part" = 255 bytes, the limit
-        #expect(SafeFileSystem.partialPath(for: "/d/" + fits) == "/d/" + fits + ".part")
-    }
-
-    @Test func aShortNameCanBeAskedForTheShortenedForm() {
-        let part = SafeFileSystem.partialPath(for: "/d/x", shortened: true)
-        #expect(part.hasPrefix("/d/x~") && part.hasSuffix(".part"))
-        #expect(part.count == "/d/x~".count + 16 + ".part".count)
-        #expect(part != "/d/x.part")
-    }
-
-    @Test(arguments: [251, 253, 255])
-    func aNameTooLongForDotPartGetsAShortenedStableOne(length: Int) throws {
-        let name = String(repeating: "é", count: length / 2) + String(repeating: "n", count: length % 2)  // 2-byte characters
-        let part = SafeFileSystem.partialPath(for: "/d/sub/" + name)
-        #expect(part.hasPrefix("/d/sub/"))
-        let component = String(part.dropFirst("/d/sub/".count))
-        #expect(component.utf8.count <= SafeFileSystem.maxNameBytes)
-        #expect(component.hasSuffix(".part"))
-        #expect(!component.contains("/"))
-        #expect(component.hasPrefix(String(repeating: "é", count: 50)))  // cut at a character boundary, readable
-        #expect(SafeFileSystem.partialPath(for: "/d/sub/" + name) == part)  // a rerun finds it again
-        // Two long names that share their first 233 bytes still get different partial files.
-        let other = SafeFileSystem.partialPath(for: "/d/sub/" + String(name.dropLast()) + "x")
-        #expect(other != part)
+    /// Finding 2 of issue 11: `aaaa` and `bbbb` at the same size are never "unchanged".
+    @Test func sameSizeWithoutChecksumsIsNeverCalledUnchanged() throws {
+        let old = [localAsset("f.txt", size: 4), localAsset("g.txt", size: 4, checksum: Self.sumA),
+                   localAsset("h.txt", size: 4, checksum: String(repeating: "c", count: 40))]
+        let new = [localAsset("f.txt", size: 4), localAsset("g.txt", size: 4), localAsset("h.txt", size: 4, checksum: Self.sumA)]
+        let diff = VersionDiff.compare(from: "1.0.0", old: old, to: "2.0.0", new: new)
+        #expect(diff.unchangedCount == 0)
+        #expect(diff.changed.isEmpty)
+        // No checksum on one side, or SHA-1 against SHA-256: not compared, counted apart.
+        #expect(diff.sameSizeNotCompared.map(\.logicalPath) == ["f.txt", "g.txt", "h.txt"])
+        #expect(!diff.isEmpty)
+        #expect(diff.lines == ["= f.txt  (4 bytes; same size, content not compared)",
+                               "= g.txt  (4 bytes; same size, content not compared)",
+                               "= h.txt  (4 bytes; same size, content not compared)",
+                               "1.0.0 → 2.0.0: 0 added, 0 removed, 0 changed, 0 unchanged, "
+                               + "3 same size (content not compared: the server gives no checksum)"])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(diff)) as? [String: Any]
+        #expect((json?["sameSizeNotCompared"] as? [[String: Any]])?.compactMap { $0["logicalPath"] as? String } == ["f.txt", "g.txt", "h.txt"])
     }
 }

@@ -135,11 +135,10 @@ struct ActionsIntegrationTests {
         try Data("longer text".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
         let failSize = try await run(.fail)
         #expect(failSize.failed.map(\.path) == ["a.txt"])
-        // sub/b.bin (same size, no checksum in the metadata) was fetched only to compare, then kept:
-        // kept files never count as transferred.
+        // sub/b.bin (same size): the registry sends its SHA-256, so it is compared on disk, not fetched.
         #expect(failSize.kept == ["sub/b.bin"])
         #expect(failSize.bytesTransferred == 0)
-        #expect(failSize.bytesCompared == 300_000)
+        #expect(failSize.bytesCompared == 0)
 
         let preserve = try await run(.preserve)
         #expect(preserve.kept == ["a.txt", "sub/b.bin"])
@@ -199,7 +198,10 @@ struct ActionsIntegrationTests {
         let v2 = try #require(details.versions.first { $0.version == "2.0.0" })
         let edit = try LabelEdit.plan(kind: .alias, add: ["production"], remove: [], version: v2, details: details)
         #expect(edit.moves.map(\.description) == ["production: 1.0.0 → 2.0.0"])
-        let after = try await LabelEditor.apply(edit, workspace: f.workspace, artifactName: "cats", client: f.client)
+        let outcome = try await LabelEditor.apply(edit, workspace: f.workspace, artifactName: "cats", client: f.client)
+        #expect(outcome.atomic)  // the registry's delta extension
+        #expect(outcome.moves.map(\.description) == ["production: 1.0.0 → 2.0.0"])
+        let after = outcome.details
         #expect(after.versions.first { $0.version == "2.0.0" }?.aliases == ["production"])
         #expect(after.versions.first { $0.version == "1.0.0" }?.aliases == [])
         let resolved = try await f.client.artifactVersion(workspace: f.workspace, name: "cats", selector: .alias("production"))
@@ -207,7 +209,70 @@ struct ActionsIntegrationTests {
 
         let tags = try LabelEdit.plan(kind: .artifactTag, add: ["raw"], remove: [], version: nil, details: after)
         let tagged = try await LabelEditor.apply(tags, workspace: f.workspace, artifactName: "cats", client: f.client)
-        #expect(tagged.artifact.tags == ["raw"])
+        #expect(tagged.details.artifact.tags == ["raw"])
+    }
+
+    /// Finding 1 of issue 11 against the registry: the edit planned on [] writes only its change,
+    /// so `hot`, added by another client between planning and writing, is kept.
+    @Test func aLabelAddedByAnotherClientMeanwhileIsKept() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: ["a": Data("1".utf8)])
+        let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        let v1 = try #require(details.versions.first)
+        let edit = try LabelEdit.plan(kind: .alias, delta: LabelDelta(add: ["cold"]), version: v1, details: details, opened: [])
+        // The other client (the SDK writes whole lists, like this).
+        try await f.client.updateVersionLabels(artifactVersionId: v1.artifactVersionId, aliases: ["hot"])
+        try await f.client.updateVersionLabels(artifactVersionId: v1.artifactVersionId, versionTags: ["keep me"])
+        let outcome = try await LabelEditor.apply(edit, workspace: f.workspace, artifactName: "cats", client: f.client)
+        #expect(outcome.before == ["hot"])
+        #expect(outcome.after == ["hot", "cold"])
+        let tagEdit = try LabelEdit.plan(kind: .versionTag, delta: LabelDelta(add: ["bad tag"]), version: v1, details: details)
+        let tagged = try await LabelEditor.apply(tagEdit, workspace: f.workspace, artifactName: "cats", client: f.client)
+        #expect(tagged.after == ["keep me", "bad tag"])
+    }
+
+    /// The registry keeps its invariants under concurrent writers: 16 tasks add and remove their
+    /// own labels and move one alias, all at once, through the delta extension.
+    @Test func sixteenConcurrentWritersLoseNothing() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        for n in 0..<3 { try await f.log("cats", files: ["a": Data("\(n)".utf8)]) }
+        let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        let versions = details.versions
+        let artifactId = details.artifact.artifactId
+        let client = f.client
+        let ws = f.workspace
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<16 {
+                group.addTask {
+                    for round in 0..<6 {
+                        let v = versions[(writer + round) % versions.count]
+                        try await LabelEditor.apply(LabelDelta(add: ["w\(writer)-\(round)"]), kind: .versionTag, artifactId: artifactId,
+                                                    version: v, workspace: ws, artifactName: "cats", client: client)
+                        try await LabelEditor.apply(LabelDelta(add: ["a\(writer)-\(round)"]), kind: .artifactTag, artifactId: artifactId,
+                                                    version: nil, workspace: ws, artifactName: "cats", client: client)
+                        if round % 2 == 1 {  // remove the previous round's artifact tag
+                            try await LabelEditor.apply(LabelDelta(remove: ["a\(writer)-\(round - 1)"]), kind: .artifactTag,
+                                                        artifactId: artifactId, version: nil, workspace: ws, artifactName: "cats",
+                                                        client: client)
+                        }
+                        try await LabelEditor.apply(LabelDelta(add: ["hot"]), kind: .alias, artifactId: artifactId, version: v,
+                                                    workspace: ws, artifactName: "cats", client: client)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let final = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
+        for writer in 0..<16 {
+            for round in 0..<6 {
+                let v = versions[(writer + round) % versions.count]
+                #expect(final.versions.first { $0.artifactVersionId == v.artifactVersionId }?.tags.contains("w\(writer)-\(round)") == true)
+                #expect(final.artifact.tags.contains("a\(writer)-\(round)") == (round % 2 == 1))
+            }
+        }
+        #expect(final.versions.filter { $0.aliases.contains("hot") }.count == 1)
     }
 
     @Test func bumpCopiesAssetsAndRefusesAnExistingVersion() async throws {

@@ -1,0 +1,104 @@
+import ArtifactRegistry
+import CometAPI
+import Foundation
+import Testing
+
+/// Issue 11's findings replayed on the real binary in tmux, with a second client writing in
+/// between: no label the user did not remove is lost, one tag with a space stays one tag, and two
+/// files of the same size with different bytes are never called unchanged.
+@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"),
+       .serialized)
+struct TrustEndToEndTests {
+    typealias Fixture = ActionsEndToEndTests.Fixture
+
+    /// `arty ARGS` as another user's client would run it, against the fixture's registry.
+    func otherClient(_ f: Fixture, _ arguments: String...) async throws -> ArtyCommandRunner.Outcome {
+        let outcome = try await ArtyCommandRunner.run(arguments, environment: [
+            "COMET_URL_OVERRIDE": f.registry.urlOverride, "COMET_API_KEY": f.registry.apiKey,
+            "HOME": f.directory.path, "COMET_ERROR_TRACKING_ENABLE": "false",
+        ])
+        #expect(outcome.status == 0, "arty \(arguments.joined(separator: " ")): \(outcome.all)")
+        return outcome
+    }
+
+    /// Finding 1: the editor opened on [staging]; another client adds `hot`; the user adds `cold`.
+    @Test func anAliasAddedByAnotherClientWhileTheEditorIsOpenIsKept() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        let tmux = try f.browse(workspace: "vision-lab")
+        try tmux.waitFor("cats-vs-dogs")
+        try tmux.send("Enter")
+        try tmux.waitFor("Versions (3)", "staging")
+        try tmux.send("j")  // 1.1.0 (staging); newest first
+        try tmux.send("a")
+        try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
+        _ = try await otherClient(f, "alias", "vision-lab/cats-vs-dogs:1.1.0", "add", "hot")
+        try tmux.type("cold")
+        try tmux.send("Enter")
+        try tmux.waitFor("hot was added by someone else; kept", "cold", "▸ Cancel ◂")
+        try tmux.send("Right", "Enter")
+        try tmux.waitFor("Saved aliases of 1.1.0: [staging, hot] → [staging, hot, cold]")
+        try tmux.send("q")
+        try tmux.waitForExit()
+
+        let details = try await f.client.artifactDetails(workspace: "vision-lab", name: "cats-vs-dogs")
+        #expect(details.versions.first { $0.version == "1.1.0" }?.aliases == ["staging", "hot", "cold"])
+    }
+
+    /// Finding 4: `arty tag … add "bad tag"`, then `t` and Enter must not split it into two tags.
+    @Test func aTagWithASpaceStaysOneTagInTheEditor() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        _ = try await otherClient(f, "tag", "vision-lab/cats-vs-dogs:1.1.0", "add", "bad tag")
+        let tmux = try f.browse(workspace: "vision-lab")
+        try tmux.waitFor("cats-vs-dogs")
+        try tmux.send("Enter")
+        try tmux.waitFor("Versions (3)", "staging")
+        try tmux.send("j", "t")
+        try tmux.waitFor("Version tags of cats-vs-dogs:1.1.0", "> cleaned, bad tag, ")
+        try tmux.send("Enter")
+        try tmux.waitFor("Nothing changed")
+        try tmux.type("x")
+        try tmux.send("Enter")
+        let review = try tmux.waitFor("Review before writing", "▸ Cancel ◂")
+        #expect(!review.contains("Remove  bad"))
+        try tmux.send("Right", "Enter")
+        try tmux.waitFor("Saved version tags of 1.1.0: [cleaned, bad tag] → [cleaned, bad tag, x]")
+        try tmux.send("q")
+        try tmux.waitForExit()
+        let details = try await f.client.artifactDetails(workspace: "vision-lab", name: "cats-vs-dogs")
+        #expect(details.versions.first { $0.version == "1.1.0" }?.tags == ["cleaned", "bad tag", "x"])
+    }
+
+    /// Finding 2: `f.txt` holds `aaaa` in one version and `bbbb` in the next: the compare pane and
+    /// `arty diff` both call it changed (the registry sends each file's SHA-256).
+    @Test func sameSizeDifferentBytesIsAChangeInTheTUIAndTheCLI() async throws {
+        let f = try await Fixture.start()
+        defer { Task { await f.stop() } }
+        let ws = LocalRegistry.defaultUserName
+        for content in ["aaaa", "bbbb"] {
+            let folder = f.directory.appendingPathComponent("log-\(content)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: folder.appendingPathComponent("f.txt"))
+            try Data("same".utf8).write(to: folder.appendingPathComponent("g.txt"))
+            let log = try FolderLog.prepare(directory: folder.path, workspace: ws, artifactName: "same-size", artifactType: "dataset")
+            _ = try await VersionCopier(client: f.client).log(log)
+        }
+        let cli = try await otherClient(f, "diff", "\(ws)/same-size:1.0.0", "\(ws)/same-size:2.0.0")
+        #expect(cli.stdout.contains("~ f.txt  (4 bytes → 4 bytes; checksum)"))
+        #expect(cli.stdout.contains("1.0.0 → 2.0.0: 0 added, 0 removed, 1 changed, 1 unchanged"))
+
+        let tmux = try f.browse(workspace: ws)
+        try tmux.waitFor("same-size")
+        try tmux.send("/")
+        try tmux.type("same")
+        try tmux.send("Enter", "Enter")
+        try tmux.waitFor("Versions (2)")
+        try tmux.send("m", "j", "c")
+        let screen = try tmux.waitFor("Compare 1.0.0 → 2.0.0", "1 changed")
+        #expect(screen.contains("~ f.txt"))
+        #expect(!screen.contains("The versions have the same assets"))
+        try tmux.send("Escape", "q")
+        try tmux.waitForExit()
+    }
+}

@@ -5,12 +5,9 @@ import Testing
 
 /// Issue 11's findings replayed on the real binary in tmux, with a second client writing in
 /// between: no label the user did not remove is lost, one tag with a space stays one tag, and two
-/// files of the same size with different bytes are never called unchanged.
-@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"),
-       .serialized)
-struct TrustEndToEndTests {
-    typealias Fixture = ActionsEndToEndTests.Fixture
-
+/// files of the same size with different bytes are never called unchanged. Part of the serialized
+/// actions suite, so that its tmux sessions never compete with the other action tests for the CPU.
+extension ActionsEndToEndTests {
     /// `arty ARGS` as another user's client would run it, against the fixture's registry.
     func otherClient(_ f: Fixture, _ arguments: String...) async throws -> ArtyCommandRunner.Outcome {
         let outcome = try await ArtyCommandRunner.run(arguments, environment: [

@@ -126,7 +126,7 @@ extension Render {
             footer.append(PanelLine("←→ button · Enter · Esc back to editing", style: .dim))
         } else {
             body.append(PanelLine(l.opened.isEmpty ? "none" : LabelGrammar.format(l.opened), label: "Now"))
-            body.append(PanelLine("Comma-separated; delete a label to remove it; \"a,b\" quotes a comma.", style: .dim))
+            body.append(PanelLine("Commas separate labels; delete one to remove it; quote \"a,b\".", style: .dim))
             body.append(PanelLine("> " + l.text + "▏", style: Style(color: .yellow, bold: true)))
             if l.checking { body.append(PanelLine("Reading the labels the server holds now…", style: .dim)) }
             if let error = l.error { body.append(PanelLine("✗ " + error, style: .error)) }

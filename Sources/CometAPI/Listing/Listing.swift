@@ -111,16 +111,19 @@ public enum Listing {
         public var remote: Bool
         public var link: String?
         public var assetId: String
+        /// The content checksum the server gives (hex; the local registry's SHA-256), else null.
+        public var checksum: String?
 
-        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String) {
+        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String, checksum: String? = nil) {
             self.logicalPath = logicalPath
             self.size = size
             self.remote = remote
             self.link = link
             self.assetId = assetId
+            self.checksum = checksum
         }
 
-        /// `link` is written as `null` for local assets, so every row has every key.
+        /// `link` and `checksum` are written as `null` when absent, so every row has every key.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(logicalPath, forKey: .logicalPath)
@@ -128,6 +131,7 @@ public enum Listing {
             try c.encode(remote, forKey: .remote)
             try c.encode(link, forKey: .link)
             try c.encode(assetId, forKey: .assetId)
+            try c.encode(checksum, forKey: .checksum)
         }
     }
 
@@ -153,7 +157,8 @@ public enum Listing {
 
     public static func rows(assets: [Asset]) -> [AssetRow] {
         assets.sorted { $0.logicalPath < $1.logicalPath }.map {
-            AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId)
+            AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId,
+                     checksum: $0.checksum)
         }
     }
 

@@ -57,15 +57,15 @@ func parsedLabels(_ arguments: [String], kind: LabelKind, operation: LabelOperat
     var labels: [String] = []
     do {
         for argument in arguments {
-            for label in try LabelGrammar.parse(argument) where !labels.contains(label) { labels.append(label) }
+            let parsed = try LabelGrammar.parse(argument)
+            if parsed.isEmpty { throw ActionError.invalidLabel("\(noun == "alias" ? "an" : "a") \(noun) must not be empty.") }
+            for label in parsed where !labels.contains(label) { labels.append(label) }
         }
         if operation == .add { for label in labels { _ = try LabelGrammar.validate(label, kind: kind) } }
-    } catch let error as ActionError {
-        throw ValidationError(error.userMessage)
+    } catch ActionError.invalidLabel(let detail) {
+        throw ValidationError("Invalid \(noun): \(detail)")
     }
-    if labels.isEmpty {
-        throw ValidationError("Give at least one \(noun)\(arguments.isEmpty ? "" : " (an empty \(noun) is refused)").")
-    }
+    if labels.isEmpty { throw ValidationError("Give at least one \(noun).") }
     return labels
 }
 

@@ -350,3 +350,26 @@ struct VersionDiffTests {
         #expect((json?["sameSizeNotCompared"] as? [[String: Any]])?.compactMap { $0["logicalPath"] as? String } == ["f.txt", "g.txt", "h.txt"])
     }
 }
+
+@Suite("Label grammar properties")
+struct LabelGrammarPropertyTests {
+    /// Any list of labels (commas, quotes, spaces, wide and combining characters, padding) is
+    /// written by `format` so that `parse` reads back exactly that list; `parse` of arbitrary text
+    /// never crashes and, when it succeeds, round-trips through `format`.
+    @Test func formatAndParseRoundTripOnRandomLabels() throws {
+        var rng = SeededGenerator(seed: Fuzz.seed)
+        let alphabet: [String] = ["a", "Z", "0", " ", ",", "\"", "\"\"", "日", "e\u{301}", "🚀", "-", ":", "/", "\t", "\u{202E}", "\u{7}"]
+        for _ in 0..<Fuzz.iterations {
+            let labels = (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                (0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            }
+            var unique: [String] = []
+            for label in labels where !unique.contains(label) { unique.append(label) }
+            #expect(try LabelGrammar.parse(LabelGrammar.format(unique)) == unique, "\(unique)")
+            let text = (0..<Int.random(in: 0...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            if let parsed = try? LabelGrammar.parse(text) {
+                #expect(try LabelGrammar.parse(LabelGrammar.format(parsed)) == parsed, "\(text.debugDescription)")
+            }
+        }
+    }
+}

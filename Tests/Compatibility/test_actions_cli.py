@@ -2,6 +2,7 @@
 result checked through the official SDK (comet-ml 3.58.8) and by comparing downloaded bytes to the
 originals. Uses its own artifacts so the SDK-logged session data stays untouched (read-only use only).
 """
+import hashlib
 import json
 import os
 import pathlib
@@ -208,10 +209,35 @@ def test_diff_json(server, source):
     diff = json.loads(out.stdout)
     assert [e["logicalPath"] for e in diff["added"]] == ["new.txt"]
     assert [e["logicalPath"] for e in diff["removed"]] == ["c.csv", "raw.parquet"]
-    assert [(c["logicalPath"], c["reasons"]) for c in diff["changed"]] == [("sub/b.bin", ["size"])]
+    assert [(c["logicalPath"], c["reasons"]) for c in diff["changed"]] == [("sub/b.bin", ["size", "checksum"])]
     assert diff["unchangedCount"] == 1
+    assert diff["sameSizeNotCompared"] == []
     text = arty(server, "diff", f"{WS}/{SRC}:1.0.0", f"{WS}/{SRC}:2.0.0", check=0).stdout
     assert text.strip().splitlines()[-1] == "1.0.0 → 2.0.0: 1 added, 2 removed, 1 changed, 1 unchanged"
+    # The registry's contentSha256 reaches the SDK's raw listing (which ignores it) and arty ls --json.
+    assert files_of(SRC, "1.0.0")["a.txt"]["contentSha256"] == hashlib.sha256(b"hello\n").hexdigest()
+    listed = {a["logicalPath"]: a for a in json.loads(arty(server, "ls", f"{WS}/{SRC}:1.0.0", "--json", check=0).stdout)}
+    assert listed["a.txt"]["checksum"] == hashlib.sha256(b"hello\n").hexdigest()
+    assert listed["raw.parquet"]["checksum"] is None
+
+
+def test_same_size_different_bytes_is_a_change(server, tmp_path):
+    """Issue 11, finding 2: f.txt holds aaaa, then bbbb (logged by the SDK): never "unchanged"."""
+    import comet_ml
+
+    exp = new_experiment(project="actions", workspace=WS)
+    for version, content in (("1.0.0", b"aaaa"), ("2.0.0", b"bbbb")):
+        folder = tmp_path / version
+        folder.mkdir()
+        (folder / "f.txt").write_bytes(content)
+        (folder / "g.txt").write_bytes(b"same")
+        artifact = comet_ml.Artifact("same-size", "dataset", version=version)
+        artifact.add(str(folder), logical_path="")
+        exp.log_artifact(artifact)
+    exp.end()
+    diff = json.loads(arty(server, "diff", f"{WS}/same-size:1.0.0", f"{WS}/same-size:2.0.0", "--json", check=0).stdout)
+    assert [(c["logicalPath"], c["reasons"]) for c in diff["changed"]] == [("f.txt", ["checksum"])]
+    assert diff["unchangedCount"] == 1
 
 
 def test_read_only_refuses_changes_and_usage_errors_exit_2(server, source):

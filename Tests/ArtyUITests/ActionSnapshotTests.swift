@@ -22,6 +22,15 @@ import Testing
             if let i = details.versions.firstIndex(where: { $0.version == "2.0.0" }) { details.versions[i].aliases.append("hot") }
         }
         assertSnapshot(h.text, named: "alias-review-80x24")
+        // The smallest terminal: the review keeps the change and the others' change visible.
+        var small = await versionsHarness(select: "2.0.0", size: Size.minimum)
+        await small.press(.char("a"))
+        await small.type("cold")
+        await small.press(.enter)
+        await small.answerReview { details in
+            if let i = details.versions.firstIndex(where: { $0.version == "2.0.0" }) { details.versions[i].aliases.append("hot") }
+        }
+        assertSnapshot(small.text, named: "alias-review-40x10")
     }
 
     @Test func bumpPreview() async {

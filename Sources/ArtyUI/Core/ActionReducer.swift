@@ -230,7 +230,7 @@ extension BrowserState {
                 case .enter where l.focus == .confirm, .char("y"):
                     overlay = nil
                     guard !review.isNoOp else {
-                        message = StatusMessage("No change to write: the server already has \(review.delta.summary.lowercased())")
+                        message = StatusMessage("No change to write: the server already has these \(review.kind.plural)")
                         return []
                     }
                     message = StatusMessage("Writing \(review.kind.plural): \(review.delta.summary)…")

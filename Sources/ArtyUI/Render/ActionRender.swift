@@ -7,21 +7,31 @@ extension Render {
         var label: String?
         var text: String
         var style: Style = .plain
-        init(_ text: String, label: String? = nil, style: Style = .plain) {
+        /// Wrapped onto more lines instead of cut when wider than the panel.
+        var wraps = false
+        init(_ text: String, label: String? = nil, style: Style = .plain, wraps: Bool = false) {
             self.label = label
             self.text = text
             self.style = style
+            self.wraps = wraps
         }
     }
 
     /// A centred box with body lines (clipped when the screen is short), then pinned footer lines
     /// (buttons, key hints) that always show.
-    func panel(_ frame: inout Frame, title: String, body: [PanelLine], footer: [PanelLine], maxWidth: Int = 70) {
+    func panel(_ frame: inout Frame, title: String, body unwrapped: [PanelLine], footer: [PanelLine], maxWidth: Int = 70) {
         let width = min(size.width - 2, maxWidth)
-        let height = min(size.height - 2, body.count + footer.count + 2)
-        let bodyRoom = max(0, height - 2 - footer.count)
         let inner = width - 4
         let labelWidth = min(12, max(8, inner / 4))
+        let body = unwrapped.flatMap { line -> [PanelLine] in
+            guard line.wraps else { return [line] }
+            let room = max(1, inner - (line.label == nil ? 0 : labelWidth))
+            return TextFit.wrap(Sanitizer.clean(line.text), to: room).enumerated().map { i, part in
+                PanelLine(part, label: i == 0 ? line.label : (line.label == nil ? nil : ""), style: line.style)
+            }
+        }
+        let height = min(size.height - 2, body.count + footer.count + 2)
+        let bodyRoom = max(0, height - 2 - footer.count)
         box(&frame, title: title, width: width, height: height) { frame, x, y in
             var shown = Array(body.prefix(bodyRoom))
             if body.count > bodyRoom, bodyRoom > 0 { shown[bodyRoom - 1] = PanelLine("… \(body.count - bodyRoom + 1) more lines", style: .dim) }
@@ -112,15 +122,11 @@ extension Render {
         var body: [PanelLine] = []
         var footer: [PanelLine]
         if let review = l.review {
-            body.append(PanelLine("Review before writing:", style: .bold))
-            let added = review.delta.add, removed = review.delta.remove
-            body.append(PanelLine(added.isEmpty ? "none" : LabelGrammar.format(added), label: "Add",
-                                  style: added.isEmpty ? .dim : Style(color: .green, bold: true)))
-            body.append(PanelLine(removed.isEmpty ? "none" : LabelGrammar.format(removed), label: "Remove",
-                                  style: removed.isEmpty ? .dim : Style(color: .red, bold: true)))
+            // One line for the change, so that a 40×10 terminal still shows what others changed meanwhile.
+            body.append(PanelLine(review.delta.summary, label: "Change", style: Style(color: .green, bold: true)))
+            for line in review.concurrentLines { body.append(PanelLine(line, label: "Others", style: Style(color: .yellow), wraps: true)) }
             for move in review.moves { body.append(PanelLine(move.description, label: "Moves", style: Style(color: .yellow, bold: true))) }
-            for line in review.concurrentLines { body.append(PanelLine(line, label: "Meanwhile", style: Style(color: .yellow))) }
-            body.append(PanelLine(review.after.isEmpty ? "none" : LabelGrammar.format(review.after), label: "Result"))
+            body.append(PanelLine(review.after.isEmpty ? "none" : LabelGrammar.format(review.after), label: "Result", wraps: true))
             if review.isNoOp { body.append(PanelLine("No change: the server already has this.", style: .dim)) }
             footer = buttons(&frame, "Write", focus: l.focus)
             footer.append(PanelLine("←→ button · Enter · Esc back to editing", style: .dim))

@@ -57,6 +57,12 @@ func parsedLabels(_ arguments: [String], kind: LabelKind, operation: LabelOperat
     var labels: [String] = []
     do {
         for argument in arguments {
+            // The shell already quoted the argument: a space at its ends was typed on purpose and would
+            // silently be dropped as list padding, so it is refused, like a label with such a space.
+            if let first = argument.unicodeScalars.first, let last = argument.unicodeScalars.last,
+               first.properties.isWhitespace || last.properties.isWhitespace, !argument.allSatisfy(\.isWhitespace) {
+                _ = try LabelGrammar.validate(argument, kind: kind)
+            }
             let parsed = try LabelGrammar.parse(argument)
             if parsed.isEmpty { throw ActionError.invalidLabel("\(noun == "alias" ? "an" : "a") \(noun) must not be empty.") }
             for label in parsed where !labels.contains(label) { labels.append(label) }

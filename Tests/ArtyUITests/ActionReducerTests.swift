@@ -341,9 +341,11 @@ extension Harness {
         await h.press(.char("J"), .char("x"))
         #expect(h.lastEffect == .cancelJob(id: 1))
         #expect(h.state.jobs[0].cancelling)
-        await h.send(.jobFinished(id: 1, message: StatusMessage("Download cancelled after 0 files")))
+        await h.send(.jobFinished(id: 1, outcome: JobOutcome(status: .cancelled, summary: "Download cancelled after 0 files")))
         #expect(h.state.jobs.isEmpty)
+        #expect(h.state.finishedJobs.map(\.status) == [.cancelled])
         #expect(h.state.message?.text == "Download cancelled after 0 files")
+        #expect(h.overlay == .jobs(selected: 0))  // still on the (now cancelled) job
         await h.press(.escape)
         #expect(h.overlay == nil)
     }
@@ -367,7 +369,7 @@ extension Harness {
         await h.press(.char("b"), .right, .enter)
         #expect(h.state.jobs.count == 1)
         let count = h.effects.count
-        await h.send(.jobFinished(id: 1, message: StatusMessage("Created mnist-digits:2.2.0")))
+        await h.send(.jobFinished(id: 1, outcome: JobOutcome(status: .done, summary: "Created mnist-digits:2.2.0")))
         #expect(h.effects.dropFirst(count).contains { if case .loadVersions("mnist-team", "mnist-digits", _) = $0 { true } else { false } })
     }
 
@@ -440,9 +442,9 @@ extension Harness {
         inbox.post(.showMessage(StatusMessage("a")))
         inbox.post(.jobUpdated(id: 2, progress: p3))
         inbox.post(.jobUpdated(id: 1, progress: p2))
-        inbox.post(.jobFinished(id: 2, message: StatusMessage("done")))
+        inbox.post(.jobFinished(id: 2, outcome: JobOutcome(status: .done, summary: "done")))
         #expect(inbox.drain() == [.jobUpdated(id: 1, progress: p2), .showMessage(StatusMessage("a")),
-                                  .jobUpdated(id: 2, progress: p3), .jobFinished(id: 2, message: StatusMessage("done"))])
+                                  .jobUpdated(id: 2, progress: p3), .jobFinished(id: 2, outcome: JobOutcome(status: .done, summary: "done"))])
         #expect(inbox.drain().isEmpty)
     }
 }

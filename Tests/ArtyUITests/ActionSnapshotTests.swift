@@ -2,7 +2,7 @@
 import CometAPI
 import Testing
 
-/// The action overlays rendered as text (80×24, and the minimum 40×10 for the download dialog).
+/// The action overlays rendered as text (80×24, and the minimum 40×10 for the download dialog and a failed job).
 @Suite struct ActionSnapshotTests {
     @Test(arguments: [Size(width: 80, height: 24), Size.minimum])
     func downloadConfirm(size: Size) async {
@@ -61,6 +61,16 @@ import Testing
         assertSnapshot(h.text, named: "jobs-view-80x24")
         await h.press(.char("q"), .char("q"))
         assertSnapshot(h.text, named: "quit-confirm-80x24")
+    }
+
+    /// A failed download kept in the jobs view: its status, summary and each failed file with its reason.
+    @Test(arguments: [Size(width: 80, height: 24), Size.minimum])
+    func jobsViewWithAFailedJob(size: Size) async {
+        var h = await JobOutcomeTests.downloading(size: size)
+        await h.send(.jobFinished(id: 1, outcome: JobOutcomeTests.failedDownload))
+        assertSnapshot(h.text, named: "jobs-failed-status-\(size.width)x\(size.height)")
+        await h.press(.char("J"))
+        assertSnapshot(h.text, named: "jobs-failed-view-\(size.width)x\(size.height)")
     }
 
     @Test func diffView() async {

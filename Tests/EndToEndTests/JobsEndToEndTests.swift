@@ -138,7 +138,7 @@ struct JobsEndToEndTests {
         #expect(first.contains("Jobs (1)"))
         #expect(first.contains("⇣ big-data:1.0.0 → ./big-data-1.0.0"))
         #expect(first.contains("Files of the selected job:"))
-        #expect(first.contains("x cancel the job · Esc/J/q close"))
+        #expect(first.contains("j/k select · x cancel/dismiss · D clear finished · Esc/J/q close"))
         let total = try #require(Self.totalLine(first))
         #expect(total.finished == 0 && total.files == 2)
         // The numbers move on while the view stays open (the transfer is live, not a frozen frame).
@@ -179,8 +179,8 @@ struct JobsEndToEndTests {
         #expect(during.allSatisfy { !Self.files.contains($0) }, "\(during)")
 
         try tmux.send("x")
-        // The job ends as cancelled: it leaves the view, and the status line says so.
-        let after = try tmux.waitFor("Jobs (0)", "No jobs running.", "Download cancelled after 0 files", seconds: Self.patience)
+        // The job ends as cancelled: it stays in the view as a finished job, and the status line says so.
+        let after = try tmux.waitFor("Jobs (0 running, 1 finished)", "⊘ cancelled · Download cancelled after 0 files", seconds: Self.patience)
         #expect(!after.contains("Files of the selected job:") && !after.contains("downloading"), "\(after)")
         // The TUI's cancel removes partial files (DownloadOptions.keepPartialFiles is false):
         // the summary is posted after the downloader's cleanup, so the folder is final by now.
@@ -189,8 +189,8 @@ struct JobsEndToEndTests {
         #expect(left.allSatisfy { !Self.files.contains($0) }, "a file has its final name: \(left)")
         #expect(tmux.isRunning)
         try tmux.send("q")  // the view
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("No jobs running.") }
-        try tmux.send("q")  // no job runs now: quits without asking
+        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Jobs (0 running, 1 finished)") }
+        try tmux.send("q")  // no job runs now (one finished): quits without asking
         try tmux.waitForExit(seconds: Self.patience)
     }
 

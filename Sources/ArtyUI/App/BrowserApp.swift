@@ -215,32 +215,33 @@ final class BrowserApp {
             guard let client = service as? any AssetDownloading else { return }
             jobTasks[id] = Task {
                 let downloader = ArtifactDownloader(client: client, options: DownloadOptions(strategy: strategy))
-                let message: StatusMessage
+                let outcome: JobOutcome
                 do {
                     let summary = try await downloader.run(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
-                    message = StatusMessage(ActionText.summaryLine(summary), kind: summary.failed.isEmpty ? .info : .error)
+                    outcome = .download(summary, planned: plan.entries.count + plan.refused.count)
                 } catch {
-                    message = StatusMessage("Download failed: \(BrowserApp.describe(error))", kind: .error)
+                    outcome = .failed(BrowserApp.describe(error))
                 }
-                inbox.post(.jobFinished(id: id, message: message))
+                inbox.post(.jobFinished(id: id, outcome: outcome))
             }
         case .startBump(let id, let ws, let artifact, let version, let kind, let withAliases):
             guard let client = service as? any ArtifactWriting else { return }
             jobTasks[id] = Task {
-                let message: StatusMessage
+                let outcome: JobOutcome
                 do {
                     let plan = try await BumpPlan.prepare(ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
                                                           kind: kind, withAliases: withAliases, client: client)
                     let created = try await VersionCopier(client: client).bump(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
-                    message = StatusMessage("Created \(created.artifact):\(created.version) from \(version) "
-                                            + "(\(created.localAssets) files, \(created.remoteAssets) remote)")
+                    outcome = JobOutcome(status: .done, summary: "Created \(created.artifact):\(created.version) from \(version) "
+                                                                 + "(\(created.localAssets) files, \(created.remoteAssets) remote)")
                 } catch is CancellationError {
-                    message = StatusMessage("Bump cancelled", kind: .error)
+                    outcome = JobOutcome(status: .cancelled, summary: "Bump cancelled")
                 } catch {
-                    message = StatusMessage(Task.isCancelled ? "Bump cancelled" : "Bump failed: \(BrowserApp.describe(error))",
-                                            kind: .error)
+                    // The copier marks the asset it was copying as failed in its last report; the reducer names it.
+                    outcome = Task.isCancelled ? JobOutcome(status: .cancelled, summary: "Bump cancelled")
+                                               : .failed(BrowserApp.describe(error))
                 }
-                inbox.post(.jobFinished(id: id, message: message))
+                inbox.post(.jobFinished(id: id, outcome: outcome))
             }
         case .cancelJob(let id):
             jobTasks[id]?.cancel()

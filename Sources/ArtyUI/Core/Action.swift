@@ -26,8 +26,9 @@ public enum Action: Sendable, Hashable {
     case downloadPlanned(Result<DownloadPlan, ActionFailure>, assetPath: String?)
     /// A job's progress (throttled by the engine to ≤10 reports/s; the inbox keeps only the newest).
     case jobUpdated(id: Int, progress: DownloadProgress)
-    /// A job ended: its status-line message; the listings in ``Job/refresh`` are reloaded.
-    case jobFinished(id: Int, message: StatusMessage)
+    /// A job ended: how (kept in the jobs view until dismissed, and shown on the status line);
+    /// the listings in ``Job/refresh`` are reloaded.
+    case jobFinished(id: Int, outcome: JobOutcome)
     /// ``Effect/reviewLabels(kind:workspace:artifactName:)`` answered: the artifact as the server
     /// has it now, to review the label editor's change against.
     case labelsReviewed(Result<ArtifactDetails, ActionFailure>)
@@ -71,7 +72,7 @@ public enum Effect: Sendable, Hashable {
     /// (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assetPath:)``.
     case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String)
     /// Run `plan` as background job `jobID` (``ArtifactDownloader``) → ``Action/jobUpdated(id:progress:)``
-    /// while it runs, ``Action/jobFinished(id:message:)`` at the end.
+    /// while it runs, ``Action/jobFinished(id:outcome:)`` at the end.
     case startDownload(jobID: Int, plan: DownloadPlan, strategy: OverwriteStrategy)
     /// Bump `version` as background job `jobID`: ``BumpPlan/prepare(_:kind:withAliases:client:)``
     /// then ``VersionCopier/bump(_:progress:)`` (§2.9–2.13).

@@ -307,20 +307,7 @@ extension BrowserState {
             overlay = .bump(b)
             return []
         case .jobs(let selected)?:
-            let index = jobs.isEmpty ? 0 : Swift.min(Swift.max(0, selected), jobs.count - 1)
-            switch key {
-            case .char("j"), .down: overlay = .jobs(selected: Swift.min(index + 1, Swift.max(0, jobs.count - 1)))
-            case .char("k"), .up: overlay = .jobs(selected: Swift.max(0, index - 1))
-            case .char("x"), .delete:
-                // Only an explicit key cancels: Esc closes the view, as it closes every other overlay.
-                guard jobs.indices.contains(index), !jobs[index].cancelling else { return [] }
-                jobs[index].cancelling = true
-                message = StatusMessage("Cancelling \(jobs[index].title)…")
-                return [.cancelJob(id: jobs[index].id)]
-            case .char("J"), .char("q"), .enter, .escape: overlay = nil
-            default: break
-            }
-            return []
+            return handleJobsView(key, selected: selected)
         case .diff(let diff, let offset)?:
             switch key {
             case .char("j"), .down: overlay = .diff(diff, offset: offset + 1)
@@ -371,13 +358,8 @@ extension BrowserState {
             jobs[i].done = progress.bytesDone
             jobs[i].total = progress.totalBytes
             return []
-        case .jobFinished(let id, let text):
-            guard let i = jobs.firstIndex(where: { $0.id == id }) else { return [] }
-            let job = jobs.remove(at: i)
-            message = text
-            if case .jobs(let selected)? = overlay { overlay = .jobs(selected: Swift.min(selected, Swift.max(0, jobs.count - 1))) }
-            if overlay == .confirmQuit && jobs.isEmpty { overlay = nil }
-            return job.refresh.flatMap { reload($0) }
+        case .jobFinished(let id, let outcome):
+            return finishJob(id: id, outcome: outcome)
         case .labelsReviewed(let result):
             guard case .labels(var l)? = overlay, l.checking else { return [] }
             l.checking = false

@@ -114,6 +114,26 @@ public enum TextFit {
         return align == .left ? cut + gap : gap + cut
     }
 
+    /// `segments` joined and fitted to `width` cells by cutting the lowest-priority segment first
+    /// (its end, with "…"; dropped when not even the "…" fits), then the next lowest, so the
+    /// highest-priority text (a failed file's name) stays whole as long as it fits at all. Among
+    /// equal priorities the later segment is cut first.
+    public static func fit(_ segments: [TextSegment], to width: Int) -> String {
+        guard width > 0 else { return "" }
+        var texts = segments.map(\.text)
+        func total() -> Int { texts.reduce(0) { $0 + DisplayWidth.of($1) } }
+        let order = segments.indices.sorted { a, b in
+            segments[a].priority != segments[b].priority ? segments[a].priority < segments[b].priority : a > b
+        }
+        for i in order {
+            let excess = total() - width
+            if excess <= 0 { break }
+            let w = DisplayWidth.of(texts[i])
+            texts[i] = w - excess >= 1 ? truncate(texts[i], to: w - excess) : ""
+        }
+        return truncate(texts.joined(), to: width)
+    }
+
     /// Horizontal alignment inside a column.
     public enum Alignment: Sendable, Hashable { case left, right }
 
@@ -158,4 +178,15 @@ public enum Sanitizer {
 
     /// Whether `s` is shown as an escape.
     static func isControl(_ s: Unicode.Scalar) -> Bool { TerminalText.needsEscape(s) }
+}
+
+/// A piece of a one-line text with how much it matters when the line is too narrow
+/// (``TextFit/fit(_:to:)``): higher priorities are cut last.
+public struct TextSegment: Sendable, Hashable {
+    public var text: String
+    public var priority: Int
+    public init(_ text: String, priority: Int) {
+        self.text = text
+        self.priority = priority
+    }
 }

@@ -88,8 +88,28 @@ public enum Keymap {
         KeyBinding([.char("b")], .bump, "Bump: new major/minor/patch version", hint: "bump"),
         KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark"),
         KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff"),
-        KeyBinding([.char("J")], .jobs, "Show the jobs (x cancels the selected one)", hint: "jobs"),
+        KeyBinding([.char("J")], .jobs, "Show the jobs (running and finished)", hint: "jobs"),
     ]
+
+    /// Bindings of the jobs view (`J`), in help order: they dispatch its keys, and help and the
+    /// view's footer show them (as k9s and lazygit act on the selected row and bulk-clear with a capital).
+    public static let jobs: [(keys: [Key], command: JobsCommand, help: String, hint: String)] = [
+        ([.char("j"), .down], .selectDown, "Select the next job", "j/k select"),
+        ([.char("k"), .up], .selectUp, "Select the previous job", ""),
+        ([.char("x"), .delete], .cancelOrDismiss, "Cancel the selected running job, dismiss a finished one", "x cancel/dismiss"),
+        ([.char("D")], .clearFinished, "Clear all finished jobs", "D clear finished"),
+        ([.escape, .char("J"), .char("q"), .enter], .close, "Close the jobs view (jobs keep running)", "Esc/J/q close"),
+    ]
+
+    /// The jobs-view command bound to `key`, if any.
+    public static func jobsCommand(for key: Key) -> JobsCommand? {
+        jobs.first { $0.keys.contains(key) }?.command
+    }
+
+    /// The jobs view's footer: `j/k select · x cancel/dismiss · D clear finished · Esc/J/q close`.
+    public static var jobsHints: String {
+        jobs.map { $0.hint }.filter { !$0.isEmpty }.joined(separator: " · ")
+    }
 
     /// Keys inside the action dialogs, shown in help (the dialogs show their own hint line).
     public static let dialogs: [(keys: String, help: String)] = [

@@ -224,6 +224,11 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var cancelling: Bool
     /// Listings to reload when the job ends (a bump adds a version).
     public var refresh: [ListingKey]
+    /// How the job ended, nil while it runs; a finished job stays in the jobs view until dismissed.
+    public var outcome: JobOutcome?
+
+    /// Running, or how it ended.
+    public var status: JobStatus { outcome?.status ?? .running }
 
     public init(id: Int, title: String, label: String? = nil, done: Int64 = 0, total: Int64? = nil,
                 kind: JobKind = .download, refresh: [ListingKey] = []) {
@@ -236,6 +241,7 @@ public struct Job: Sendable, Hashable, Identifiable {
         self.progress = nil
         self.cancelling = false
         self.refresh = refresh
+        self.outcome = nil
     }
 }
 
@@ -278,9 +284,22 @@ public enum MessageKind: Sendable, Hashable { case info, error }
 public struct StatusMessage: Sendable, Hashable {
     public var text: String
     public var kind: MessageKind
+    /// The parts of `text` and what to cut first when the line is too narrow (see
+    /// ``TextFit/fit(_:to:)``); nil cuts the end of `text`.
+    public var segments: [TextSegment]?
+
     public init(_ text: String, kind: MessageKind = .info) {
         self.text = text
         self.kind = kind
+        self.segments = nil
+    }
+
+    /// A message made of `segments` (its text is their concatenation): a narrow status line cuts
+    /// the lowest-priority segment first, e.g. a failure's reason before its file name.
+    public init(segments: [TextSegment], kind: MessageKind = .info) {
+        self.text = segments.map(\.text).joined()
+        self.kind = kind
+        self.segments = segments
     }
 }
 
@@ -298,7 +317,13 @@ public struct BrowserState: Sendable, Hashable {
     /// True while `/` is typing into the current pane's filter.
     public var filterEditing: Bool
     public var overlay: Overlay?
+    /// The jobs still running, oldest first.
     public var jobs: [Job]
+    /// Jobs that ended (done, failed, cancelled), newest first, kept for the jobs view until
+    /// dismissed; at most ``finishedJobLimit``.
+    public var finishedJobs: [Job] = []
+    /// How many finished jobs the jobs view keeps: 50 (older ones are dropped).
+    public static let finishedJobLimit = 50
     public var message: StatusMessage? {
         didSet { messageShownAt = message == nil ? nil : nowMillis }
     }

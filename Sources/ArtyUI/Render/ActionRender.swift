@@ -182,41 +182,97 @@ extension Render {
         return Int(min(100, job.done * 100 / total))
     }
 
-    func jobsView(_ frame: inout Frame, selected: Int) {
-        var body: [PanelLine] = []
-        let inner = min(size.width - 2, 76) - 4
-        if state.jobs.isEmpty {
-            body.append(PanelLine("No jobs running. d downloads, b bumps.", style: .dim))
+    /// `✗ failed`, `✓ done`, `⊘ cancelled` (a word, not colour alone) and its style.
+    static func statusWord(_ status: JobStatus) -> (String, Style) {
+        switch status {
+        case .running: ("… running", .plain)
+        case .done: ("✓ done", Style(color: .green))
+        case .failed: ("✗ failed", .error)
+        case .cancelled: ("⊘ cancelled", Style(color: .yellow))
         }
-        let index = min(max(0, selected), max(0, state.jobs.count - 1))
-        for (i, job) in state.jobs.enumerated() {
-            let mark = i == index ? "› " : "  "
-            let icon = job.kind == .download ? "⇣ " : "⇡ "
-            body.append(PanelLine(mark + icon + job.title, style: i == index ? Style(bold: true, reverse: true) : .bold))
+    }
+
+    /// The lines of one job in the jobs view: title, then progress (running) or status and summary (finished).
+    func jobBlock(_ job: Job, selected: Bool, inner: Int) -> [PanelLine] {
+        let mark = selected ? "› " : "  "
+        let icon = job.kind == .download ? "⇣ " : "⇡ "
+        var lines = [PanelLine(mark + icon + job.title, style: selected ? Style(bold: true, reverse: true) : .bold)]
+        if let outcome = job.outcome {
+            let (word, style) = Render.statusWord(outcome.status)
+            lines.append(PanelLine("  " + word + " · " + outcome.summary, style: style))
+        } else {
             let pct = Render.percent(job)
-            body.append(PanelLine("  " + Render.bar(Double(pct ?? 0) / 100, width: max(4, min(30, inner - 10)))
-                                  + " " + (pct.map { "\($0)%" } ?? "")))
-            body.append(PanelLine("  " + Render.jobLine(job), style: .dim))
+            lines.append(PanelLine("  " + Render.bar(Double(pct ?? 0) / 100, width: max(4, min(30, inner - 10)))
+                                   + " " + (pct.map { "\($0)%" } ?? "")))
+            lines.append(PanelLine("  " + Render.jobLine(job), style: .dim))
         }
-        if let job = state.jobs.indices.contains(index) ? state.jobs[index] : nil, let files = job.progress?.files, !files.isEmpty {
-            body.append(PanelLine("Files of the selected job:", style: .bold))
-            // Active transfers first, then queued, then finished.
-            func rank(_ s: FileTransferState) -> Int {
-                switch s {
-                case .transferring, .retrying, .verifying: 0
-                case .queued: 1
-                default: 2
-                }
+        return lines
+    }
+
+    /// What the jobs view shows under the list for the selected job: the files of a running one,
+    /// the failed files with their reasons for a finished one; a heading line first, or nothing.
+    func jobDetails(_ job: Job, inner: Int) -> [PanelLine] {
+        if let outcome = job.outcome {
+            guard !outcome.failures.isEmpty else { return [] }
+            var lines = [PanelLine("Failed files (\(outcome.failures.count)):", style: .bold)]
+            for failure in outcome.failures {
+                lines.append(PanelLine("  ✗ " + failure.path, style: .error))
+                lines += TextFit.wrap(Sanitizer.clean(JobOutcome.reason(failure)), to: max(8, inner - 4)).map { PanelLine("    " + $0) }
             }
-            for f in files.sorted(by: { (rank($0.state), $0.path) < (rank($1.state), $1.path) }) {
-                let amount = "\(Formatting.size(f.bytes))/\(Formatting.size(f.totalBytes))"
-                body.append(PanelLine("  " + TextFit.pad(TextFit.truncate(f.path, to: max(8, inner - 36)), to: max(8, inner - 36))
-                                      + "  " + TextFit.pad(amount, to: 19, align: .right) + "  " + f.state.description,
-                                      style: f.state.isFinished ? .dim : .plain))
+            return lines
+        }
+        guard let files = job.progress?.files, !files.isEmpty else { return [] }
+        var lines = [PanelLine("Files of the selected job:", style: .bold)]
+        // Active transfers first, then queued, then finished.
+        func rank(_ s: FileTransferState) -> Int {
+            switch s {
+            case .transferring, .retrying, .verifying: 0
+            case .queued: 1
+            default: 2
             }
         }
-        panel(&frame, title: "Jobs (\(state.jobs.count))", body: body,
-              footer: [PanelLine("j/k select · x cancel the job · Esc/J/q close", style: .dim)], maxWidth: 76)
+        for f in files.sorted(by: { (rank($0.state), $0.path) < (rank($1.state), $1.path) }) {
+            let amount = "\(Formatting.size(f.bytes))/\(Formatting.size(f.totalBytes))"
+            lines.append(PanelLine("  " + TextFit.pad(TextFit.truncate(f.path, to: max(8, inner - 36)), to: max(8, inner - 36))
+                                   + "  " + TextFit.pad(amount, to: 19, align: .right) + "  " + f.state.description,
+                                   style: f.state.isFinished ? .dim : .plain))
+        }
+        return lines
+    }
+
+    /// The jobs view: running jobs, then finished ones (newest first) until dismissed; the list
+    /// scrolls to keep the selected job in view, and the selected job's details fill the rest.
+    func jobsView(_ frame: inout Frame, selected: Int) {
+        let list = state.jobList
+        let inner = min(size.width - 2, 76) - 4
+        let footer = [PanelLine(Keymap.jobsHints, style: .dim)]
+        let room = max(1, size.height - 4 - footer.count)
+        guard !list.isEmpty else {
+            panel(&frame, title: "Jobs (0)", body: [PanelLine("No jobs running. d downloads, b bumps.", style: .dim)],
+                  footer: footer, maxWidth: 76)
+            return
+        }
+        let index = min(max(0, selected), list.count - 1)
+        var lines: [PanelLine] = []
+        var selectedRange = 0..<0
+        for (i, job) in list.enumerated() {
+            let block = jobBlock(job, selected: i == index, inner: inner)
+            if i == index { selectedRange = lines.count..<(lines.count + block.count) }
+            lines += block
+        }
+        var details = jobDetails(list[index], inner: inner)
+        let listRoom = min(lines.count, max(selectedRange.count, room - details.count))
+        let start = lines.count <= listRoom ? 0 : max(0, min(selectedRange.lowerBound, lines.count - listRoom))
+        let detailRoom = max(0, room - listRoom)
+        // Short of room, the heading (details always start with one) goes before any failed file or reason does.
+        if details.count > detailRoom, details.count > 1 { details.removeFirst() }
+        if details.count > detailRoom {
+            let hidden = details.count - max(0, detailRoom - 1)
+            details = detailRoom > 0 ? Array(details.prefix(detailRoom - 1)) + [PanelLine("… \(hidden) more lines", style: .dim)] : []
+        }
+        let finished = state.finishedJobs.count
+        let title = finished == 0 ? "Jobs (\(state.jobs.count))" : "Jobs (\(state.jobs.count) running, \(finished) finished)"
+        panel(&frame, title: title, body: Array(lines[start..<(start + listRoom)]) + details, footer: footer, maxWidth: 76)
     }
 
     func diffView(_ frame: inout Frame, _ diff: VersionDiff, offset: Int) {

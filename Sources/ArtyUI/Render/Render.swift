@@ -99,9 +99,13 @@ struct Render {
             let text = "/" + state.current.filter + "▏  Enter keeps · Esc clears"
             frame.put(TextFit.truncate(text, to: leftRoom), x: 0, y: y, style: Style(color: .yellow, bold: true))
         } else if let message = state.message {
-            let text = (message.kind == .error ? "✗ error: " : "") + message.text
-            frame.put(TextFit.truncate(Sanitizer.clean(text), to: leftRoom), x: 0, y: y,
-                      style: message.kind == .error ? .error : .plain)
+            let prefix = message.kind == .error ? "✗ error: " : ""
+            // A message in segments (a failed job) cuts its least important part first: the reason, not the file.
+            let text = message.segments.map { segments in
+                prefix + TextFit.fit(segments.map { TextSegment(Sanitizer.clean($0.text), priority: $0.priority) },
+                                     to: leftRoom - DisplayWidth.of(prefix))
+            } ?? TextFit.truncate(Sanitizer.clean(prefix + message.text), to: leftRoom)
+            frame.put(text, x: 0, y: y, style: message.kind == .error ? .error : .plain)
         }
     }
 
@@ -110,8 +114,8 @@ struct Render {
         var hints: [(String, String)] = state.filterEditing
             ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
             : Keymap.hints.map { ($0.key, $0.label) }
-        if !state.filterEditing, !state.jobs.isEmpty {
-            // While jobs run, the key that shows them comes first: it must not be cut off.
+        if !state.filterEditing, !state.jobs.isEmpty || state.finishedJobs.contains(where: { $0.status == .failed }) {
+            // While jobs run, or a failed one waits to be read, the key that shows them comes first: it must not be cut off.
             hints = hints.filter { $0.0 == "J" } + hints.filter { $0.0 != "J" }
         }
         var x = 0
@@ -314,6 +318,9 @@ struct Render {
         lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let dialogs = "In dialogs: " + Keymap.dialogs.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
         lines += TextFit.wrap(dialogs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let jobs = "In the jobs view (J): " + Keymap.jobs.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }
+            .joined(separator: " · ")
+        lines += TextFit.wrap(jobs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let readOnly = "With --read-only, a t b are refused; d still works (downloading changes nothing on the server)."
         lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let labels = "Aliases and tags (a t): " + LabelGrammar.summary

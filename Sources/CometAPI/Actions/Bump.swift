@@ -113,12 +113,14 @@ public struct VersionCopier: Sendable {
         }, clock: clock, handler: progress)
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("arty-bump-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: temp) }
+        var copying: Int?  // the asset being copied, named when the copy fails
         do {
             try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
             var local = 0, remote = 0, serverCopies = 0
             var uploaded: Int64 = 0
             for (index, asset) in plan.assets.enumerated() {
                 try Task.checkCancellation()
+                copying = index
                 tracker.set(index, state: .transferring, force: true)
                 if asset.isRemote {
                     try await client.uploadRemoteAsset(link: asset.link ?? "", logicalPath: asset.logicalPath,
@@ -150,6 +152,7 @@ public struct VersionCopier: Sendable {
                     local += 1
                 }
                 tracker.finish(index, as: .done)
+                copying = nil
             }
             try await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
                                              experimentKey: created.experimentKey, state: .closed)
@@ -157,6 +160,10 @@ public struct VersionCopier: Sendable {
                                   artifactVersionId: created.result.artifactVersionId, localAssets: local, remoteAssets: remote,
                                   bytesUploaded: uploaded, copiedOnServer: serverCopies)
         } catch {
+            // The last report names the asset that failed (the TUI's jobs view and status line show it).
+            if let copying, !ArtifactDownloader.isCancellation(error), !Task.isCancelled {
+                tracker.set(copying, state: .failed(ArtifactDownloader.message(error)), force: true)
+            }
             try? await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
                                               experimentKey: created.experimentKey, state: .error)
             throw error

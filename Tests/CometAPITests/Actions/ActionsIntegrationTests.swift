@@ -319,9 +319,16 @@ struct ActionsIntegrationTests {
         try await f.log("cats", files: sampleFiles)
         var plan = try await BumpPlan.prepare(f.reference("cats", nil), kind: .major, client: f.client)
         plan.assets[0].assetId = "no-such-asset"
-        await #expect(throws: CometAPIError.self) { _ = try await VersionCopier(client: f.client).bump(plan) }
+        let reports = LockedBox<[DownloadProgress]>([])
+        await #expect(throws: CometAPIError.self) {
+            _ = try await VersionCopier(client: f.client).bump(plan) { p in reports.mutate { $0.append(p) } }
+        }
         let details = try await f.client.artifactDetails(workspace: f.workspace, name: "cats")
         #expect(details.versions.first { $0.version == "2.0.0" }?.state == .error)
+        // The last report names the asset that failed (the TUI's status line and jobs view show it).
+        let last = try #require(reports.value.last)
+        let failed = last.files.filter { if case .failed = $0.state { true } else { false } }.map(\.path)
+        #expect(failed == [plan.assets[0].logicalPath])
     }
 
     @Test func bumpWithoutTheServerCopyDownloadsAndUploads() async throws {

@@ -283,7 +283,7 @@ for key in ["first", "second", "norecord"]:
 print()
 f, s = float(rows["first"][0]), float(rows["second"][0])
 print(f"- Second download: **{rows['second'][1]} get-asset requests** (target 0 {'✓' if rows['second'][1] == '0' else '✗'}), "
-      f"{s:.3f} s against {f:.3f} s for the first ({f / s:.0f}× faster)" if s > 0 else "")
+      f"{s:.3f} s against {f:.3f} s for the first ({f / s:.1f}× faster)" if s > 0 else "")
 PY
 )
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -378,7 +378,7 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo
   echo "## 2b. Downloading an unchanged version again (issue 11)"
   echo
-  echo "One version of $AGAIN_SMALL × $AGAIN_SMALL_KIB KiB + $AGAIN_BIG × $AGAIN_BIG_MIB MiB files ($((again_bytes / 1048576)) MiB), downloaded by \`arty download\`"
+  echo "One version of $AGAIN_SMALL × $AGAIN_SMALL_KIB KiB + $AGAIN_BIG × $AGAIN_BIG_MIB MiB files ($(python3 -c "import sys; print(f'{int(sys.argv[1]) / 1048576:g}')" "$again_bytes") MiB), downloaded by \`arty download\`"
   echo "(default --overwrite fail) into one folder on $again_fs, then again into the same folder; get-asset requests are counted"
   echo "by the server (\`arty serve --request-log\`). Wall time of the whole command, planning included."
   echo

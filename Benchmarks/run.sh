@@ -13,11 +13,13 @@ small=0
 if [ $small = 1 ]; then
   ARTIFACTS=300; VERSIONS=200; ASSETS=3000
   NFILES=20; FILE_KIB=64; NBIG=2; BIG_MIB=2; ROUNDS=1
+  AGAIN_SMALL=8; AGAIN_SMALL_KIB=64; AGAIN_BIG=2; AGAIN_BIG_MIB=1   # 2b: 2.5 MiB downloaded twice
   CONCURRENCY="8 32"
   out="$root/.build/BENCHMARKS-small.md"
 else
   ARTIFACTS=10000; VERSIONS=5000; ASSETS=100000
   NFILES=1000; FILE_KIB=1024; NBIG=4; BIG_MIB=256; ROUNDS=${BENCH_ROUNDS:-3}
+  AGAIN_SMALL=512; AGAIN_SMALL_KIB=1024; AGAIN_BIG=8; AGAIN_BIG_MIB=64  # 2b: 1 GiB downloaded twice
   CONCURRENCY="16 32 64 128 256"
   out="$root/BENCHMARKS.md"
 fi
@@ -35,10 +37,12 @@ mkdir -p "${ARTY_BENCH_TMP:-$root/.build}"
 work=$(mktemp -d "${ARTY_BENCH_TMP:-$root/.build}/bench-work.XXXXXX")
 server_pid=""
 out_dir=""  # the download destination, on /dev/shm when it has room: RAM, so removed on every exit
+again_dir=""  # 2b's destination, likewise
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
   if [ -n "$out_dir" ]; then rm -rf "$out_dir"; fi
+  if [ -n "$again_dir" ]; then rm -rf "$again_dir"; fi
 }
 trap cleanup EXIT
 
@@ -48,8 +52,9 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
 mbps() { python3 -c "import sys; print(f'{float(sys.argv[1]) / 1048576 / float(sys.argv[2]):.0f}')" "$1" "$2"; }
 maxrss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
-start_server() {  # DATA_DIR → sets server_pid, URL (override) and BASE (REST v2)
-  "$bin/arty" serve --data "$1" --port 0 --api-key "$KEY" > "$work/serve.out" 2> "$work/serve.err" &
+start_server() {  # DATA_DIR [ARGS…] → sets server_pid, URL (override) and BASE (REST v2)
+  local data=$1; shift
+  "$bin/arty" serve --data "$data" --port 0 --api-key "$KEY" "$@" > "$work/serve.out" 2> "$work/serve.err" &
   server_pid=$!
   for _ in $(seq 1 200); do
     URL=$(sed -n 's/^COMET_URL_OVERRIDE=//p' "$work/serve.out")
@@ -223,6 +228,64 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 rm -rf "$out_dir"
 stop_server
+
+# ---------------------------------------------------------------- 2b. downloading an unchanged version again
+again_bytes=$(( AGAIN_SMALL * AGAIN_SMALL_KIB * 1024 + AGAIN_BIG * AGAIN_BIG_MIB * 1048576 ))
+again_files=$(( AGAIN_SMALL + AGAIN_BIG ))
+echo "bench: 2b. second download of an unchanged version: $AGAIN_SMALL × $AGAIN_SMALL_KIB KiB + $AGAIN_BIG × $AGAIN_BIG_MIB MiB" >&2
+mkdir -p "$work/again/small" "$work/again/big"
+for i in $(seq -w 1 "$AGAIN_SMALL"); do head -c $((AGAIN_SMALL_KIB * 1024)) /dev/urandom > "$work/again/small/s$i.bin"; done
+for i in $(seq 1 "$AGAIN_BIG"); do head -c $((AGAIN_BIG_MIB * 1048576)) /dev/urandom > "$work/again/big/b$i.bin"; done
+again_parent="${ARTY_BENCH_OUT:-}"
+if [ -z "$again_parent" ] && [ -d /dev/shm ] && [ "$(df -k --output=avail /dev/shm | tail -n1)" -gt $(( again_bytes / 1024 * 3 / 2 )) ]; then
+  again_parent=/dev/shm
+fi
+[ -n "$again_parent" ] || again_parent="$work"
+again_dir=$(mktemp -d "$again_parent/arty-bench-again.XXXXXX")
+again_fs=$(df --output=fstype "$again_dir" | tail -n1)
+# The server logs one line per request (hidden --request-log), so get-asset requests are counted where they arrive.
+start_server "$work/again-reg" --request-log "$work/requests.log"
+"$bin/arty" log "$work/again" --artifact again --type dataset --workspace bench --json > /dev/null
+rm -rf "$work/again"
+get_assets() { grep -c ' /api/rest/v2/experiment/asset/get-asset$' "$work/requests.log" || true; }
+: > "$work/again-runs.txt"
+again_run() {  # LABEL → one line in again-runs.txt: label seconds get-asset-requests bytes-transferred downloaded unchanged
+  local r0 r1 t0 t1
+  r0=$(get_assets); t0=$(now)
+  "$bin/arty" download bench/again:1.0.0 "$again_dir/dest" --json > "$work/again.json" 2> "$work/again.err" \
+    || { tail -5 "$work/again.err" >&2; echo "bench: 2b download ($1) failed" >&2; exit 1; }
+  t1=$(now); r1=$(get_assets)
+  python3 - "$1" "$(elapsed "$t0" "$t1")" "$((r1 - r0))" "$work/again.json" >> "$work/again-runs.txt" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[4]))
+print(sys.argv[1], sys.argv[2], sys.argv[3], s["bytesTransferred"], len(s["downloaded"]), len(s.get("unchanged", [])))
+PY
+}
+again_run first
+again_run second
+# What a second download cost before issue 11: the same folder without arty's record, so every
+# same-size file is fetched again to compare (overwrite strategy fail).
+rm -rf "$again_dir/dest/.arty"
+again_run norecord
+rm -rf "$again_dir"; again_dir=""
+stop_server
+again_report=$(python3 - "$work/again-runs.txt" "$again_files" <<'PY'
+import sys
+rows = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1]).read().splitlines() if l.strip()}
+n = sys.argv[2]
+labels = {"first": "first, into an empty folder", "second": "second, same folder (arty's record in `.arty/`)",
+          "norecord": "second, same folder without `.arty/` (what every second download cost before issue 11)"}
+print("| `arty download` of the same version | Seconds | get-asset requests | Bytes transferred | Files downloaded | Files up to date (no transfer) |")
+print("|---|---:|---:|---:|---:|---:|")
+for key in ["first", "second", "norecord"]:
+    secs, reqs, transferred, downloaded, unchanged = rows[key]
+    print(f"| {labels[key]} | {float(secs):.3f} | {reqs} | {transferred} | {downloaded}/{n} | {unchanged}/{n} |")
+print()
+f, s = float(rows["first"][0]), float(rows["second"][0])
+print(f"- Second download: **{rows['second'][1]} get-asset requests** (target 0 {'✓' if rows['second'][1] == '0' else '✗'}), "
+      f"{s:.3f} s against {f:.3f} s for the first ({f / s:.1f}× faster)" if s > 0 else "")
+PY
+)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # Medians per client → the table, the ratios and the marks.
 dl_report=$(python3 - "$work/dl-runs.txt" "$total_bytes" "$nfiles_total" "$PAR" "$sdk_ok" <<'PY'
@@ -312,6 +375,14 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo "of the client process; server CPU is what \`arty serve\` spent on that client's run (both on the same 2 cores)."
   echo
   echo "$dl_report"
+  echo
+  echo "## 2b. Downloading an unchanged version again (issue 11)"
+  echo
+  echo "One version of $AGAIN_SMALL × $AGAIN_SMALL_KIB KiB + $AGAIN_BIG × $AGAIN_BIG_MIB MiB files ($(python3 -c "import sys; print(f'{int(sys.argv[1]) / 1048576:g}')" "$again_bytes") MiB), downloaded by \`arty download\`"
+  echo "(default --overwrite fail) into one folder on $again_fs, then again into the same folder; get-asset requests are counted"
+  echo "by the server (\`arty serve --request-log\`). Wall time of the whole command, planning included."
+  echo
+  echo "$again_report"
   echo
   echo "## 3. Listing latency: \`arty ls --json bench\` ($ls_rows artifacts), cold process"
   echo

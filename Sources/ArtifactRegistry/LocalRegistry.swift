@@ -24,14 +24,18 @@ public struct RegistryConfiguration: Sendable {
     /// Test-only fault injection (issue 7): answers are spoiled as its plan says. nil (the
     /// default) serves every request normally.
     public var faults: FaultInjector?
+    /// Test and benchmark instrumentation: counts (and optionally logs) every request by path before
+    /// anything else sees it, injected faults included. nil (the default) counts nothing.
+    public var requests: RequestCounter?
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
-                faults: FaultInjector? = nil) {
+                faults: FaultInjector? = nil, requests: RequestCounter? = nil) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.apiKey = apiKey
         self.faults = faults
+        self.requests = requests
     }
 
     /// The embedded default's data directory: `$XDG_DATA_HOME/arty`, else `~/.local/share/arty`.
@@ -186,7 +190,8 @@ public final class LocalRegistry: Sendable {
         var serverLogger = logger
         serverLogger.logLevel = .critical
         let app = Application(
-            responder: FaultInjectingResponder(inner: responder, injector: configuration.faults),
+            responder: CountingResponder(inner: FaultInjectingResponder(inner: responder, injector: configuration.faults),
+                                         counter: configuration.requests),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)

@@ -7,9 +7,10 @@ import Testing
 /// end to end over loopback.
 @Suite("CometClient against the local registry")
 struct LocalRegistryRoundTripTests {
-    static func startRegistry() async throws -> (LocalRegistry, CometClient) {
+    static func startRegistry(requests: RequestCounter? = nil) async throws -> (LocalRegistry, CometClient) {
         let dir = URL(fileURLWithPath: temporaryPath("registry"), isDirectory: true)
-        let registry = try await LocalRegistry.start(RegistryConfiguration(dataDirectory: dir, apiKey: "round-trip-key-1"))
+        let registry = try await LocalRegistry.start(RegistryConfiguration(dataDirectory: dir, apiKey: "round-trip-key-1",
+                                                                           requests: requests))
         let configuration = try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride)
         return (registry, CometClient(configuration: configuration, retryPolicy: .none))
     }

@@ -27,8 +27,10 @@ def arty(server, *args, env_extra=None, check=None):
 
 
 def tree(root):
+    """{relative path: bytes} of the files arty downloaded (its own record, .arty/downloads.json, left out)."""
     root = pathlib.Path(root)
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).parts[0] != ".arty"}
 
 
 def details(name, workspace=WS):
@@ -97,7 +99,9 @@ def test_download_include_exclude(server, logged, tmp_path):
 def test_download_overwrite_strategies(server, source, tmp_path):
     ref = f"{WS}/{SRC}:1.0.0"
     arty(server, "download", ref, str(tmp_path), check=0)
-    arty(server, "download", ref, str(tmp_path), check=0)  # FAIL accepts identical content
+    out = arty(server, "download", ref, str(tmp_path), check=0)  # FAIL accepts identical content
+    assert "0 downloaded" in out.stdout and "already up to date" in out.stdout  # by the record: nothing fetched
+    assert (tmp_path / ".arty" / "downloads.json").is_file()
     (tmp_path / "a.txt").write_bytes(b"HELLO\n")  # same size, other content
     out = arty(server, "download", ref, str(tmp_path), check=1)
     assert "a.txt" in out.stderr and "different content" in out.stderr
@@ -126,7 +130,7 @@ def test_download_refuses_a_hostile_logical_path(server, tmp_path):
     out = arty(server, "download", f"{WS}/arty hostile", str(dest), check=1)
     assert "../escape.txt" in out.stderr
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == \
-        ["inner/dest/fine.txt", "payload.txt"]
+        ["inner/dest/.arty/downloads.json", "inner/dest/fine.txt", "payload.txt"]
 
 
 def test_alias_move_and_removal(server, source):

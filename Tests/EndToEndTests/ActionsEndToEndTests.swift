@@ -54,6 +54,11 @@ struct ActionsEndToEndTests {
         try tmux.waitFor("Download version quickstart:1.0.0", "./quickstart-1.0.0/", "3 files", "remote/readme.md", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")
         try tmux.waitFor("Downloaded 3 files")
+        // Again: the dialog knows from arty's record that nothing needs fetching, and nothing is.
+        try tmux.send("d")
+        try tmux.waitFor("3 exist already (all up to date)")
+        try tmux.send("Right", "Enter")
+        try tmux.waitFor("Downloaded 0 files", "3 kept (3 up to date)")
         try tmux.send("q")
         try tmux.waitForExit()
 

@@ -92,7 +92,9 @@ extension Render {
             body.append(PanelLine("nothing at the destination yet", label: "Existing", style: .dim))
         } else {
             let names = existing.prefix(2).map(\.path.relativePath).joined(separator: ", ") + (existing.count > 2 ? ", …" : "")
-            body.append(PanelLine("\(existing.count) exist already: \(names)", label: "Existing", style: Style(color: .yellow)))
+            let allUpToDate = plan.upToDateEntries.count == existing.count
+            body.append(PanelLine("\(existing.count) exist already\(ActionText.upToDateNote(plan)): \(names)", label: "Existing",
+                                  style: allUpToDate ? .dim : Style(color: .yellow)))
         }
         if plan.remote.isEmpty {
             body.append(PanelLine("none", label: "Remote", style: .dim))

@@ -14,7 +14,8 @@ public enum ActionPlanning {
 
     /// Plans the download of `reference` into `destination`: resolves the version, lists its
     /// assets by the concrete version (§2.6), looks at what exists in `destination`
-    /// (with ``SafeFileSystem/existing(under:path:)``), and builds the ``DownloadPlan``.
+    /// (with ``SafeFileSystem/existing(under:path:)`` and ``SafeFileSystem/identity(under:path:)``)
+    /// and what arty recorded there (``DownloadRecordStore/read(root:)``), and builds the ``DownloadPlan``.
     /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
     public static func planDownload(_ reference: ArtifactReference, destination: String, include: [GlobPattern] = [],
                                     exclude: [GlobPattern] = [], assetPath: String? = nil,
@@ -24,12 +25,18 @@ public enum ActionPlanning {
                                              selector: .version(version.version))
         if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
         var existing: [String: ExistingFile] = [:]
+        var identities: [String: FileIdentity] = [:]
         for asset in assets where !asset.isRemote {
-            guard let path = try? LogicalPath(asset.logicalPath) else { continue }
-            if let found = SafeFileSystem.existing(under: destination, path: path) { existing[path.relativePath] = found }
+            guard let path = try? LogicalPath(asset.logicalPath), !DownloadRecord.isReserved(path) else { continue }
+            guard let found = SafeFileSystem.existing(under: destination, path: path) else { continue }
+            existing[path.relativePath] = found
+            if case .file = found, let identity = SafeFileSystem.identity(of: path.resolved(under: destination)) {
+                identities[path.relativePath] = identity
+            }
         }
+        let record = existing.isEmpty ? nil : DownloadRecordStore.read(root: destination)
         return DownloadPlan.make(workspace: reference.workspace, artifactName: reference.artifact, version: version,
                                  assets: assets, destination: destination, include: include, exclude: exclude,
-                                 existing: existing)
+                                 existing: existing, identities: identities, record: record)
     }
 }

@@ -20,11 +20,12 @@ public enum ActionText {
     }
 
     /// One line for the footer once a download ends:
-    /// `Downloaded 2 files (1.2 MiB) to out · 1 kept · 1 failed · 3 remote listed`, or `Download cancelled ...`.
+    /// `Downloaded 2 files (1.2 MiB) to out · 1 kept (1 up to date) · 1 failed · 3 remote listed`, or
+    /// `Download cancelled ...`.
     public static func summaryLine(_ s: DownloadSummary) -> String {
         var parts = [s.cancelled ? "Download cancelled after \(s.downloaded.count) files"
                                  : "Downloaded \(s.downloaded.count) files (\(Listing.byteCount(s.bytesTransferred))) to \(s.destination)"]
-        if !s.kept.isEmpty { parts.append("\(s.kept.count) kept") }
+        if !s.kept.isEmpty { parts.append("\(s.kept.count) kept" + (s.unchanged.isEmpty ? "" : " (\(s.unchanged.count) up to date)")) }
         if !s.failed.isEmpty { parts.append("\(s.failed.count) failed") }
         if !s.remote.isEmpty { parts.append("\(s.remote.count) remote listed") }
         return parts.joined(separator: " · ")
@@ -39,10 +40,18 @@ public enum ActionText {
         let existing = plan.existingEntries
         if !existing.isEmpty {
             let names = existing.prefix(3).map(\.path.relativePath).joined(separator: ", ")
-            lines.append("\(existing.count) exist already: \(names)\(existing.count > 3 ? ", …" : "")")
+            lines.append("\(existing.count) exist already\(upToDateNote(plan)): \(names)\(existing.count > 3 ? ", …" : "")")
         }
         if !plan.refused.isEmpty { lines.append("\(plan.refused.count) refused (unsafe logical path)") }
         if !plan.remote.isEmpty { lines.append("\(plan.remote.count) remote assets listed in \(DownloadPlan.remoteManifestName), not fetched") }
         return lines
+    }
+
+    /// ` (3 up to date)`, ` (all up to date)` or nothing: how many existing files the destination's
+    /// record shows are already the assets' content (kept with no transfer).
+    public static func upToDateNote(_ plan: DownloadPlan) -> String {
+        let n = plan.upToDateEntries.count
+        if n == 0 { return "" }
+        return n == plan.existingEntries.count ? " (all up to date)" : " (\(n) up to date)"
     }
 }

@@ -61,8 +61,11 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public var version: String
     /// Logical paths downloaded (renamed into place), sorted.
     public var downloaded: [String]
-    /// Logical paths of existing files kept (PRESERVE, or FAIL with identical content).
+    /// Logical paths of existing files kept (PRESERVE, FAIL with identical content, or up to date).
     public var kept: [String]
+    /// The part of ``kept`` known to be up to date from the destination's ``DownloadRecord``: kept
+    /// with no transfer and without reading them, sorted.
+    public var unchanged: [String] = []
     /// Files that failed (conflicts, verification, transfer errors) and assets refused by planning.
     public var failed: [Failure]
     /// Remote assets, listed and never fetched.
@@ -82,7 +85,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
     public var succeeded: Bool { failed.isEmpty && !cancelled }
 
     public init(destination: String, workspace: String, artifact: String, version: String, downloaded: [String],
-                kept: [String], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
+                kept: [String], unchanged: [String] = [], failed: [Failure], remote: [RemoteAssetEntry], remoteManifest: String?,
                 bytesTransferred: Int64, bytesCompared: Int64 = 0, cancelled: Bool) {
         self.destination = destination
         self.workspace = workspace
@@ -90,6 +93,7 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
         self.version = version
         self.downloaded = downloaded
         self.kept = kept
+        self.unchanged = unchanged
         self.failed = failed
         self.remote = remote
         self.remoteManifest = remoteManifest
@@ -104,6 +108,10 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 /// one), then atomically renamed. Nothing is ever written outside the destination and no symlink
 /// below it is followed. A failed or cancelled file leaves no final-named file, and its `.part` only
 /// with ``DownloadOptions/keepPartialFiles`` (never bytes that failed verification).
+///
+/// Afterwards the destination's ``DownloadRecord`` (`.arty/downloads.json`) records each file
+/// written, or proved to hold its asset's bytes, with its identity, so that the next download of
+/// the same content transfers nothing (``DownloadRecordStore/update(root:with:)``).
 public struct ArtifactDownloader: Sendable {
     public let client: any AssetDownloading
     public let options: DownloadOptions
@@ -139,7 +147,9 @@ public struct ArtifactDownloader: Sendable {
             (1..<max(1, entry.path.segments.count)).map { entry.path.segments.prefix($0).joined(separator: "/") }
         })
         let existingFolders = Set(folders.filter { SafeFileSystem.kind(of: Self.join(root, $0)) != .missing })
-        await withTaskGroup(of: Void.self) { group in
+        var updates: [String: DownloadRecord.File] = [:]
+        var unchanged: [String] = []
+        await withTaskGroup(of: (index: Int, outcome: Outcome).self) { group in
             var next = 0
             func addNext() {
                 guard next < plan.entries.count else { return }
@@ -147,15 +157,25 @@ public struct ArtifactDownloader: Sendable {
                 next += 1
                 let entry = plan.entries[index]
                 let partIsAFile = finalPaths.contains(entry.path.relativePath + ".part")
-                group.addTask { await self.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
-                                                    partIsAFile: partIsAFile, tracker: tracker) }
+                group.addTask {
+                    let outcome = await self.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
+                                                      partIsAFile: partIsAFile, tracker: tracker)
+                    return (index, outcome)
+                }
             }
             for _ in 0..<options.parallelTransfers { addNext() }
-            while await group.next() != nil {
+            while let (index, outcome) = await group.next() {
+                if case .recorded(let identity, let checksum, let wasUnchanged) = outcome {
+                    let entry = plan.entries[index]
+                    updates[entry.path.relativePath] = Self.recordEntry(entry, plan: plan, identity: identity, checksum: checksum)
+                    if wasUnchanged { unchanged.append(entry.path.relativePath) }
+                }
                 if Task.isCancelled { continue }
                 addNext()
             }
         }
+        // Files already in place are recorded even after a cancellation: the next run keeps them.
+        DownloadRecordStore.update(root: root, with: updates)
         let cancelled = Task.isCancelled
         if cancelled { tracker.cancelUnfinished() }
         var manifest: String?
@@ -177,34 +197,69 @@ public struct ArtifactDownloader: Sendable {
         return DownloadSummary(
             destination: root, workspace: plan.workspace, artifact: plan.artifactName, version: plan.version.version,
             downloaded: final.files.filter { $0.state == .done }.map(\.path),
-            kept: final.files.filter { $0.state == .kept }.map(\.path),
+            kept: final.files.filter { $0.state == .kept }.map(\.path), unchanged: unchanged.sorted(),
             failed: failures, remote: plan.remote, remoteManifest: manifest,
             bytesTransferred: tracker.transferred, bytesCompared: tracker.compared, cancelled: cancelled)
     }
 
+    /// What one file's transfer leaves for the destination's record.
+    enum Outcome: Sendable {
+        /// Nothing to record (failed, cancelled, kept without knowing its content).
+        case nothing
+        /// The file at the path now holds the entry's asset: its identity, and the checksum verified.
+        case recorded(FileIdentity, checksum: String?, unchanged: Bool)
+    }
+
+    /// The record of `entry`'s asset, as now in place with `identity`.
+    static func recordEntry(_ entry: DownloadEntry, plan: DownloadPlan, identity: FileIdentity,
+                            checksum: String?) -> DownloadRecord.File {
+        DownloadRecord.File(assetId: entry.asset.assetId,
+                            artifactVersionId: entry.asset.artifactVersionId ?? plan.version.artifactVersionId,
+                            artifact: "\(plan.workspace)/\(plan.artifactName)", version: plan.version.version,
+                            size: entry.expectedSize, checksum: checksum, identity: identity)
+    }
+
     /// One file: decide, transfer with retries, verify, rename.
     private func transfer(_ entry: DownloadEntry, index: Int, root: String, versionId: String, partIsAFile: Bool,
-                          tracker: ProgressTracker) async {
-        if Task.isCancelled { tracker.set(index, state: .cancelled, force: true); return }
-        let decision = DownloadPlan.decision(for: entry, strategy: options.strategy)
+                          tracker: ProgressTracker) async -> Outcome {
+        if Task.isCancelled { tracker.set(index, state: .cancelled, force: true); return .nothing }
+        var entry = entry
+        var decision = DownloadPlan.decision(for: entry, strategy: options.strategy)
+        if decision == .unchanged {
+            // Planning saw the recorded identity; check it again now (the file may have been edited since).
+            let now = SafeFileSystem.identity(under: root, path: entry.path)
+            if now == entry.identity, let now {
+                tracker.finish(index, as: .kept)
+                return .recorded(now, checksum: entry.verifiableChecksum ?? entry.recorded?.checksum, unchanged: true)
+            }
+            entry.identity = now
+            entry.existing = SafeFileSystem.existing(under: root, path: entry.path)
+            decision = DownloadPlan.decision(for: entry, strategy: options.strategy)
+        }
         switch decision {
         case .conflict(let why):
             tracker.set(index, state: .failed(why), force: true)
-            return
+            return .nothing
         case .keepExisting:
             tracker.finish(index, as: .kept)
-            return
+            return .nothing
+        case .unchanged:
+            tracker.finish(index, as: .kept)  // re-decided from a fresh identity: cannot happen, but is not a failure
+            return .nothing
         case .download, .replace, .verifyAgainstExisting:
             break
         }
-        // FAIL over a same-size file with a known checksum: decide without transferring.
-        if decision == .verifyAgainstExisting, let checksum = entry.checksum?.lowercased(),
+        // FAIL over a same-size file with a known checksum (the server's, or the one recorded for this
+        // asset): decide without transferring.
+        if decision == .verifyAgainstExisting, let checksum = entry.knownChecksum,
            let algorithm = FileDigest.algorithm(ofHex: checksum) {
             let existingPath = entry.path.resolved(under: root)
             tracker.set(index, state: .verifying)
+            let before = SafeFileSystem.identity(under: root, path: entry.path)
             let same = (try? FileDigest.hex(of: existingPath, algorithm: algorithm)) == checksum
             tracker.finish(index, as: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage))
-            return
+            guard same, let before, SafeFileSystem.identity(under: root, path: entry.path) == before else { return .nothing }
+            return .recorded(before, checksum: checksum, unchanged: false)
         }
         let finalPath: String
         do {
@@ -215,7 +270,7 @@ public struct ArtifactDownloader: Sendable {
             if case .other(let what)? = now { throw ActionError.unsafeDestination(path: finalPath, reason: "it is \(what)") }
         } catch {
             tracker.set(index, state: .failed(Self.message(error)), force: true)
-            return
+            return .nothing
         }
         let part = SafeFileSystem.partialPath(for: finalPath, shortened: partIsAFile)
         var offset: Int64 = 0
@@ -242,7 +297,7 @@ public struct ArtifactDownloader: Sendable {
                 if Task.isCancelled || Self.isCancellation(error) {
                     if !options.keepPartialFiles { SafeFileSystem.removeFile(part) }
                     tracker.set(index, state: .cancelled, force: true)
-                    return
+                    return .nothing
                 }
                 guard attempt < options.maxAttempts, Self.isResumable(error) else {
                     var reason = Self.message(error)
@@ -253,7 +308,7 @@ public struct ArtifactDownloader: Sendable {
                         SafeFileSystem.removeFile(part)
                     }
                     tracker.set(index, state: .failed(reason), force: true)
-                    return
+                    return .nothing
                 }
                 attempt += 1
                 if case .file(let size) = SafeFileSystem.kind(of: part), size == entry.expectedSize, size > 0 {
@@ -271,7 +326,7 @@ public struct ArtifactDownloader: Sendable {
         if Task.isCancelled {
             if !options.keepPartialFiles { SafeFileSystem.removeFile(part) }
             tracker.set(index, state: .cancelled, force: true)
-            return
+            return .nothing
         }
         tracker.set(index, state: .verifying)
         do {
@@ -295,16 +350,21 @@ public struct ArtifactDownloader: Sendable {
                 }
             }
             if decision == .verifyAgainstExisting {
+                let before = SafeFileSystem.identity(of: finalPath)
                 let same = try FileDigest.sameContent(part, finalPath)
                 SafeFileSystem.removeFile(part)
                 tracker.finish(index, as: same ? .kept : .failed(ActionError.existingFileDiffers(path: entry.path.relativePath).userMessage))
-                return
+                guard same, let before, SafeFileSystem.identity(of: finalPath) == before else { return .nothing }
+                return .recorded(before, checksum: entry.verifiableChecksum, unchanged: false)
             }
             try SafeFileSystem.atomicRename(part, to: finalPath)
             tracker.finish(index, as: .done)
+            guard let written = SafeFileSystem.identity(of: finalPath) else { return .nothing }
+            return .recorded(written, checksum: entry.verifiableChecksum, unchanged: false)
         } catch {
             SafeFileSystem.removeFile(part)
             tracker.set(index, state: .failed(Self.message(error)), force: true)
+            return .nothing
         }
     }
 

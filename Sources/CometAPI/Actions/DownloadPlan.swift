@@ -35,13 +35,54 @@ public struct DownloadEntry: Sendable, Hashable, Identifiable {
     public var checksum: String? { asset.checksum }
     /// What exists at the destination now, nil for nothing.
     public var existing: ExistingFile?
+    /// The identity of the existing regular file now (nil when there is none).
+    public var identity: FileIdentity?
+    /// What the destination's ``DownloadRecord`` says arty put at this path, whether or not the
+    /// file still matches it (nil when nothing is recorded).
+    public var recorded: DownloadRecord.File?
 
     public var id: String { asset.assetId }
 
-    public init(asset: Asset, path: LogicalPath, existing: ExistingFile? = nil) {
+    public init(asset: Asset, path: LogicalPath, existing: ExistingFile? = nil, identity: FileIdentity? = nil,
+                recorded: DownloadRecord.File? = nil) {
         self.asset = asset
         self.path = path
         self.existing = existing
+        self.identity = identity
+        self.recorded = recorded
+    }
+
+    /// The asset's checksum in lower case when it is SHA-1 or SHA-256 hex, else nil.
+    public var verifiableChecksum: String? {
+        guard let c = checksum?.lowercased(), FileDigest.algorithm(ofHex: c) != nil else { return nil }
+        return c
+    }
+
+    /// True when the existing file is the one arty recorded, untouched since (same identity).
+    public var isTracked: Bool {
+        guard let identity, case .file? = existing else { return false }
+        return recorded?.identity == identity
+    }
+
+    /// True when the existing file is known to hold this asset's bytes without reading it: arty
+    /// recorded it, nobody touched it since, and the record is for this content: the same checksum
+    /// when both the server and the record have one of the same algorithm, else the same asset id.
+    public var isUpToDate: Bool {
+        guard isTracked, let r = recorded, r.size == expectedSize else { return false }
+        if let c = verifiableChecksum, let rc = r.checksum?.lowercased(),
+           FileDigest.algorithm(ofHex: rc) == FileDigest.algorithm(ofHex: c) {
+            return rc == c
+        }
+        return r.assetId == asset.assetId
+    }
+
+    /// The checksum to compare an existing file with locally: the server's, else the one arty
+    /// recorded when it downloaded this very asset (even if the file changed since). Nil when neither.
+    public var knownChecksum: String? {
+        if let c = verifiableChecksum { return c }
+        guard let r = recorded, r.assetId == asset.assetId, let rc = r.checksum?.lowercased(),
+              FileDigest.algorithm(ofHex: rc) != nil else { return nil }
+        return rc
     }
 }
 
@@ -69,9 +110,13 @@ public struct RemoteAssetEntry: Sendable, Hashable, Codable {
 
 /// What the executor does with one entry under a strategy (``DownloadPlan/decision(for:strategy:)``).
 public enum DownloadDecision: Sendable, Hashable {
+    /// The existing file is this asset's content by the destination's record
+    /// (``DownloadEntry/isUpToDate``): kept, nothing transferred or read, under every strategy.
+    case unchanged
     /// Nothing exists: download.
     case download
-    /// OVERWRITE over an existing file: download, then replace it.
+    /// OVERWRITE over an existing file, or any strategy but PRESERVE over a file arty wrote and nobody
+    /// changed since (``DownloadEntry/isTracked``) that is not this asset's content: download, then replace it.
     case replace
     /// PRESERVE: keep the existing file, transfer nothing.
     case keepExisting
@@ -107,6 +152,9 @@ public struct DownloadPlan: Sendable, Hashable {
     public var totalBytes: Int64 { entries.reduce(0) { $0 + $1.expectedSize } }
     /// Entries whose destination already exists.
     public var existingEntries: [DownloadEntry] { entries.filter { $0.existing != nil } }
+    /// Existing entries already up to date by the destination's record (kept with no transfer
+    /// under every strategy, ``DownloadDecision/unchanged``).
+    public var upToDateEntries: [DownloadEntry] { entries.filter(\.isUpToDate) }
 
     public init(workspace: String, artifactName: String, version: ArtifactVersion, destination: String,
                 entries: [DownloadEntry], refused: [RefusedAsset], remote: [RemoteAssetEntry], excludedCount: Int) {
@@ -126,9 +174,12 @@ public struct DownloadPlan: Sendable, Hashable {
     ///   - include/exclude: globs on logical paths (``GlobPattern``); remote assets are filtered too.
     ///   - existing: what is at each relative path under `destination` now (see
     ///     ``SafeFileSystem/existing(under:path:)``, as ``ActionPlanning/planDownload(_:destination:include:exclude:assetPath:client:)`` does).
+    ///   - identities: the identity of each existing regular file (``SafeFileSystem/identity(under:path:)``).
+    ///   - record: the destination's ``DownloadRecord`` (``DownloadRecordStore/read(root:)``), nil for none.
     public static func make(workspace: String, artifactName: String, version: ArtifactVersion, assets: [Asset],
                             destination: String, include: [GlobPattern] = [], exclude: [GlobPattern] = [],
-                            existing: [String: ExistingFile] = [:]) -> DownloadPlan {
+                            existing: [String: ExistingFile] = [:], identities: [String: FileIdentity] = [:],
+                            record: DownloadRecord? = nil) -> DownloadPlan {
         var entries: [DownloadEntry] = []
         var refused: [RefusedAsset] = []
         var remote: [RemoteAssetEntry] = []
@@ -154,11 +205,16 @@ public struct DownloadPlan: Sendable, Hashable {
                 refused.append(RefusedAsset(asset: asset, reason: "'\(remoteManifestName)' is reserved for the remote-asset manifest."))
                 continue
             }
+            if DownloadRecord.isReserved(path) {
+                refused.append(RefusedAsset(asset: asset, reason: "'\(DownloadRecord.folderName)/' is reserved for arty's record of the files it downloaded."))
+                continue
+            }
             guard seen.insert(path.relativePath).inserted else {
                 refused.append(RefusedAsset(asset: asset, reason: "Another asset has the logical path '\(path.relativePath)'."))
                 continue
             }
-            entries.append(DownloadEntry(asset: asset, path: path, existing: existing[path.relativePath]))
+            entries.append(DownloadEntry(asset: asset, path: path, existing: existing[path.relativePath],
+                                         identity: identities[path.relativePath], recorded: record?.files[path.relativePath]))
         }
         // A file and a folder of the same name cannot both exist (`a` and `a/b`).
         let paths = Set(entries.map(\.path.relativePath))
@@ -177,13 +233,17 @@ public struct DownloadPlan: Sendable, Hashable {
     /// The manifest of remote assets written beside the files.
     public static let remoteManifestName = "remote-assets.json"
 
-    /// What happens to `entry` under `strategy` (SDK semantics, reference §4.6).
+    /// What happens to `entry` under `strategy`: SDK semantics (reference §4.6), except that a file
+    /// arty recorded and nobody changed since is arty's own copy: kept with no transfer when it is
+    /// already this asset's content, otherwise replaced (under FAIL too; PRESERVE keeps it).
     public static func decision(for entry: DownloadEntry, strategy: OverwriteStrategy) -> DownloadDecision {
         switch entry.existing {
         case nil: return .download
         case .other(let what)?:
             return .conflict("'\(entry.path)' exists as \(what); refusing to write through it.")
         case .file(let size)?:
+            if entry.isUpToDate { return .unchanged }
+            if entry.isTracked { return strategy == .preserve ? .keepExisting : .replace }
             switch strategy {
             case .overwrite: return .replace
             case .preserve: return .keepExisting

@@ -93,6 +93,47 @@ public enum SafeFileSystem {
         return nil
     }
 
+    /// The identity of the regular file at `path` (relative to `root`), or nil when there is none:
+    /// missing, not a regular file, or reached through a symlink (every component is checked as
+    /// ``existing(under:path:)`` does).
+    public static func identity(under root: String, path: LogicalPath) -> FileIdentity? {
+        guard case .file? = existing(under: root, path: path) else { return nil }
+        return identity(of: path.resolved(under: root))
+    }
+
+    /// `lstat(path)` as a ``FileIdentity``, nil unless it is a regular file (a symlink is never followed).
+    public static func identity(of path: String) -> FileIdentity? {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
+        #if canImport(Darwin)
+        let (modified, changed) = (st.st_mtimespec, st.st_ctimespec)
+        #else
+        let (modified, changed) = (st.st_mtim, st.st_ctim)
+        #endif
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                            modifiedNanoseconds: nanoseconds(modified), changedNanoseconds: nanoseconds(changed))
+    }
+
+    /// Reads the regular file at `path` whole, refusing a symlink (`O_NOFOLLOW`) and anything
+    /// larger than `maxBytes`; nil when it cannot be read.
+    public static func readSmallFile(_ path: String, maxBytes: Int) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) <= maxBytes else { return nil }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while data.count <= maxBytes {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return nil
+    }
+
     /// Removes `path` if it is a file or a symlink (never a folder); errors are ignored.
     public static func removeFile(_ path: String) {
         switch kind(of: path) {

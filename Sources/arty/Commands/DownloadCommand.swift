@@ -12,6 +12,9 @@ struct Download: AsyncParsableCommand {
             to NAME.part, resumed after a dropped connection, checked against the expected size (and checksum when \
             known) and renamed into place. Remote assets are never fetched: they are listed and written to \
             remote-assets.json beside the files. Logical paths that would leave DIR are refused. \
+            What arty wrote is recorded in DIR/.arty/downloads.json: a file still as arty left it is kept with no \
+            transfer when it already holds the asset, and replaced when it holds an older one (under fail too; \
+            preserve keeps it); a file changed since is handled by --overwrite. \
             Exit status: 0 when every file is in place, 1 on any failure, 2 for a usage error.
             """
     )
@@ -101,7 +104,9 @@ struct Download: AsyncParsableCommand {
     /// The human summary.
     static func text(_ s: DownloadSummary, plan: DownloadPlan) -> String {
         var lines = ["\(s.workspace)/\(s.artifact):\(s.version) → \(s.destination)",
-                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept, \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"
+                     "\(s.downloaded.count) downloaded, \(s.kept.count) kept"
+                     + (s.unchanged.isEmpty ? "" : " (\(s.unchanged.count) already up to date)")
+                     + ", \(s.failed.count) failed, \(Listing.byteCount(s.bytesTransferred)) transferred"
                      + (s.bytesCompared > 0 ? " (\(Listing.byteCount(s.bytesCompared)) fetched to compare with existing files)" : "")]
         if plan.excludedCount > 0 { lines.append("\(plan.excludedCount) left out by --include/--exclude") }
         if !s.remote.isEmpty {

@@ -29,6 +29,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: .hidden)
     var faults: String?
 
+    /// Hidden, for tests and benchmarks: appends `METHOD PATH` per request to this file.
+    @Option(name: .long, help: .hidden)
+    var requestLog: String?
+
     func validate() throws {
         if let faults {
             do { _ = try FaultPlan.parse(faults) } catch { throw ValidationError("--faults: \(error.message)") }
@@ -41,8 +45,14 @@ struct Serve: AsyncParsableCommand {
         let dir = URL(fileURLWithPath: data, isDirectory: true).standardizedFileURL
         // --faults (hidden, test-only): spoil answers on purpose (issue 7; grammar in FaultPlan).
         let injector = try faults.map { FaultInjector(try FaultPlan.parse($0)) }
+        // --request-log (hidden): one line per request, so a benchmark can count get-asset requests.
+        let counter: RequestCounter?
+        do { counter = try requestLog.map { try RequestCounter(logFile: $0) } } catch {
+            printError("arty serve: \((error as? RegistryError)?.message ?? String(describing: error))")
+            throw ExitCode(1)
+        }
         let registry = try await startRegistry(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
-                                                     faults: injector), command: "serve")
+                                                     faults: injector, requests: counter), command: "serve")
         print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
         if let file = registry.apiKeyFile {
             print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")

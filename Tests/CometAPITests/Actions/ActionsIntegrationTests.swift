@@ -10,8 +10,9 @@ struct ActionsFixture {
     let client: CometClient
     let workspace: String
 
-    static func start() async throws -> ActionsFixture {
-        let (registry, client) = try await LocalRegistryRoundTripTests.startRegistry()
+    /// - Parameter requests: counts the requests the registry answers (nil: none counted).
+    static func start(requests: RequestCounter? = nil) async throws -> ActionsFixture {
+        let (registry, client) = try await LocalRegistryRoundTripTests.startRegistry(requests: requests)
         let workspace = try #require(try await client.accountDetails().defaultWorkspaceName)
         return ActionsFixture(registry: registry, client: client, workspace: workspace)
     }
@@ -65,7 +66,7 @@ struct ActionsIntegrationTests {
         #expect(summary.bytesTransferred == 300_005)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/a.txt")) == Data("hello".utf8))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/sub/b.bin")) == bigFile)
-        #expect(treeListing(dest) == ["a.txt", "remote-assets.json", "sub", "sub/b.bin"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "a.txt", "remote-assets.json", "sub", "sub/b.bin"])
         let manifest = try JSONDecoder().decode([RemoteAssetEntry].self,
                                                 from: Data(contentsOf: URL(fileURLWithPath: dest + "/remote-assets.json")))
         #expect(manifest.map(\.link) == ["s3://bucket/x/raw.parquet"])
@@ -88,7 +89,7 @@ struct ActionsIntegrationTests {
         #expect(summary.failed.isEmpty, "\(summary.failed)")
         #expect(summary.downloaded == [name])
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/" + name)) == bigFile)
-        #expect(treeListing(dest) == ["sub", name])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "sub", name])
     }
 
     @Test func assetsNamedXAndXDotPartBothArrive() async throws {
@@ -105,7 +106,7 @@ struct ActionsIntegrationTests {
         #expect(summary.downloaded == ["d/x", "d/x.part"])
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x")) == bigFile)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/d/x.part")) == small)
-        #expect(treeListing(dest) == ["d", "d/x", "d/x.part"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "d", "d/x", "d/x.part"])
     }
 
     @Test func eachOverwriteStrategy() async throws {
@@ -129,13 +130,20 @@ struct ActionsIntegrationTests {
         #expect(failSame.failed.first?.reason.contains("--overwrite preserve") == true)
         #expect(failSame.bytesTransferred == 0)
         #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "HELLO")
-        #expect(treeListing(dest) == ["a.txt", "sub", "sub/b.bin"])  // no .part left
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "a.txt", "sub", "sub/b.bin"])  // no .part left
 
-        // FAIL with another size fails without a transfer.
+        // sub/b.bin is as the first run left it (arty's record in .arty/ says so): kept with no transfer.
+        #expect(failSame.unchanged == ["sub/b.bin"])
+        #expect(failSame.bytesCompared == 5)  // a.txt alone was fetched to compare
+
+        // FAIL with another size fails without a transfer. Without the record, sub/b.bin (same size,
+        // no checksum in the metadata) is fetched only to compare, then kept: kept files never count as transferred.
+        try FileManager.default.removeItem(atPath: dest + "/.arty")
         try Data("longer text".utf8).write(to: URL(fileURLWithPath: dest + "/a.txt"))
         let failSize = try await run(.fail)
         #expect(failSize.failed.map(\.path) == ["a.txt"])
         // sub/b.bin (same size): the registry sends its SHA-256, so it is compared on disk, not fetched.
+        #expect(failSize.unchanged.isEmpty)
         #expect(failSize.kept == ["sub/b.bin"])
         #expect(failSize.bytesTransferred == 0)
         #expect(failSize.bytesCompared == 0)
@@ -146,7 +154,9 @@ struct ActionsIntegrationTests {
         #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "longer text")
 
         let overwrite = try await run(.overwrite)
-        #expect(overwrite.downloaded == ["a.txt", "sub/b.bin"])
+        // OVERWRITE replaces the file that differs; the one recorded as this asset's bytes is already right.
+        #expect(overwrite.downloaded == ["a.txt"])
+        #expect(overwrite.unchanged == ["sub/b.bin"])
         #expect(try String(contentsOfFile: dest + "/a.txt", encoding: .utf8) == "hello")
     }
 
@@ -186,7 +196,7 @@ struct ActionsIntegrationTests {
         let summary = try await ArtifactDownloader(client: f.client).run(plan)
         #expect(summary.downloaded == ["ok.txt"])
         #expect(!summary.succeeded)
-        #expect(treeListing(parent) == ["dest", "dest/ok.txt"])
+        #expect(treeListing(parent) == ["dest", "dest/.arty", "dest/.arty/downloads.json", "dest/ok.txt"])
     }
 
     @Test func anAliasMoveIsVisibleOnTheServer() async throws {
@@ -386,7 +396,7 @@ struct DownloaderTransferTests {
         #expect(server.requests.count == 2)
         let resumedAt = try #require(server.requests.last.flatMap(rangeStart))
         #expect(resumedAt > 0 && resumedAt <= half)
-        #expect(treeListing(dest) == ["data", "data/big.bin"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "data", "data/big.bin"])
     }
 
     /// Starts a download of 1 GiB served slowly, cancels it once bytes arrive, and returns the
@@ -465,7 +475,7 @@ struct DownloaderTransferTests {
         #expect(summary.downloaded == ["ok/a.txt"])
         #expect(summary.failed.count == 3)
         // ok/ holds a file; ok/deep and gone/x were made for failed files only; mine/empty was there before.
-        #expect(treeListing(dest) == ["mine", "mine/empty", "ok", "ok/a.txt"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "mine", "mine/empty", "ok", "ok/a.txt"])
     }
 
     @Test func aChecksumMismatchFailsAndAMatchPasses() async throws {
@@ -534,7 +544,7 @@ struct DownloaderTransferTests {
         #expect(summary.bytesTransferred == 300_000)
         #expect(server.requests.compactMap(rangeStart) == [200_000])
         #expect(try fileMatchesPattern(dest + "/data/big.bin", count: size))
-        #expect(treeListing(dest) == ["data", "data/big.bin"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "data", "data/big.bin"])
     }
 
     @Test(.timeLimit(.minutes(1))) func transfersRunInParallel() async throws {

@@ -28,7 +28,7 @@ struct DownloadRecoveryTests {
         #expect(summary.succeeded, "\(summary.failed)")
         #expect(summary.downloaded == ["data.bin"])
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data.bin")) == FaultFixture.content)
-        #expect(treeListing(dest) == ["data.bin"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "data.bin"])
     }
 
     @Test func aResumeFetchesOnlyTheMissingBytes() async throws {
@@ -59,7 +59,7 @@ struct DownloadRecoveryTests {
         #expect(f.injector.injectedFaults.count == 1)
         #expect(summary.succeeded)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data.bin")) == FaultFixture.content)
-        #expect(treeListing(dest) == ["data.bin"])
+        #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "data.bin"])
         let total = Int64(FaultFixture.content.count)
         let midway = seen.reports.filter { $0.bytesDone > 0 && $0.bytesDone < total }
         #expect(!midway.isEmpty, "no report between 0 and \(total) bytes: \(seen.reports.map(\.bytesDone))")

@@ -264,7 +264,7 @@ struct FaultMatrixTests {
         if operation == .download {
             let files = treeListing(dest)
             if case .success = result {
-                #expect(files == ["data.bin"])
+                #expect(files == [".arty", ".arty/downloads.json", "data.bin"])
                 #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data.bin")) == FaultFixture.content)
             } else {
                 #expect(files.isEmpty, "\(files)")

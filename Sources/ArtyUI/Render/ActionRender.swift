@@ -106,12 +106,12 @@ extension Render {
             body.append(PanelLine("\(plan.refused.count) refused (unsafe logical path)", label: "Refused", style: .error))
         }
         let explain: String = switch d.strategy {
-        case .fail: "FAIL: identical files are kept, different ones fail"
+        case .fail: "FAIL: same content kept, arty's own untouched older copies updated, other files that differ fail"
         case .preserve: "PRESERVE: existing files are kept untouched"
         case .overwrite: "OVERWRITE: existing files are replaced"
         }
         body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""),
-                              style: d.conflicts > 0 ? .error : .dim))
+                              style: d.conflicts > 0 ? .error : .dim, wraps: true))
         var footer = buttons(&frame, "Download", focus: d.focus)
         footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder · Enter · Esc"
                                                            : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))

@@ -27,9 +27,13 @@ public struct RegistryConfiguration: Sendable {
     /// Test and benchmark instrumentation: counts (and optionally logs) every request by path before
     /// anything else sees it, injected faults included. nil (the default) counts nothing.
     public var requests: RequestCounter?
+    /// Serve arty's extensions (docs/wire.md: `contentSha256`, `labels/delta`, `copy-asset`). True by
+    /// default; false answers like a plain Comet server (tests of the client's fallbacks).
+    public var extensions: Bool
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
-                faults: FaultInjector? = nil, requests: RequestCounter? = nil) {
+                faults: FaultInjector? = nil, requests: RequestCounter? = nil, extensions: Bool = true) {
+        self.extensions = extensions
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
@@ -184,7 +188,7 @@ public final class LocalRegistry: Sendable {
 
         var logger = Logger(label: "arty.registry")
         logger.logLevel = .warning
-        let responder = RegistryResponder(store: store, blobs: blobs, logger: logger)
+        let responder = RegistryResponder(store: store, blobs: blobs, logger: logger, extensions: configuration.extensions)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its own logger quiet.
         var serverLogger = logger

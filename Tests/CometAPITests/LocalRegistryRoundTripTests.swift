@@ -7,10 +7,12 @@ import Testing
 /// end to end over loopback.
 @Suite("CometClient against the local registry")
 struct LocalRegistryRoundTripTests {
-    static func startRegistry(requests: RequestCounter? = nil) async throws -> (LocalRegistry, CometClient) {
+    /// - Parameter extensions: false serves the registry as a plain Comet server (no `contentSha256`,
+    ///   no `labels/delta`, no `copy-asset`), to test the client's fallbacks.
+    static func startRegistry(requests: RequestCounter? = nil, extensions: Bool = true) async throws -> (LocalRegistry, CometClient) {
         let dir = URL(fileURLWithPath: temporaryPath("registry"), isDirectory: true)
         let registry = try await LocalRegistry.start(RegistryConfiguration(dataDirectory: dir, apiKey: "round-trip-key-1",
-                                                                           requests: requests))
+                                                                           requests: requests, extensions: extensions))
         let configuration = try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride)
         return (registry, CometClient(configuration: configuration, retryPolicy: .none))
     }

@@ -17,6 +17,10 @@ public struct RegistryResponder: HTTPResponder {
     let store: RegistryStore
     let blobs: BlobStore
     let logger: Logger
+    /// Whether arty's extensions are served (`contentSha256` in file listings, `labels/delta`,
+    /// `copy-asset`; docs/wire.md). Off, the registry answers like a plain Comet server, which is how
+    /// tests exercise the client's fallbacks.
+    let extensions: Bool
     /// Largest JSON request body accepted, in bytes (after decompression).
     static let maxJSONBody = 64 * 1024 * 1024
     /// Largest multipart field kept in memory (`metadata`, `link`), in bytes.
@@ -31,10 +35,11 @@ public struct RegistryResponder: HTTPResponder {
 
     /// A responder over an opened store and blob store (``LocalRegistry/start(_:)`` builds one;
     /// tests can mount it in a Hummingbird `Application` directly).
-    public init(store: RegistryStore, blobs: BlobStore, logger: Logger = Logger(label: "arty.registry")) {
+    public init(store: RegistryStore, blobs: BlobStore, logger: Logger = Logger(label: "arty.registry"), extensions: Bool = true) {
         self.store = store
         self.blobs = blobs
         self.logger = logger
+        self.extensions = extensions
     }
 
     /// Answers one request. Never throws: every failure becomes Comet's error body
@@ -108,8 +113,11 @@ public struct RegistryResponder: HTTPResponder {
             return try await updateDetails(request, user: user)
         case (.post, "/api/rest/v2/write/experiment/create"):
             return try await createExperiment(request, user: user)
-        case (.post, Self.copyAssetPath): return try await copyAsset(request, user: user)  // arty extension
-        case (.post, Self.labelDeltaPath): return try await labelDelta(request, user: user)  // arty extension
+        case (.post, Self.copyAssetPath) where extensions: return try await copyAsset(request, user: user)  // arty extension
+        case (.post, Self.labelDeltaPath) where extensions: return try await labelDelta(request, user: user)  // arty extension
+        case (.post, Self.copyAssetPath), (.post, Self.labelDeltaPath):  // a plain Comet server has neither
+            try await drain(request)
+            throw RegistryError(status: 404, message: "Not found: \(path)")
         default:
             try await drain(request)
             if path.hasPrefix("/clientlib/") || path.hasPrefix("/api/rest/v2/") {
@@ -311,7 +319,8 @@ public struct RegistryResponder: HTTPResponder {
             l = .id(v.id)
         }
         let v = try VersionRules.resolve(l, in: versions, artifactName: a.name)
-        return Self.json(.object([("files", .array(try store.assets(versionId: v.id).map(WireEncoding.file)))]))
+        let checksums = extensions
+        return Self.json(.object([("files", .array(try store.assets(versionId: v.id).map { WireEncoding.file($0, checksum: checksums) }))]))
     }
 
     // MARK: Writing artifacts (reference §2.9–§2.12)

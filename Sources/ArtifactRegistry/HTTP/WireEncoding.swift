@@ -78,8 +78,8 @@ enum WireEncoding {
     /// arty's addition: Comet's clients ignore unknown fields (the Python SDK reads fields by name,
     /// the Java SDK's `ArtifactVersionAsset` ignores unknown properties), and arty uses it to verify
     /// downloads, to keep unchanged files without transferring them, and to compare versions.
-    static func file(_ f: AssetRecord) -> WireJSON {
-        .object([
+    static func file(_ f: AssetRecord, checksum: Bool = true) -> WireJSON {
+        var fields: [(String, WireJSON)] = [
             ("artifactId", .string(f.artifactId)),
             ("artifactVersionId", .string(f.versionId)),
             ("assetId", .string(f.assetId)),
@@ -90,8 +90,9 @@ enum WireEncoding {
             ("type", .string(f.type)),
             ("metadata", .optional(f.metadata)),
             ("remote", .bool(f.isRemote)),
-            ("contentSha256", .optional(f.isRemote ? nil : f.sha256)),
-        ])
+        ]
+        if checksum { fields.append(("contentSha256", .optional(f.isRemote ? nil : f.sha256))) }
+        return .object(fields)
     }
 
     /// The success body of write endpoints.

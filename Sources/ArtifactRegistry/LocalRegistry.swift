@@ -24,14 +24,21 @@ public struct RegistryConfiguration: Sendable {
     /// Test-only fault injection (issue 7): answers are spoiled as its plan says. nil (the
     /// default) serves every request normally.
     public var faults: FaultInjector?
+    /// Where one line per request goes (``AccessLogEntry``); nil (the default) logs no requests.
+    public var accessLog: (any AccessLogSink)?
+    /// Level of the server's own log (swift-log, to standard error): `.warning` by default. At
+    /// `.debug` and `.trace` Hummingbird's own messages are shown too.
+    public var logLevel: Logger.Level = .warning
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
-                faults: FaultInjector? = nil) {
+                faults: FaultInjector? = nil, accessLog: (any AccessLogSink)? = nil, logLevel: Logger.Level = .warning) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.apiKey = apiKey
         self.faults = faults
+        self.accessLog = accessLog
+        self.logLevel = logLevel
     }
 
     /// The embedded default's data directory: `$XDG_DATA_HOME/arty`, else `~/.local/share/arty`.
@@ -179,14 +186,16 @@ public final class LocalRegistry: Sendable {
         try store.addKey(key, userName: defaultUserName)
 
         var logger = Logger(label: "arty.registry")
-        logger.logLevel = .warning
+        logger.logLevel = configuration.logLevel
         let responder = RegistryResponder(store: store, blobs: blobs, logger: logger)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its own logger quiet.
+        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its
+        // own logger quiet unless debugging was asked for.
         var serverLogger = logger
-        serverLogger.logLevel = .critical
+        serverLogger.logLevel = configuration.logLevel <= .debug ? configuration.logLevel : .critical
+        let faulty = FaultInjectingResponder(inner: responder, injector: configuration.faults)
         let app = Application(
-            responder: FaultInjectingResponder(inner: responder, injector: configuration.faults),
+            responder: AccessLogResponder(inner: faulty, sink: configuration.accessLog),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)

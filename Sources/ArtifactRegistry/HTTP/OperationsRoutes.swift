@@ -15,6 +15,7 @@ extension RegistryResponder {
     /// - `/clientlib/batch/logger/experiment/metric` and `…/parameter`: metric and parameter batches
     ///   (a non-2xx reply logs an ERROR in the user's console);
     /// - `/clientlib/notification/experiment`: end-of-run summary;
+    /// - `/clientlib/git-patch/upload`: the uncommitted git diff (multipart), inside a git repository;
     /// - `write/experiment/update-status`, `…/file-path`, `…/system-details`, `…/output`,
     ///   `…/git/metadata`, `…/git/patch`, under both REST roots (`/api/rest/v2/` and the SDK's
     ///   alternate `/clientlib/rest/v2/`).
@@ -24,6 +25,7 @@ extension RegistryResponder {
             "/clientlib/batch/logger/experiment/metric",
             "/clientlib/batch/logger/experiment/parameter",
             "/clientlib/notification/experiment",
+            "/clientlib/git-patch/upload",
         ]
         for endpoint in ["update-status", "file-path", "system-details", "output", "git/metadata", "git/patch"] {
             for root in ["/api/rest/v2/", "/clientlib/rest/v2/"] { paths.insert(root + "write/experiment/" + endpoint) }

@@ -94,6 +94,21 @@ struct RegistryOpsTests {
         #expect(after.split(separator: "\n").count == lines.count + 1)
     }
 
+    @Test func badLogFlagsAreRefusedWithOneLine() async throws {
+        guard ArtyCommandRunner.binary != nil else {
+            Issue.record("the arty binary is not built; run `swift build` first")
+            return
+        }
+        let env = ["HOME": scratchPath("home")]
+        let level = try await ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--log-level", "loud"], environment: env)
+        #expect(level.status == 2)
+        #expect(level.stderr.contains("--log-level must be one of trace, debug, info, notice, warning, error, critical"), "\(level.stderr)")
+        let unwritable = scratchPath("no/such/dir/access.log")
+        let log = try await ArtyCommandRunner.run(["serve", "--data", scratchPath("d"), "--access-log", unwritable], environment: env)
+        #expect(log.status == 1)
+        #expect(log.stderr == "arty serve: cannot open access log '\(unwritable)': no such file or directory\n", "\(log.stderr)")
+    }
+
     // MARK: check and gc
 
     /// The files under `blobs/` (relative path → bytes).

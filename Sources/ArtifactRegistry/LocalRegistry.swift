@@ -30,9 +30,15 @@ public struct RegistryConfiguration: Sendable {
     /// Serve arty's extensions (docs/wire.md: `contentSha256`, `labels/delta`, `copy-asset`). True by
     /// default; false answers like a plain Comet server (tests of the client's fallbacks).
     public var extensions: Bool
+    /// Where one line per request goes (``AccessLogEntry``); nil (the default) logs no requests.
+    public var accessLog: (any AccessLogSink)?
+    /// Level of the server's own log (swift-log, to standard error): `.warning` by default. At
+    /// `.debug` and `.trace` Hummingbird's own messages are shown too.
+    public var logLevel: Logger.Level = .warning
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
-                faults: FaultInjector? = nil, requests: RequestCounter? = nil, extensions: Bool = true) {
+                faults: FaultInjector? = nil, requests: RequestCounter? = nil, extensions: Bool = true,
+                accessLog: (any AccessLogSink)? = nil, logLevel: Logger.Level = .warning) {
         self.extensions = extensions
         self.dataDirectory = dataDirectory
         self.host = host
@@ -40,6 +46,8 @@ public struct RegistryConfiguration: Sendable {
         self.apiKey = apiKey
         self.faults = faults
         self.requests = requests
+        self.accessLog = accessLog
+        self.logLevel = logLevel
     }
 
     /// The embedded default's data directory: `$XDG_DATA_HOME/arty`, else `~/.local/share/arty`.
@@ -187,15 +195,17 @@ public final class LocalRegistry: Sendable {
         try store.addKey(key, userName: defaultUserName)
 
         var logger = Logger(label: "arty.registry")
-        logger.logLevel = .warning
+        logger.logLevel = configuration.logLevel
         let responder = RegistryResponder(store: store, blobs: blobs, logger: logger, extensions: configuration.extensions)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its own logger quiet.
+        // Hummingbird logs a cancelled child channel at error level on every graceful stop: keep its
+        // own logger quiet unless debugging was asked for.
         var serverLogger = logger
-        serverLogger.logLevel = .critical
+        serverLogger.logLevel = configuration.logLevel <= .debug ? configuration.logLevel : .critical
+        let faulty = FaultInjectingResponder(inner: responder, injector: configuration.faults)
         let app = Application(
-            responder: CountingResponder(inner: FaultInjectingResponder(inner: responder, injector: configuration.faults),
-                                         counter: configuration.requests),
+            responder: AccessLogResponder(inner: CountingResponder(inner: faulty, counter: configuration.requests),
+                                          sink: configuration.accessLog),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)

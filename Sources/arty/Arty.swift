@@ -6,7 +6,7 @@ struct Arty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arty",
         abstract: "A terminal browser for Comet ML Artifacts.",
-        subcommands: [Browse.self, Demo.self, Serve.self, Ls.self, User.self,
+        subcommands: [Browse.self, Demo.self, Serve.self, Ls.self, User.self, RegistryCommand.self,
                       Download.self, Alias.self, Tag.self, Bump.self, Log.self, Diff.self],
         defaultSubcommand: Browse.self
     )

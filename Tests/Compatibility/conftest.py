@@ -33,9 +33,10 @@ for name in ("COMET_AUTO_LOG_ENV_DETAILS", "COMET_AUTO_LOG_GIT_METADATA", "COMET
 class Server:
     """A running `arty serve` process."""
 
-    def __init__(self, data_dir, api_key=API_KEY):
+    def __init__(self, data_dir, api_key=API_KEY, extra_args=()):
         self.data_dir = pathlib.Path(data_dir)
         self.api_key = api_key
+        self.extra_args = list(extra_args)
         self.proc = None
         self.url_override = None
         self.port = None
@@ -44,6 +45,7 @@ class Server:
         args = [ARTY_BIN, "serve", "--data", str(self.data_dir), "--port", "0"]
         if self.api_key is not None:
             args += ["--api-key", self.api_key]
+        args += self.extra_args
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

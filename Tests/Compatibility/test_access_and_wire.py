@@ -139,3 +139,49 @@ def test_serve_without_api_key_generates_one_private_key_and_never_prints_it(tmp
         assert rest_get(again, "workspaces", key=key).status_code == 200
     finally:
         again.stop()
+
+
+def test_an_experiment_with_default_options_meets_no_404_and_the_access_log_shows_it(tmp_path):
+    """Issue 15: unknown routes are 404 now; every call an Experiment makes with its default options
+    (auto-logging on: system details, output, file path; metrics and parameters) is still answered."""
+    import os
+    import sys
+
+    from conftest import Server
+
+    log = tmp_path / "access.jsonl"
+    srv = Server(tmp_path / "data", extra_args=["--access-log", str(log)]).start()
+    try:
+        payload = tmp_path / "payload.txt"
+        payload.write_text("defaults\n")
+        # A git repository with an uncommitted change, so git metadata and the git patch are sent too.
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+        subprocess.run(git + ["init", "-q", str(tmp_path)], check=True)
+        subprocess.run(git + ["-C", str(tmp_path), "add", "payload.txt"], check=True)
+        subprocess.run(git + ["-C", str(tmp_path), "commit", "-q", "-m", "first"], check=True)
+        payload.write_text("defaults, changed\n")
+        script = f"""
+import comet_ml
+exp = comet_ml.Experiment(project_name="defaults", workspace={WORKSPACE!r})
+exp.log_metric("loss", 0.5, step=1)
+exp.log_parameter("lr", 0.1)
+art = comet_ml.Artifact("defaults-artifact", "dataset")
+art.add({str(payload)!r}, logical_path="payload.txt")
+exp.log_artifact(art)
+exp.end()
+"""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COMET_AUTO_LOG_")}
+        env["COMET_URL_OVERRIDE"] = srv.url_override
+        run = subprocess.run([sys.executable, "-c", script], env=env, cwd=str(tmp_path), capture_output=True, text=True,
+                             timeout=180)
+        assert run.returncode == 0, run.stderr
+    finally:
+        srv.stop()
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert entries, "the access log is empty"
+    not_found = [e for e in entries if e["status"] == 404]
+    assert not_found == [], not_found
+    routes = {e["route"] for e in entries}
+    assert "/clientlib/batch/logger/experiment/metric" in routes
+    assert any(e["route"] == "/clientlib/asset/upload" and e["status"] == 200 for e in entries), entries
+    assert API_KEY not in log.read_text()

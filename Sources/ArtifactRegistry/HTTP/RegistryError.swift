@@ -63,6 +63,11 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
     public static func badRequest(_ message: String) -> RegistryError {
         RegistryError(status: 400, message: message, sdkErrorCode: 0)
     }
+    /// A method and path the registry does not serve: 404 (arty's client detects a missing
+    /// extension endpoint by this status).
+    public static func routeNotFound(method: String, path: String) -> RegistryError {
+        RegistryError(status: 404, message: "Not found: \(method) \(path)", sdkErrorCode: 0)
+    }
     /// An unknown asset on `get-asset`: 404.
     public static func assetNotFound(_ id: String) -> RegistryError {
         RegistryError(status: 404, message: "No asset found: \(id)", sdkErrorCode: 0)

@@ -10,7 +10,8 @@ import NIOCore
 /// Wire rules kept here (reference §1.6): JSON answers carry exactly `Content-Type: application/json`;
 /// GETs answer exactly 200; errors use Comet's body `{"msg","code","sdk_error_code"}`; request bodies
 /// may be gzip-compressed; `artifactName` is double-decoded; booleans are parsed Python-style.
-/// Every request needs a registered API key in `Authorization`.
+/// Every request but `GET /health` needs a registered API key in `Authorization`; an unknown route is
+/// a 404, except the SDK's unmodelled experiment calls (``acceptedExperimentCalls``, `docs/registry.md`).
 public struct RegistryResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
@@ -62,10 +63,15 @@ public struct RegistryResponder: HTTPResponder {
         let method = request.method
         let query = QueryParameters(query: request.uri.query)
 
+        if method == .get, path == Self.healthPath {
+            try await drain(request)
+            return health()
+        }
         guard let user = try authenticate(request) else {
             try await drain(request)
             throw RegistryError.unauthorized
         }
+        RequestUserSlot.current?.set(user.name)
 
         switch (method, path) {
         case (.get, "/clientlib/isAlive/ver"):
@@ -120,11 +126,11 @@ public struct RegistryResponder: HTTPResponder {
             throw RegistryError(status: 404, message: "Not found: \(path)")
         default:
             try await drain(request)
-            if path.hasPrefix("/clientlib/") || path.hasPrefix("/api/rest/v2/") {
-                // The SDK's unrelated experiment calls (metrics, output, system details, ...): 200 {}.
+            if method == .post, Self.acceptedExperimentCalls.contains(path) {
+                // The SDK's experiment calls the registry does not model (metrics, output, ...): 200 {}.
                 return Self.json(.object([]))
             }
-            throw RegistryError(status: 404, message: "Not found: \(path)")
+            throw RegistryError.routeNotFound(method: method.rawValue, path: path)
         }
     }
 

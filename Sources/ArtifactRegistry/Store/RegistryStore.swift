@@ -115,6 +115,11 @@ public final class RegistryStore: Sendable {
         return list
     }
 
+    /// Runs `SELECT 1`: throws when the database cannot answer (the health probe).
+    public func ping() throws {
+        _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     // MARK: Users, keys, workspaces
 
     /// Creates a user with a default workspace of the same name, or returns the existing one.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactRegistry
 import Foundation
+import Logging
 
 /// `arty serve`: runs the local Comet-compatible registry for the Python SDK and other arty instances.
 struct Serve: AsyncParsableCommand {
@@ -26,6 +27,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "API key of the default user (otherwise generated and kept in the data directory).")
     var apiKey: String?
 
+    @Option(name: .long, help: ArgumentHelp("Append one JSON line per request to FILE (created 0600); - for stderr.",
+                                            valueName: "FILE"))
+    var accessLog: String?
+
+    @Option(name: .long, help: "Level of the server's own log on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
     @Option(name: .long, help: .hidden)
     var faults: String?
 
@@ -39,6 +47,10 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let apiKey, apiKey.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--api-key must not be empty") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if accessLog?.isEmpty == true { throw ValidationError("--access-log needs a file name, or - for stderr") }
     }
 
     func run() async throws {
@@ -51,8 +63,16 @@ struct Serve: AsyncParsableCommand {
             printError("arty serve: \((error as? RegistryError)?.message ?? String(describing: error))")
             throw ExitCode(1)
         }
+        let sink: AccessLogFile?
+        do {
+            sink = try accessLog.map { $0 == "-" ? AccessLogFile.standardError : try AccessLogFile.open(path: $0) }
+        } catch let error as RegistryStartError {
+            printError("arty serve: \(error)")
+            throw ExitCode(1)
+        }
         let registry = try await startRegistry(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
-                                                     faults: injector, requests: counter), command: "serve")
+                                                     faults: injector, requests: counter, accessLog: sink,
+                                                     logLevel: Logger.Level(rawValue: logLevel) ?? .warning), command: "serve")
         print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
         if let file = registry.apiKeyFile {
             print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")

@@ -31,7 +31,7 @@ struct SecretsTests {
             ["ls", "--url-override", "not a url", ws],
             ["ls", "--url-override", "http://127.0.0.1:1/clientlib/", ws],
             ["ls", "--url-override", "https://127.0.0.1:1/clientlib/", ws],
-            ["user", "--help"], ["nosuchcommand"],
+            ["user", "--help"], ["registry", "--help"], ["nosuchcommand"],
         ]
     }
 

@@ -159,7 +159,7 @@ public struct FakeArtifactService: ArtifactReading {
             artifact: Artifact(artifactId: "e71e71e7", name: "evil\u{1B}[31mred\u{07}", type: "other",
                                latestVersion: "1.0.0", sizeInBytes: 10),
             versions: [version("ev1", "1.0.0", size: 10, daysAgo: 400)])
-        return FakeArtifactService(
+        var service = FakeArtifactService(
             data: [
                 "mnist-team": [(mnist, mnistAssets), (resnet, ["3.0.1": [asset("model.pt", 51_380_224)]]), (cafe, [:]),
                                (empty, [:]), (evil, [:])],
@@ -170,6 +170,11 @@ public struct FakeArtifactService: ArtifactReading {
             workspaceNames: ["mnist-team", "vision", "研究チーム", "restricted"],
             failingWorkspaces: ["restricted"],
             latencyMillis: latencyMillis)
+        // A few files to preview (`p`); the others answer "HTTP 404", as a broken server would.
+        service.contents["asset-README.md"] = Array("# MNIST digits\n\nHandwritten digits, 28×28 grey levels.\n\n- data/train.csv: 60,000 rows\n- data/test.csv: 10,000 rows\n".utf8)
+        service.contents["asset-data-test.csv"] = Array(("label,pixel0,pixel1,pixel2,pixel3\n"
+            + (0..<40).map { "\($0 % 10),\($0 * 3 % 256),\($0 * 7 % 256),0,\($0 * 11 % 256)" }.joined(separator: "\n") + "\n").utf8)
+        return service
     }
 }
 

@@ -1,3 +1,4 @@
+import ArtifactRegistry
 import CometAPI
 import Foundation
 import Hummingbird
@@ -112,6 +113,34 @@ import Testing
         await #expect(throws: CometAPIError.self) {
             _ = try await makeTestClient(server).fetchAssetPrefix(assetId: "nope", artifactVersionId: nil, maxBytes: 10)
         }
+    }
+
+    @Test func theLocalRegistryAnswersTheRangeWith206() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-prefix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("folder")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(patternBytes(offset: 0, count: Self.total)).write(to: folder.appendingPathComponent("big.bin"))
+        try Data().write(to: folder.appendingPathComponent("empty.bin"))
+        let registry = try await LocalRegistry.start(RegistryConfiguration(dataDirectory: dir.appendingPathComponent("registry"),
+                                                                           apiKey: "prefix-key-1"))
+        defer { Task { await registry.stop() } }
+        let client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
+        let log = try FolderLog.prepare(directory: folder.path, workspace: LocalRegistry.defaultUserName, artifactName: "big",
+                                        artifactType: "dataset")
+        let created = try await VersionCopier(client: client).log(log)
+        let assets = try await client.assets(workspace: created.workspace, name: "big", selector: .versionId(created.artifactVersionId))
+        let big = try #require(assets.first { $0.logicalPath == "big.bin" })
+        let prefix = try await client.fetchAssetPrefix(assetId: big.assetId, artifactVersionId: created.artifactVersionId,
+                                                       maxBytes: Self.prefix)
+        #expect(prefix.rangeHonoured)
+        #expect(prefix.totalBytes == Int64(Self.total))
+        #expect([UInt8](prefix.bytes) == patternBytes(offset: 0, count: Self.prefix))
+        let empty = try #require(assets.first { $0.logicalPath == "empty.bin" })
+        let none = try await client.fetchAssetPrefix(assetId: empty.assetId, artifactVersionId: created.artifactVersionId,
+                                                     maxBytes: Self.prefix)
+        #expect(none.bytes.isEmpty)
+        #expect(none.isComplete)
     }
 
     @Test func contentRangeTotals() {

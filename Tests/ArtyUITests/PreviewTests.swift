@@ -298,6 +298,18 @@ extension Harness {
 }
 
 @Suite struct PreviewDocumentTests {
+    @Test func everyDocumentLineIsDisplaySafe() {
+        for (path, bytes) in PreviewFixture.files {
+            let doc = PreviewDocument.build(name: path, bytes: Array(bytes.prefix(PreviewDocument.prefixBytes)),
+                                            totalBytes: Int64(bytes.count))
+            #expect(!doc.lines.isEmpty, "\(path)")
+            for line in doc.lines { #expect(TerminalText.isSafe(line.text), "\(path): \(line.text)") }
+        }
+        let hostile = PreviewDocument.build(name: "x.csv", bytes: Array("a\u{1B}[2J,b\n\u{9B}1m,c\n".utf8), totalBytes: nil)
+        #expect(hostile.lines.allSatisfy { TerminalText.isSafe($0.text) })
+        #expect(hostile.lines.contains { $0.text.contains("a\\x1b[2J") })
+    }
+
     @Test func csvSplitterDropsTheCutRecord() {
         let text = "a,b\n1,\"x\ny\"\n2,\"cut here"
         #expect(CSVSplitter.records(text, separator: ",", dropPartialLast: true) == [["a", "b"], ["1", "x\ny"]])

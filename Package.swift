@@ -25,6 +25,8 @@ let package = Package(
         // C shims: libcurl's variadic setopt/getinfo and ncurses' macros cannot be called from Swift.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CNCursesW", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // zlib's inflate for the asset preview's `.gz` files (a cut stream keeps what it gave).
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
 
         // The shared Comet REST v2 client: models, configuration, semantic versions, libcurl transport.
         .target(
@@ -52,7 +54,7 @@ let package = Package(
         // The terminal UI: pure state/reduce/render, plus the one ncurses-facing Terminal.
         .target(
             name: "ArtyUI",
-            dependencies: ["CometAPI", "CNCursesW", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(

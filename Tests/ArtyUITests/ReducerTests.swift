@@ -51,9 +51,12 @@ import Testing
         #expect(h.state.current.key == .assets(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
                                                versionId: "c41d7788a"))
         #expect(h.state.visibleEntries(of: h.state.current)?.count == 5)
-        await h.press(.enter)  // an asset has no children
+        await h.press(.enter)  // an asset has no children: Enter opens its preview
         #expect(h.state.panes.count == 4)
-        #expect(h.state.message?.text.contains("no children") == true)
+        #expect(h.state.preview?.asset.logicalPath == h.selected?.name)
+        await h.press(.char("h"))  // closes the preview
+        #expect(h.state.preview == nil)
+        #expect(h.state.panes.count == 4)
         await h.press(.char("h"), .left)
         #expect(h.state.current.key == .artifacts(workspace: "mnist-team"))
         #expect(h.selected?.name == "mnist-digits")  // the parent keeps its selection

@@ -13,6 +13,8 @@ struct Harness {
     var effects: [Effect] = []
     /// Loads not answered yet (when `resolveLoads` is false).
     var pending: [(ListingKey, Int)] = []
+    /// Preview fetches not answered yet (when `resolveLoads` is false): asset id, version id, request id.
+    var pendingPreviews: [(String, String?, Int)] = []
 
     init(size: Size = Size(width: 80, height: 24), service: FakeArtifactService = .sample(),
          context: BrowserContext = BrowserContext(serverLabel: "local registry", userName: "alice"),
@@ -42,6 +44,15 @@ struct Harness {
     mutating func perform(_ list: [Effect]) async {
         for effect in list {
             effects.append(effect)
+            if case .fetchPreview(let assetId, let versionId, let id) = effect {
+                if resolveLoads {
+                    let result = await BrowserApp.fetchPreview(assetId: assetId, artifactVersionId: versionId, service: service)
+                    await send(.previewFetched(assetId: assetId, requestID: id, result: result))
+                } else {
+                    pendingPreviews.append((assetId, versionId, id))
+                }
+                continue
+            }
             guard let (key, id) = BrowserApp.request(effect) else { continue }
             if resolveLoads {
                 let result = await BrowserApp.load(key, service: service)
@@ -58,6 +69,16 @@ struct Harness {
         pending = []
         for (key, id) in list {
             await send(.loaded(key, requestID: id, result: await BrowserApp.load(key, service: service)))
+        }
+    }
+
+    /// Answers the pending preview fetches in order.
+    mutating func resolvePendingPreviews() async {
+        let list = pendingPreviews
+        pendingPreviews = []
+        for (assetId, versionId, id) in list {
+            let result = await BrowserApp.fetchPreview(assetId: assetId, artifactVersionId: versionId, service: service)
+            await send(.previewFetched(assetId: assetId, requestID: id, result: result))
         }
     }
 

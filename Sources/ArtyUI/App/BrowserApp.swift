@@ -16,6 +16,7 @@ public func runBrowser(service: any ArtifactReading, context: BrowserContext) as
     var adjusted = context
     adjusted.canWrite = context.canWrite && (service as? any ArtifactWriting) != nil
     adjusted.canDownload = context.canDownload && (service as? any AssetDownloading) != nil
+    adjusted.canPreview = context.canPreview && (service as? any AssetPrefixReading) != nil
     let context = adjusted
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let thread = Thread {
@@ -141,6 +142,7 @@ final class BrowserApp {
                 lastDraw = now
             }
             let busy = !state.jobs.isEmpty || state.listings.values.contains { $0.pendingRequest != nil }
+                || state.preview?.requestID != nil
             let idle: Int64 = frameDue ? (busy ? 100 : 1000) : max(1, BrowserApp.progressFrameMillis - (now - lastDraw))
             wait(timeoutMillis: local.isEmpty ? Int32(idle) : 0)
             var actions = local
@@ -159,6 +161,7 @@ final class BrowserApp {
             } && actions.contains { if case .jobUpdated = $0 { true } else { false } }
             for action in actions {
                 if case .loaded(_, let id, _) = action { tasks[id] = nil }
+                if case .previewFetched(_, let id, _) = action { tasks[id] = nil }
                 if case .jobFinished(let id, _) = action { jobTasks[id] = nil }
                 (state, effects) = reduce(state, action)
                 perform(effects, terminal: terminal, local: &local)
@@ -189,6 +192,13 @@ final class BrowserApp {
                 }
             case .planDownload, .startDownload, .startBump, .cancelJob, .reviewLabels, .applyLabels, .compare:
                 performAction(effect)
+            case .fetchPreview(let assetId, let versionId, let id):
+                let service = self.service, inbox = self.inbox
+                tasks[id] = Task {
+                    let result = await BrowserApp.fetchPreview(assetId: assetId, artifactVersionId: versionId, service: service)
+                    if Task.isCancelled { return }
+                    inbox.post(.previewFetched(assetId: assetId, requestID: id, result: result))
+                }
             default:
                 guard let (key, id) = BrowserApp.request(effect) else { continue }
                 let service = self.service, inbox = self.inbox
@@ -287,6 +297,18 @@ final class BrowserApp {
             return .success(try await ActionPlanning.planDownload(
                 ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
                 destination: destination, assetPath: assetPath, client: service))
+        } catch {
+            return .failure(ActionFailure(describe(error)))
+        }
+    }
+
+    /// Fetches the first ``PreviewDocument/prefixBytes`` of an asset (`get-asset` with `Range`, §2.7).
+    static func fetchPreview(assetId: String, artifactVersionId: String?, service: any ArtifactReading) async
+        -> Result<AssetPrefix, ActionFailure> {
+        guard let reader = service as? any AssetPrefixReading else { return .failure(ActionFailure("This connection cannot read files")) }
+        do {
+            return .success(try await reader.fetchAssetPrefix(assetId: assetId, artifactVersionId: artifactVersionId, experimentKey: "",
+                                                              maxBytes: PreviewDocument.prefixBytes))
         } catch {
             return .failure(ActionFailure(describe(error)))
         }

@@ -36,6 +36,9 @@ public enum Action: Sendable, Hashable {
     case labelsApplied(StatusMessage, refresh: [ListingKey])
     /// ``Effect/compare(from:to:)`` answered.
     case compared(Result<VersionDiff, ActionFailure>)
+    /// ``Effect/fetchPreview(assetId:artifactVersionId:requestID:)`` answered: the asset's first
+    /// bytes, or what failed. Dropped unless the preview still waits for `requestID`.
+    case previewFetched(assetId: String, requestID: Int, result: Result<AssetPrefix, ActionFailure>)
 }
 
 /// A failed action, already phrased for a person (one sentence, never the API key).
@@ -87,6 +90,10 @@ public enum Effect: Sendable, Hashable {
     case applyLabels(LabelEdit, workspace: String, artifactName: String, refresh: [ListingKey])
     /// List the assets of two versions and compare them (``VersionDiff``) → ``Action/compared(_:)``.
     case compare(from: VersionMark, to: VersionMark)
+    /// Fetch the first ``PreviewDocument/prefixBytes`` (64 KiB) of a local asset, `get-asset` with
+    /// `Range` (§2.7) → ``Action/previewFetched(assetId:requestID:result:)``; cancelled with
+    /// ``cancel(requestID:)`` when the preview closes or moves on.
+    case fetchPreview(assetId: String, artifactVersionId: String?, requestID: Int)
 
     /// The load effect for a listing.
     public static func load(_ key: ListingKey, requestID: Int) -> Effect {

@@ -42,6 +42,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case sort, reverseSort
     case refresh, copy, help, quit
     case download, editAliases, editTags, bump, mark, compare, jobs
+    case preview
 }
 
 /// One key binding: the keys, the command, and the words help and the footer show.
@@ -89,7 +90,35 @@ public enum Keymap {
         KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark"),
         KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff"),
         KeyBinding([.char("J")], .jobs, "Show the jobs (running and finished)", hint: "jobs"),
+        // No footer hint: the footer is full at 132 columns, and `l open` opens the preview of an asset too.
+        KeyBinding([.char("p")], .preview, "Preview the asset (first 64 KiB)"),
     ]
+
+    /// Bindings of the asset preview (`p`), in help order: they dispatch its keys, and help and the
+    /// preview's footer show them.
+    public static let preview: [(keys: [Key], command: PreviewCommand, help: String, hint: String)] = [
+        ([.char("j"), .down], .scrollDown, "Scroll down", "j/k scroll"),
+        ([.char("k"), .up], .scrollUp, "Scroll up", ""),
+        ([.pageDown, .char(" "), .ctrl("f"), .ctrl("d")], .pageDown, "Page down", "PgDn/PgUp page"),
+        ([.pageUp, .ctrl("b"), .ctrl("u")], .pageUp, "Page up", ""),
+        ([.char("g"), .home], .top, "Go to the top", ""),
+        ([.char("G"), .end], .bottom, "Go to the end", ""),
+        ([.char("w")], .toggleWrap, "Wrap long lines on/off", "w wrap"),
+        ([.char("]")], .nextAsset, "Preview the next asset", "] [ next/prev"),
+        ([.char("[")], .previousAsset, "Preview the previous asset", ""),
+        ([.char("?")], .help, "Show the help", ""),
+        ([.escape, .char("q"), .char("h"), .left, .backspace, .char("p")], .close, "Close the preview", "Esc/q/h close"),
+    ]
+
+    /// The preview command bound to `key`, if any.
+    public static func previewCommand(for key: Key) -> PreviewCommand? {
+        preview.first { $0.keys.contains(key) }?.command
+    }
+
+    /// The preview's footer: `j/k scroll · PgDn/PgUp page · w wrap · ] [ next/prev · Esc/q/h close`.
+    public static var previewHints: String {
+        preview.map { $0.hint }.filter { !$0.isEmpty }.joined(separator: " · ")
+    }
 
     /// Bindings of the jobs view (`J`), in help order: they dispatch its keys, and help and the
     /// view's footer show them (as k9s and lazygit act on the selected row and bulk-clear with a capital).

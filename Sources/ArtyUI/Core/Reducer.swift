@@ -64,6 +64,8 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         s.message = message
     case .downloadPlanned, .jobUpdated, .jobFinished, .labelsReviewed, .labelsApplied, .compared:
         effects = s.reduceActionResult(action)
+    case .previewFetched(let assetId, let id, let result):
+        s.previewFetched(assetId: assetId, requestID: id, result: result)
     }
     return (s, effects)
 }
@@ -95,6 +97,7 @@ extension BrowserState {
             }
             return []
         }
+        if preview != nil { return handlePreview(key) }
         if filterEditing { return editFilter(key) }
         guard let command = Keymap.command(for: key) else { return [] }
         if BrowserState.typeaheadCommands.contains(command), currentIsLoading {
@@ -209,6 +212,8 @@ extension BrowserState {
             return requestQuit()
         case .download, .editAliases, .editTags, .bump, .mark, .compare, .jobs:
             return runAction(command)
+        case .preview:
+            return openPreview()
         }
     }
 
@@ -237,8 +242,8 @@ extension BrowserState {
         guard let entry = selectedEntry(of: current) else { return [] }
         current.selectedID = entry.id
         guard let child = childKey(of: entry, in: current) else {
-            message = StatusMessage("An asset has no children: its details are on the right")
-            return []
+            // An asset has no children: opening it previews it.
+            return openPreview()
         }
         panes.append(Pane(key: child))
         if previewRequest == child { previewRequest = nil }

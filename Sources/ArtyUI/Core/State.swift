@@ -28,6 +28,9 @@ public struct BrowserContext: Sendable, Hashable {
     public var canWrite: Bool
     /// False when the service cannot fetch files (not ``AssetDownloading``): `d` says so.
     public var canDownload: Bool
+    /// False when the service cannot read an asset's first bytes (not ``AssetPrefixReading``):
+    /// the preview (`p`) says so.
+    public var canPreview: Bool = true
 
     public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false,
                 canWrite: Bool = true, canDownload: Bool = true) {
@@ -345,6 +348,10 @@ public struct BrowserState: Sendable, Hashable {
     public var marks: [VersionMark]
     /// The id the next background job gets.
     public var nextJobID: Int
+    /// The asset preview, when open (`p`, or `Enter`/`l` on an asset); it takes the keys.
+    public var preview: AssetPreview? = nil
+    /// Preview documents fetched this session, by asset id (the last ``PreviewCache/limit``).
+    public var previewCache = PreviewCache()
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context

@@ -19,6 +19,12 @@ public struct FakeArtifactService: ArtifactReading {
     /// Delay before every answer, in milliseconds (0: answer at once).
     public var latencyMillis: Int
     public var userName: String
+    /// The bytes of local assets by asset id, for the preview (``AssetPrefixReading``); an asset
+    /// missing here answers "HTTP 404".
+    public var contents: [String: [UInt8]] = [:]
+    /// Every `maxBytes` asked of ``fetchAssetPrefix(assetId:artifactVersionId:experimentKey:maxBytes:)``,
+    /// by asset id, in order (a class box so the struct stays a value; shared by its copies).
+    public let prefixRequests = PrefixRequestLog()
 
     public init(data: [String: [(details: ArtifactDetails, assets: [String: [Asset]])]], workspaceNames: [String],
                 failingWorkspaces: Set<String> = [], latencyMillis: Int = 0, userName: String = "alice") {
@@ -153,7 +159,7 @@ public struct FakeArtifactService: ArtifactReading {
             artifact: Artifact(artifactId: "e71e71e7", name: "evil\u{1B}[31mred\u{07}", type: "other",
                                latestVersion: "1.0.0", sizeInBytes: 10),
             versions: [version("ev1", "1.0.0", size: 10, daysAgo: 400)])
-        return FakeArtifactService(
+        var service = FakeArtifactService(
             data: [
                 "mnist-team": [(mnist, mnistAssets), (resnet, ["3.0.1": [asset("model.pt", 51_380_224)]]), (cafe, [:]),
                                (empty, [:]), (evil, [:])],
@@ -164,5 +170,31 @@ public struct FakeArtifactService: ArtifactReading {
             workspaceNames: ["mnist-team", "vision", "研究チーム", "restricted"],
             failingWorkspaces: ["restricted"],
             latencyMillis: latencyMillis)
+        // A few files to preview (`p`); the others answer "HTTP 404", as a broken server would.
+        service.contents["asset-README.md"] = Array("# MNIST digits\n\nHandwritten digits, 28×28 grey levels.\n\n- data/train.csv: 60,000 rows\n- data/test.csv: 10,000 rows\n".utf8)
+        service.contents["asset-data-test.csv"] = Array(("label,pixel0,pixel1,pixel2,pixel3\n"
+            + (0..<40).map { "\($0 % 10),\($0 * 3 % 256),\($0 * 7 % 256),0,\($0 * 11 % 256)" }.joined(separator: "\n") + "\n").utf8)
+        return service
+    }
+}
+
+/// The prefix reads a ``FakeArtifactService`` answered: asset id and `maxBytes`, in order.
+public final class PrefixRequestLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(assetId: String, maxBytes: Int)] = []
+    public init() {}
+    func append(_ assetId: String, _ maxBytes: Int) { lock.withLock { entries.append((assetId, maxBytes)) } }
+    /// The reads so far, oldest first.
+    public var all: [(assetId: String, maxBytes: Int)] { lock.withLock { entries } }
+}
+
+extension FakeArtifactService: AssetPrefixReading {
+    /// At most `maxBytes` of ``contents``; the total is the whole content's size.
+    public func fetchAssetPrefix(assetId: String, artifactVersionId: String?, experimentKey: String,
+                                 maxBytes: Int) async throws -> AssetPrefix {
+        try await pause()
+        prefixRequests.append(assetId, maxBytes)
+        guard let bytes = contents[assetId] else { throw FakeError(description: "HTTP 404: no asset \(assetId)") }
+        return AssetPrefix(bytes: Data(bytes.prefix(max(0, maxBytes))), totalBytes: Int64(bytes.count), rangeHonoured: true)
     }
 }

@@ -45,13 +45,17 @@ struct Render {
     mutating func draw(_ frame: inout Frame) {
         header(&frame)
         let current = state.current
-        if let col = layout.parent, state.panes.count > 1 {
-            pane(&frame, state.panes[state.panes.count - 2], col, role: .parent)
-        }
-        pane(&frame, current, layout.current, role: .current)
-        if let col = layout.preview { preview(&frame, col) }
-        for x in layout.separators {
-            for y in 1..<(size.height - 2) { frame.put("│", x: x, y: y, style: .dim) }
+        if let open = state.preview {
+            assetPreview(&frame, open)
+        } else {
+            if let col = layout.parent, state.panes.count > 1 {
+                pane(&frame, state.panes[state.panes.count - 2], col, role: .parent)
+            }
+            pane(&frame, current, layout.current, role: .current)
+            if let col = layout.preview { preview(&frame, col) }
+            for x in layout.separators {
+                for y in 1..<(size.height - 2) { frame.put("│", x: x, y: y, style: .dim) }
+            }
         }
         statusLine(&frame)
         hintLine(&frame)
@@ -111,6 +115,10 @@ struct Render {
 
     func hintLine(_ frame: inout Frame) {
         let y = size.height - 1
+        if state.preview != nil, !state.filterEditing {
+            frame.put(TextFit.truncate(Keymap.previewHints, to: size.width), x: 0, y: y, style: .dim)
+            return
+        }
         var hints: [(String, String)] = state.filterEditing
             ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
             : Keymap.hints.map { ($0.key, $0.label) }
@@ -321,6 +329,9 @@ struct Render {
         let jobs = "In the jobs view (J): " + Keymap.jobs.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }
             .joined(separator: " · ")
         lines += TextFit.wrap(jobs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let previewKeys = "In the preview (p): " + Keymap.preview.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }
+            .joined(separator: " · ")
+        lines += TextFit.wrap(previewKeys, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let readOnly = "With --read-only, a t b are refused; d still works (downloading changes nothing on the server)."
         lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let labels = "Aliases and tags (a t): " + LabelGrammar.summary

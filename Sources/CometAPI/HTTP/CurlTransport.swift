@@ -291,6 +291,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var bytesWritten: Int64 = 0
     private var appending = false
     private var tooLarge = false
+    /// The memory sink kept ``TransportRequest/bodyPrefixBytes`` bytes and refused the rest.
+    private var prefixCut = false
     private var lastReported: (Int64, Int64) = (-1, -1)
     private var statusChecked = false
     private var bodyToFile = false
@@ -406,7 +408,11 @@ final class CurlTransfer: @unchecked Sendable {
             }
             try check(ccurl_setopt_pointer(easy, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime)), "multipart")
         }
-        if let start = request.rangeStart, start > 0 { headerLines.append("Range: bytes=\(start)-") }
+        if let end = request.rangeEnd {
+            headerLines.append("Range: bytes=\(request.rangeStart ?? 0)-\(end)")
+        } else if let start = request.rangeStart, start > 0 {
+            headerLines.append("Range: bytes=\(start)-")
+        }
         for line in headerLines { headerList = curl_slist_append(headerList, line) }
         _ = ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
 
@@ -456,7 +462,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: engine thread
 
-    func complete(_ code: CURLcode) {
+    func complete(_ result: CURLcode) {
+        // A prefix fetch ends by refusing the bytes past the prefix: that write error is its success.
+        let code = prefixCut && result == CURLE_WRITE_ERROR ? CURLE_OK : result
         if fileDescriptor >= 0 { _ = flushPending() }  // sets `fileError` when the disk refuses the bytes
         if let fileError { return finish(.failure(fileError)) }
         if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { return finish(.failure(.cancelled)) }
@@ -476,8 +484,10 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var connects = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
-        finish(.success(TransportResponse(status: status, headers: headers, body: body, bytesWrittenToFile: bytesWritten,
-                                     appendedToFile: appending, newConnections: connects)))
+        var response = TransportResponse(status: status, headers: headers, body: body, bytesWrittenToFile: bytesWritten,
+                                         appendedToFile: appending, newConnections: connects)
+        response.bodyCut = prefixCut
+        finish(.success(response))
     }
 
     private func responseStatus() -> Int {
@@ -534,6 +544,18 @@ final class CurlTransfer: @unchecked Sendable {
             let room = max(0, (1 << 20) - body.count)
             body.append(contentsOf: bytes.prefix(room))
             return bytes.count
+        }
+        if let limit = request.bodyPrefixBytes {
+            // Keep the first `limit` bytes; past them, stop the transfer (never more than one
+            // callback's piece beyond the prefix is ever seen, none of it kept).
+            let room = max(0, limit - body.count)
+            guard bytes.count > room else {
+                body.append(contentsOf: bytes)
+                return bytes.count
+            }
+            body.append(contentsOf: bytes.prefix(room))
+            prefixCut = true
+            return 0
         }
         if body.count + bytes.count > request.maxBodyBytes {
             tooLarge = true

@@ -70,6 +70,14 @@ public struct TransportRequest: Sendable, CustomStringConvertible {
     public var maxBodyBytes: Int
     /// Total time limit for the transfer in milliseconds; nil for none (downloads).
     public var totalTimeoutMilliseconds: Int?
+    /// With ``rangeStart``, the last byte wanted (inclusive): `Range: bytes=START-END` (START 0 when
+    /// ``rangeStart`` is nil); nil asks for everything from ``rangeStart`` on.
+    public var rangeEnd: Int64? = nil
+    /// For the memory sink: keep at most this many body bytes and stop the transfer once more
+    /// arrive (a server that ignores `Range` and sends everything is cut off there), answering
+    /// with what was kept and ``TransportResponse/bodyCut`` set; nil keeps the whole body, up to
+    /// ``maxBodyBytes``.
+    public var bodyPrefixBytes: Int? = nil
 
     public init(method: Method = .get, url: String, headers: [HTTPHeader] = [], body: HTTPRequestBody = .empty,
                 rangeStart: Int64? = nil, acceptCompressed: Bool = true, maxBodyBytes: Int = 64 << 20,
@@ -118,6 +126,9 @@ public struct TransportResponse: Sendable {
     public var appendedToFile: Bool
     /// Connections libcurl had to open for this transfer; 0 when it reused a kept-alive one.
     public var newConnections: Int
+    /// True when the transfer was stopped after ``TransportRequest/bodyPrefixBytes`` bytes: the
+    /// server had more to send.
+    public var bodyCut: Bool = false
 
     public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data(), bytesWrittenToFile: Int64 = 0,
                 appendedToFile: Bool = false, newConnections: Int = 0) {

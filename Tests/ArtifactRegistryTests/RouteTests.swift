@@ -196,6 +196,8 @@ import Testing
             for (body, status, code) in [
                 (["field": "alias", "artifactVersionId": ids[0], "add": ["latest"]], HTTPResponse.Status.badRequest, nil as Int?),
                 (["field": "labels", "artifactVersionId": ids[0], "add": ["x"]], .badRequest, nil),
+                (["field": "versionTags", "artifactVersionId": ids[0], "add": ["ev\u{1B}[31mil"]], .badRequest, nil),
+                (["field": "artifactTags", "artifactId": artifactId, "add": ["p\u{200B}q"]], .badRequest, nil),
                 (["field": "alias", "artifactVersionId": "nope", "add": ["x"]], .badRequest, 624523),
             ] as [([String: Any], HTTPResponse.Status, Int?)] {
                 let response = try await client.execute(uri: RegistryResponder.labelDeltaPath, method: .post, headers: headers,

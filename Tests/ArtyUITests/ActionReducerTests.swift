@@ -222,6 +222,35 @@ extension Harness {
         #expect(edit.delta == LabelDelta(add: ["cold"]))
     }
 
+    /// `q` while a label write is in flight waits for it (an alias move cut short could leave the alias
+    /// on two versions); `q` again quits at once.
+    @Test func quitWaitsForALabelWriteInFlight() async throws {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"))
+        await h.type("cold")
+        await h.press(.enter)
+        await h.answerReview()
+        await h.press(.right, .enter)
+        guard case .applyLabels(_, _, _, let refresh)? = h.lastEffect else { Issue.record("no applyLabels"); return }
+        #expect(h.state.labelWritesInFlight == 1)
+        await h.press(.char("q"))
+        #expect(!h.state.quitRequested)
+        #expect(h.state.message?.text.hasPrefix("Saving labels") == true)
+        await h.send(.labelsApplied(StatusMessage("Saved"), refresh: refresh))
+        #expect(h.state.quitRequested)
+        #expect(h.state.labelWritesInFlight == 0)
+
+        var twice = await versionsHarness(select: "2.0.0")
+        await twice.press(.char("a"))
+        await twice.type("cold")
+        await twice.press(.enter)
+        await twice.answerReview()
+        await twice.press(.right, .enter, .char("q"))
+        #expect(!twice.state.quitRequested)
+        await twice.press(.char("q"))
+        #expect(twice.state.quitRequested)
+    }
+
     /// Finding 4 of issue 11: a tag with a space is one tag; Enter without a change writes nothing.
     @Test func aTagWithASpaceStaysOneTag() throws {
         let version = ArtifactVersion(artifactVersionId: "v", version: "1.0.0", tags: ["bad tag", "a,b"])

@@ -41,6 +41,17 @@ extension RegistryStore {
                                 add: [String], remove: [String]) throws -> LabelDeltaResult {
         let adds = VersionRules.normalizedLabels(add)
         let removes = Set(VersionRules.normalizedLabels(remove))
+        // arty's clients check labels with the same grammar; a label they would refuse is refused here too.
+        let kind: LabelKind = switch field {
+        case .alias: .alias
+        case .versionTags: .versionTag
+        case .artifactTags: .artifactTag
+        }
+        for label in adds {
+            do { _ = try LabelGrammar.validate(label, kind: kind) } catch let error as ActionError {
+                throw RegistryError.badRequest(error.userMessage)
+            }
+        }
         if field == .alias {
             if let reserved = adds.first(where: VersionRules.isLatest) {
                 throw RegistryError.badRequest("Invalid alias: '\(reserved)' is reserved for the highest version")

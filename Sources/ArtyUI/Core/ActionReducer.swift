@@ -156,6 +156,12 @@ extension BrowserState {
 
     /// `q`: quits, or asks first while jobs run.
     mutating func requestQuit() -> [Effect] {
+        // A label write cut short can leave a moved alias on two versions: wait for it, unless asked twice.
+        if labelWritesInFlight > 0, !quitWhenWritesFinish, overlay != .confirmQuit {
+            quitWhenWritesFinish = true
+            message = StatusMessage("Saving labels: arty quits once they are written (q again quits now)")
+            return []
+        }
         if jobs.isEmpty || overlay == .confirmQuit {
             quitRequested = true
             return jobs.map { .cancelJob(id: $0.id) }
@@ -234,6 +240,7 @@ extension BrowserState {
                         return []
                     }
                     message = StatusMessage("Writing \(review.kind.plural): \(review.delta.summary)…")
+                    labelWritesInFlight += 1
                     return [.applyLabels(review, workspace: l.workspace, artifactName: l.artifactName,
                                          refresh: refreshKeys(workspace: l.workspace, artifact: l.artifactName))]
                 case .enter, .char("n"), .char("q"):
@@ -386,6 +393,11 @@ extension BrowserState {
             return []
         case .labelsApplied(let text, let refresh):
             message = text
+            labelWritesInFlight = Swift.max(0, labelWritesInFlight - 1)
+            if quitWhenWritesFinish, labelWritesInFlight == 0 {
+                quitWhenWritesFinish = false
+                return requestQuit()
+            }
             return refresh.flatMap { reload($0) }
         case .compared(let result):
             switch result {

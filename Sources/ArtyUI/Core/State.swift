@@ -341,6 +341,10 @@ public struct BrowserState: Sendable, Hashable {
     public var tickCount: Int
     /// Set by `q`; the app loop exits when true.
     public var quitRequested: Bool
+    /// Label writes sent and not answered yet (``Effect/applyLabels(_:workspace:artifactName:refresh:)``).
+    public var labelWritesInFlight = 0
+    /// `q` was pressed while a label write was in flight: quit once it is answered.
+    public var quitWhenWritesFinish = false
     /// Keys typed while the current pane was loading, replayed when its rows arrive (moves and
     /// drill-in only; see `BrowserState.typeaheadCommands`).
     public var typeahead: [Key] = []

@@ -408,7 +408,8 @@ enum Table {
         var width: Int
     }
 
-    static func join(_ list: [String]) -> String { list.isEmpty ? "-" : list.joined(separator: ",") }
+    /// Labels for a table cell: comma-separated, a label holding a comma or quote quoted (``LabelGrammar``).
+    static func join(_ list: [String]) -> String { list.isEmpty ? "-" : list.map(LabelGrammar.quotedIfNeeded).joined(separator: ",") }
 
     static func columns(_ level: Level, full: Bool, now: Int64) -> [Column] {
         switch level {

@@ -85,8 +85,8 @@ public struct LabelDelta: Sendable, Hashable, Codable {
 
     /// `Add cold · Remove none`.
     public var summary: String {
-        let add = add.isEmpty ? "none" : add.joined(separator: ", ")
-        let remove = remove.isEmpty ? "none" : remove.joined(separator: ", ")
+        let add = add.isEmpty ? "none" : LabelGrammar.format(add)
+        let remove = remove.isEmpty ? "none" : LabelGrammar.format(remove)
         return "Add \(add) · Remove \(remove)"
     }
 }
@@ -198,26 +198,33 @@ public struct LabelWriteOutcome: Sendable, Hashable {
 /// On arty's registry the change goes through the `write/artifacts/labels/delta` extension, applied
 /// atomically on the server. Elsewhere (comet.com, whose `version/labels` and `details` replace whole
 /// sets, reference §2.11–2.12) it is read-apply-write-verify: read the labels now, apply the delta,
-/// write, read back, and apply again (at most ``maxAttempts`` writes) when another writer's write
-/// undid it; a conflict that persists is an error that names the labels.
+/// write, read back, look once more after a pause of a few round trips (``defaultSettle``), and
+/// apply again (at most ``maxAttempts`` writes) when another writer's write undid it; a conflict
+/// that persists is an error that names the labels.
 public enum LabelEditor {
     /// Writes at most this many times when other writers keep undoing the change.
-    public static let maxAttempts = 4
+    public static let maxAttempts = 6
+    /// The least pause before the second look at the labels on a server without the delta extension.
+    public static let defaultSettle = Duration.milliseconds(250)
 
     /// Applies `edit.delta` to the labels the server holds at write time.
     /// - Throws: ``CometAPIError``; ``ActionError/labelConflict(_:)`` when the change did not hold
     ///   after ``maxAttempts`` writes.
     @discardableResult
     public static func apply(_ edit: LabelEdit, workspace: String, artifactName: String,
-                             client: some ArtifactWriting) async throws -> LabelWriteOutcome {
+                             client: some ArtifactWriting, settle: Duration = defaultSettle) async throws -> LabelWriteOutcome {
         try await apply(edit.delta, kind: edit.kind, artifactId: edit.artifactId, version: edit.version,
-                        workspace: workspace, artifactName: artifactName, client: client)
+                        workspace: workspace, artifactName: artifactName, client: client, settle: settle)
     }
 
     /// Applies `delta` to the labels of `kind` (of `version`, or of the artifact) as the server holds them now.
+    /// - Parameter settle: on a server without the delta extension, how long to wait (at least; three
+    ///   times the slowest read if longer) before reading the labels once more to catch a writer whose
+    ///   stale whole-set write landed just after ours; zero skips that check.
     /// - Throws: see ``apply(_:workspace:artifactName:client:)``.
     public static func apply(_ delta: LabelDelta, kind: LabelKind, artifactId: String, version: ArtifactVersion?,
-                             workspace: String, artifactName: String, client: some ArtifactWriting) async throws -> LabelWriteOutcome {
+                             workspace: String, artifactName: String, client: some ArtifactWriting,
+                             settle: Duration = defaultSettle) async throws -> LabelWriteOutcome {
         let versionId = version?.artifactVersionId
         if kind != .artifactTag, versionId == nil { throw ActionError.invalidLabel("no version selected for \(kind.plural).") }
         if let answer = try await client.applyLabelDeltaOnServer(kind: kind, artifactId: artifactId, artifactVersionId: versionId,
@@ -231,13 +238,26 @@ public enum LabelEditor {
         }
         var removedByOthers: [String] = []
         var lastSeen: [String] = []
-        for attempt in 1...maxAttempts {
+        let clock = ContinuousClock()
+        var longestRead = Duration.zero
+        func read() async throws -> (ArtifactDetails, [String]?) {
+            let started = clock.now
             let details = try await client.artifactDetails(workspace: workspace, name: artifactName)
-            guard let current = kind.labels(in: details, versionId: versionId) else {
+            longestRead = max(longestRead, clock.now - started)
+            return (details, kind.labels(in: details, versionId: versionId))
+        }
+        var moves: [AliasMove] = []
+        for attempt in 1...maxAttempts {
+            if attempt > 1 {
+                // Writers racing in lockstep would undo each other again: back off for a random while,
+                // longer after each lost race (at most 0.1, 0.2, 0.4, 0.8, 1.6 s).
+                try await Task.sleep(for: .milliseconds(Int.random(in: 10...(50 << (attempt - 1)))))
+            }
+            let (details, labels) = try await read()
+            guard let current = labels else {
                 throw ActionError.invalidLabel("version \(version?.version ?? "?") of \(artifactName) no longer exists.")
             }
             let after = delta.applied(to: current)
-            var moves: [AliasMove] = []
             if current != after {
                 switch kind {
                 case .artifactTag:
@@ -245,29 +265,39 @@ public enum LabelEditor {
                 case .versionTag:
                     try await client.updateVersionLabels(artifactVersionId: versionId!, aliases: nil, versionTags: after, metadata: nil)
                 case .alias:
-                    // An alias names one version: take each added alias away from the versions holding it
-                    // first, explicitly, so the move works on a server that would not make it itself.
+                    // The edited version first, then each added alias is taken away from the versions holding
+                    // it, explicitly, so the move works on a server that would not make it itself. In this order
+                    // an interrupted move leaves the alias on two versions for a moment, never on none.
+                    try await client.updateVersionLabels(artifactVersionId: versionId!, aliases: after, versionTags: nil, metadata: nil)
                     for other in details.versions where other.artifactVersionId != versionId {
                         let taken = other.aliases.filter { delta.add.contains($0) && !current.contains($0) }
                         guard !taken.isEmpty else { continue }
                         try await client.updateVersionLabels(artifactVersionId: other.artifactVersionId,
                                                              aliases: other.aliases.filter { !taken.contains($0) },
                                                              versionTags: nil, metadata: nil)
-                        moves += taken.map { AliasMove(alias: $0, fromVersion: other.version, fromVersionId: other.artifactVersionId,
-                                                       toVersion: version?.version ?? "?") }
+                        for alias in taken where !moves.contains(where: { $0.alias == alias }) {
+                            moves.append(AliasMove(alias: alias, fromVersion: other.version, fromVersionId: other.artifactVersionId,
+                                                   toVersion: version?.version ?? "?"))
+                        }
                     }
-                    try await client.updateVersionLabels(artifactVersionId: versionId!, aliases: after, versionTags: nil, metadata: nil)
                 }
             }
-            let readBack = try await client.artifactDetails(workspace: workspace, name: artifactName)
-            let now = kind.labels(in: readBack, versionId: versionId) ?? []
-            lastSeen = now
-            let untouchedGone = current.filter { !delta.remove.contains($0) && !now.contains($0) }
-            for label in untouchedGone where !removedByOthers.contains(label) { removedByOthers.append(label) }
-            if delta.holds(in: now) {
-                return LabelWriteOutcome(before: current, after: now, moves: moves.sorted { $0.alias < $1.alias }, attempts: attempt,
-                                         atomic: false, removedByOthers: removedByOthers, details: readBack)
+            var (readBack, now) = try await read()
+            lastSeen = now ?? []
+            guard delta.holds(in: lastSeen) else { continue }  // another writer's write landed after ours: again
+            // A writer that read before our write may still land its whole-set write a moment later and
+            // undo ours without anyone noticing. Look again after a few round trips; apply again if so.
+            if settle > .zero {
+                let jitter = Duration.milliseconds(Int.random(in: 0...50))
+                try await Task.sleep(for: max(settle, longestRead * 3) + jitter)
+                (readBack, now) = try await read()
+                lastSeen = now ?? []
+                guard delta.holds(in: lastSeen) else { continue }
             }
+            let untouchedGone = current.filter { !delta.remove.contains($0) && !lastSeen.contains($0) }
+            for label in untouchedGone where !removedByOthers.contains(label) { removedByOthers.append(label) }
+            return LabelWriteOutcome(before: current, after: lastSeen, moves: moves.sorted { $0.alias < $1.alias }, attempts: attempt,
+                                     atomic: false, removedByOthers: removedByOthers, details: readBack)
         }
         let missing = delta.add.filter { !lastSeen.contains($0) }
         let back = delta.remove.filter(lastSeen.contains)

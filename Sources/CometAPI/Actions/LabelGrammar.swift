@@ -18,7 +18,8 @@ public enum LabelGrammar {
     public static let summary = #"""
         Labels are separated by commas (a, b); spaces inside a label are kept (bad tag is one label). \#
         Write a label holding a comma or a quote in double quotes ("a,b", "say ""hi"""). Refused: empty labels, \#
-        leading or trailing spaces, control characters; for aliases also latest, ':' or '/', and version numbers.
+        leading or trailing spaces, control and invisible characters, more than 255 characters; for aliases also \#
+        latest, ':' or '/', and version numbers.
         """#
 
     /// Splits a list of labels (see the type's documentation). Labels are returned as written, in
@@ -100,6 +101,13 @@ public enum LabelGrammar {
         if let bad = scalars.first(where: isRefused) {
             throw ActionError.invalidLabel("'\(shown)' contains the control character U+\(String(format: "%04X", bad.value)).")
         }
+        if let bad = scalars.first(where: isInvisible) {
+            throw ActionError.invalidLabel("'\(shown)' contains the invisible character U+\(String(format: "%04X", bad.value)), "
+                                           + "so it would look like another label.")
+        }
+        if scalars.count > maxLength {
+            throw ActionError.invalidLabel("'\(shown.prefix(40))…' is \(scalars.count) characters long; at most \(maxLength).")
+        }
         if kind == .alias {
             if label.lowercased() == "latest" {
                 throw ActionError.invalidLabel("'\(label)' is reserved by Comet for the highest version.")
@@ -107,6 +115,16 @@ public enum LabelGrammar {
             if let problem = ArtifactReference.aliasProblem(label) { throw ActionError.invalidLabel(problem + ".") }
         }
         return label
+    }
+
+    /// The longest label accepted, in Unicode scalars.
+    public static let maxLength = 255
+
+    /// Characters that show as nothing, so `p\u{200B}q` would look like `pq`: zero-width space,
+    /// word joiner, zero-width no-break space (BOM), soft hyphen. (The zero-width joiner U+200D is
+    /// allowed: emoji sequences need it.)
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        [0x200B, 0x2060, 0xFEFF, 0x00AD, 0x180E].contains(scalar.value)
     }
 
     /// Control characters, line and paragraph separators, and bidirectional controls.

@@ -259,7 +259,8 @@ public enum Listing {
         return "\(Int(tenths) / 10).\(Int(tenths) % 10) \(units[unit])"
     }
 
-    static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.joined(separator: ",") }
+    /// Labels for a table cell: comma-separated, a label holding a comma or quote quoted (``LabelGrammar``).
+    static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.map(LabelGrammar.quotedIfNeeded).joined(separator: ",") }
 
     static func printable(_ s: String) -> String { TerminalText.escape(s) }
 

@@ -197,6 +197,7 @@ struct LabelEditTests {
         #expect(LabelDelta.between(["a", "b"], ["b", "c"]) == LabelDelta(add: ["c"], remove: ["a"]))
         #expect(LabelDelta.between(["a"], ["a"]).isEmpty)
         #expect(delta.summary == "Add b, c · Remove a")
+        #expect(LabelDelta(add: ["x,y", "my alias"]).summary == #"Add "x,y", my alias · Remove none"#)
         #expect(LabelDelta(add: ["cold"]).summary == "Add cold · Remove none")
     }
 
@@ -261,6 +262,11 @@ struct LabelGrammarTests {
         #expect(throws: ActionError.self) { try LabelGrammar.validate("a\u{202E}b", kind: .versionTag) }
         #expect(throws: ActionError.self) { try LabelGrammar.validate("a\nb", kind: .artifactTag) }
         #expect(throws: ActionError.self) { try LabelGrammar.validate("latest", kind: .alias) }
+        // Invisible characters would make two labels look alike; a zero-width joiner (emoji) is fine.
+        #expect(throws: ActionError.self) { try LabelGrammar.validate("p\u{200B}q", kind: .versionTag) }
+        #expect(try LabelGrammar.validate("👩\u{200D}💻", kind: .versionTag) == "👩\u{200D}💻")
+        #expect(try LabelGrammar.validate(String(repeating: "x", count: 255), kind: .versionTag).count == 255)
+        #expect(throws: ActionError.self) { try LabelGrammar.validate(String(repeating: "x", count: 256), kind: .versionTag) }
         #expect(try LabelGrammar.validate("latest", kind: .versionTag) == "latest")
     }
 }

@@ -40,7 +40,7 @@ struct ActionsWireTests {
         }
     }
 
-    @Test func anAliasMoveRemovesTheAliasFromTheOtherVersionFirst() async throws {
+    @Test func anAliasMoveWritesTheVersionThenTakesTheAliasFromTheOther() async throws {
         let fake = CometLike()
         let server = try await TestServer.start { fake.reply($0) }
         defer { server.stop() }
@@ -55,8 +55,9 @@ struct ActionsWireTests {
         #expect(outcome.after == ["staging", "prod"])
         let writes = server.requests.filter { $0.path.hasSuffix("write/artifacts/version/labels") }
         let bodies = try writes.map { try JSONDecoder().decode(JSONValue.self, from: $0.body) }
-        #expect(bodies.map { $0["artifactVersionId"]?.stringValue } == ["v1", "v2"])
-        #expect(bodies.map { $0["alias"] } == [.array([]), .array([.string("staging"), .string("prod")])])
+        // The edited version first: an interrupted move leaves the alias on two versions, never on none.
+        #expect(bodies.map { $0["artifactVersionId"]?.stringValue } == ["v2", "v1"])
+        #expect(bodies.map { $0["alias"] } == [.array([.string("staging"), .string("prod")]), .array([])])
         #expect(bodies.map { $0["versionTags"] } == [.null, .null])
         // The extension was asked first and refused (404): one delta request, then the fallback.
         #expect(server.requests.filter { $0.path.hasSuffix("labels/delta") }.count == 1)

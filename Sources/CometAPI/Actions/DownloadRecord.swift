@@ -69,6 +69,9 @@ public struct DownloadRecord: Sendable, Hashable, Codable {
         public var checksum: String?
         /// The file's identity right after arty wrote or checked it.
         public var identity: FileIdentity
+        /// HMAC-SHA256 (hex) of the entry and its path under this user's key (``DownloadRecordSeal``):
+        /// an entry edited by hand, or written by another user or machine, does not verify and is ignored.
+        public var seal: String?
 
         public init(assetId: String, artifactVersionId: String, artifact: String, version: String, size: Int64,
                     checksum: String?, identity: FileIdentity) {

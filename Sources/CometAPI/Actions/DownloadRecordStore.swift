@@ -14,12 +14,16 @@ public enum DownloadRecordStore {
     }
 
     /// The record in `root`, or nil when there is none, it is corrupt or foreign, or the `.arty`
-    /// folder or the store is a symlink or not what it should be.
-    public static func read(root: String) -> DownloadRecord? {
+    /// folder or the store is a symlink or not what it should be. Only entries whose seal verifies
+    /// under `seal` are kept (none without a seal): arty trusts what it wrote itself, not a store
+    /// edited by hand or written by another user.
+    public static func read(root: String, seal: DownloadRecordSeal? = DownloadRecordSeal.current) -> DownloadRecord? {
         let folder = ArtifactDownloader.join(root, DownloadRecord.folderName)
         guard SafeFileSystem.kind(of: folder) == .directory,
-              let data = SafeFileSystem.readSmallFile(path(under: root), maxBytes: maxBytes) else { return nil }
-        return DownloadRecord.decode(data)
+              let data = SafeFileSystem.readSmallFile(path(under: root), maxBytes: maxBytes),
+              var record = DownloadRecord.decode(data) else { return nil }
+        record = seal?.verified(record) ?? DownloadRecord()
+        return record
     }
 
     /// Applies `updates` to the record in `root` (read again now: another download may have written
@@ -27,11 +31,13 @@ public enum DownloadRecordStore {
     /// (temporary file and rename) when it differs. Nothing is created when there is nothing to record.
     /// - Returns: the record now in `root` (what was written, or what was there).
     @discardableResult
-    public static func update(root: String, with updates: [String: DownloadRecord.File]) -> DownloadRecord? {
-        let before = read(root: root)
-        let after = (before ?? DownloadRecord()).merged(with: updates) { key in
+    public static func update(root: String, with updates: [String: DownloadRecord.File],
+                              seal: DownloadRecordSeal? = DownloadRecordSeal.current) -> DownloadRecord? {
+        guard let seal else { return nil }  // nothing written could be trusted later
+        let before = read(root: root, seal: seal)
+        let after = seal.sealed((before ?? DownloadRecord()).merged(with: updates) { key in
             (try? LogicalPath(key)).flatMap { SafeFileSystem.identity(under: root, path: $0) }
-        }
+        })
         if after == before || (before == nil && after.files.isEmpty) { return before }
         do {
             try SafeFileSystem.makeDirectories(under: root, segments: [DownloadRecord.folderName])

@@ -158,6 +158,34 @@ struct DownloadRecordIntegrationTests {
         #expect(try await download(f, counter, f.reference("cats", .version("2.0.0")), into: dest).1 == 0)
     }
 
+    /// The review's finding: a store edited by hand to claim the newer version's checksum for an
+    /// untouched older file must not make arty call the old bytes up to date.
+    @Test func aHandEditedEntryIsNotTrusted() async throws {
+        let counter = try RequestCounter()
+        let f = try await ActionsFixture.start(requests: counter)
+        defer { Task { await f.registry.stop() } }
+        try await f.log("cats", files: ["same.txt": Data("AAAA".utf8)])
+        try await f.log("cats", files: ["same.txt": Data("BBBB".utf8)])
+        let dest = temporaryPath("out")
+        _ = try await download(f, counter, f.reference("cats", .version("1.0.0")), into: dest)
+        let storePath = DownloadRecordStore.path(under: dest)
+        let newer = try await f.client.assets(workspace: f.workspace, name: "cats", selector: .version("2.0.0"))
+        let newerSum = try #require(newer.first?.checksum)
+        var text = try String(contentsOfFile: storePath, encoding: .utf8)
+        let older = try #require(DownloadRecordStore.read(root: dest)?.files["same.txt"]?.checksum)
+        text = text.replacingOccurrences(of: older, with: newerSum)
+        try text.write(toFile: storePath, atomically: true, encoding: .utf8)
+        #expect(DownloadRecordStore.read(root: dest)?.files.isEmpty == true)  // the edited entry's seal fails
+
+        let (summary, _) = try await download(f, counter, f.reference("cats", .version("2.0.0")), into: dest)
+        #expect(summary.unchanged.isEmpty)
+        #expect(summary.failed.map(\.path) == ["same.txt"])  // FAIL: different content, named
+        #expect(try String(contentsOfFile: dest + "/same.txt", encoding: .utf8) == "AAAA")
+        let (overwrite, _) = try await download(f, counter, f.reference("cats", .version("2.0.0")), into: dest, .overwrite)
+        #expect(overwrite.downloaded == ["same.txt"])
+        #expect(try String(contentsOfFile: dest + "/same.txt", encoding: .utf8) == "BBBB")
+    }
+
     @Test func aForeignOrCorruptStoreIsIgnored() async throws {
         let counter = try RequestCounter()
         let f = try await ActionsFixture.start(requests: counter, extensions: false)  // a server that gives no checksum

@@ -197,6 +197,34 @@ struct DownloadRecordStoreTests {
         #expect(DownloadRecordStore.read(root: root) == written)
     }
 
+    @Test func onlyEntriesSealedWithThisUsersKeyAreTrusted() throws {
+        let root = temporaryPath("dest")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let mine = DownloadRecordSeal(key: Data(repeating: 1, count: 32))
+        let theirs = DownloadRecordSeal(key: Data(repeating: 2, count: 32))
+        let updates = try sampleUpdate(root)
+        let written = try #require(DownloadRecordStore.update(root: root, with: updates, seal: mine))
+        #expect(written.files.values.allSatisfy { $0.seal?.count == 64 })
+        #expect(DownloadRecordStore.read(root: root, seal: mine) == written)
+        // Another user's key (or none) trusts nothing in it.
+        #expect(DownloadRecordStore.read(root: root, seal: theirs)?.files.isEmpty == true)
+        #expect(DownloadRecordStore.read(root: root, seal: nil)?.files.isEmpty == true)
+        // Any field changed by hand breaks that entry's seal.
+        var edited = written
+        edited.files["f.bin"]?.checksum = String(repeating: "0", count: 64)
+        #expect(mine.verified(edited).files.isEmpty)
+        edited = written
+        edited.files["f.bin"]?.seal = nil
+        #expect(mine.verified(edited).files.isEmpty)
+        // The key is made once, 0600, and read back the same.
+        let state = temporaryPath("state")
+        let first = try #require(DownloadRecordSeal.loadOrCreate(environment: ["ARTY_STATE_DIR": state]))
+        let again = try #require(DownloadRecordSeal.loadOrCreate(environment: ["ARTY_STATE_DIR": state]))
+        #expect(first.seal(written.files["f.bin"]!, path: "f.bin") == again.seal(written.files["f.bin"]!, path: "f.bin"))
+        let mode = try FileManager.default.attributesOfItem(atPath: state + "/download-record.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
     @Test func aSymlinkedStoreOrFolderIsNeitherReadNorWrittenThrough() throws {
         let root = temporaryPath("dest")
         let outside = temporaryPath("outside")

@@ -96,3 +96,12 @@ import Testing
         }
     }
 }
+
+@Suite struct TextTailTests {
+    @Test func theTailFitsTheWidthByDisplayCells() {
+        #expect(TextFit.tail("abcdef", to: 3) == "def")
+        #expect(TextFit.tail("abc", to: 10) == "abc")
+        #expect(TextFit.tail("日本語", to: 5) == "本語")  // 2 cells each; the third would straddle
+        #expect(TextFit.tail("x", to: 0) == "")
+    }
+}

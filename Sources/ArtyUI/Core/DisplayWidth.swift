@@ -106,6 +106,21 @@ public enum TextFit {
         return result
     }
 
+    /// The last characters of `text` that fit in `width` cells (a wide character that would
+    /// straddle the limit is left out): what a one-line field shows when its text is too long.
+    public static func tail(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        var result: [Character] = []
+        var used = 0
+        for character in text.reversed() {
+            let w = DisplayWidth.of(character)
+            if used + w > width { break }
+            result.append(character)
+            used += w
+        }
+        return String(result.reversed())
+    }
+
     /// `text` truncated to `width` cells, then padded with spaces to exactly `width` cells,
     /// on the right (`.left` alignment) or the left (`.right`).
     public static func pad(_ text: String, to width: Int, align: Alignment = .left) -> String {

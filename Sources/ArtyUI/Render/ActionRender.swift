@@ -135,9 +135,13 @@ extension Render {
         } else {
             body.append(PanelLine(l.opened.isEmpty ? "none" : LabelGrammar.format(l.opened), label: "Now"))
             body.append(PanelLine("Commas separate labels; delete one to remove it; quote \"a,b\".", style: .dim))
-            body.append(PanelLine("> " + l.text + "▏", style: Style(color: .yellow, bold: true)))
+            // The end of the field, where typing happens, stays visible: a long text shows `…` and its tail.
+            let room = max(4, min(size.width - 2, 70) - 4 - 3)
+            var shown = Sanitizer.clean(l.text)
+            if DisplayWidth.of(shown) > room { shown = "…" + TextFit.tail(shown, to: room - 1) }
+            body.append(PanelLine("> " + shown + "▏", style: Style(color: .yellow, bold: true)))
             if l.checking { body.append(PanelLine("Reading the labels the server holds now…", style: .dim)) }
-            if let error = l.error { body.append(PanelLine("✗ " + error, style: .error)) }
+            if let error = l.error { body.append(PanelLine("✗ " + error, style: .error, wraps: true)) }
             if l.kind == .alias { body.append(PanelLine("An alias held by another version moves here.", style: .dim)) }
             footer = [PanelLine("Enter reviews · Esc cancels", style: .dim)]
         }

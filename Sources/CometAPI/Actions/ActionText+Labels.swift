@@ -10,6 +10,7 @@ extension ActionText {
         // Labels others added since the review are in `before`; say so when they were not in the review.
         let othersAdded = outcome.before.filter { !edit.before.contains($0) && !edit.delta.add.contains($0) }
         parts += (edit.concurrent.add + othersAdded).map { "\($0) was added by someone else; kept" }
+        parts += edit.concurrent.remove.map { "\($0) was removed by someone else" }
         if !outcome.removedByOthers.isEmpty {
             parts.append("meanwhile someone else removed \(LabelGrammar.format(outcome.removedByOthers))")
         }

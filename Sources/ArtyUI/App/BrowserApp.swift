@@ -148,6 +148,7 @@ final class BrowserApp {
             var actions = local
             local = []
             for key in terminal.readKeys() {
+                if key == .resize { terminal.invalidate() }  // the content may be gone even at the same size
                 actions.append(key == .resize ? .resized(terminal.size) : .key(key))
             }
             actions += inbox.drain()

@@ -81,10 +81,15 @@ final class Terminal {
     /// The terminal size in cells.
     var size: Size { Size(width: Int(cnc_cols()), height: Int(cnc_lines())) }
 
+    /// Forgets what is on the screen, so that the next ``draw(_:)`` repaints every cell. Called on each
+    /// resize: a terminal that shrank and grew back to the same size between two reads (a tmux pane
+    /// split and closed, a resize storm) has lost its content although the size is unchanged.
+    func invalidate() { previous = nil }
+
     /// Draws `frame`, writing only the cells that differ from the previous frame
     /// (everything after a resize).
     func draw(_ frame: Frame) {
-        let full = previous?.size != frame.size
+        let full = previous == nil || previous?.size != frame.size
         if full { werase(window); clearok(window, true) }
         for y in 0..<frame.size.height {
             for x in 0..<frame.size.width {

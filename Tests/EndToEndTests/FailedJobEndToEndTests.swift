@@ -67,7 +67,11 @@ struct FailedJobEndToEndTests {
         try tmux.send("Right", "Enter")
 
         // The status line (row 29 of 30) names the file and the reason, cut at the width (the reason goes first).
-        let screen = try tmux.waitFor("the failed job's status line", seconds: Self.patience) { $0.contains("files failed") }
+        // Both bottom rows, so that a capture taken mid-redraw is not judged.
+        let screen = try tmux.waitFor("the failed job's status line", seconds: Self.patience) { s in
+            let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
+            return s.contains("files failed") && rows.count >= 30 && rows[29].hasPrefix("J jobs")
+        }
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let status = lines[28].trimmingCharacters(in: .whitespaces)
         #expect(status.hasPrefix("✗ error: cats:2.0.0: 1 of 4 files failed — data/x.csv: exists with different content"), "\(status)")
@@ -81,7 +85,9 @@ struct FailedJobEndToEndTests {
 
         // The jobs view keeps the failed job, its summary and the file's reason.
         try tmux.send("J")
-        let view = try tmux.waitFor("Jobs (0 running, 1 finished)", "⇣ cats:2.0.0 → ./cats-2.0.0", seconds: Self.patience)
+        // Wait for the whole view, its footer included: under load a capture can land mid-redraw.
+        let view = try tmux.waitFor("Jobs (0 running, 1 finished)", "⇣ cats:2.0.0 → ./cats-2.0.0",
+                                    "x cancel/dismiss · D clear finished", seconds: Self.patience)
         #expect(view.contains("✗ failed · Downloaded 3 files"), "\(view)")
         #expect(view.contains("Failed files (1):"), "\(view)")
         #expect(view.contains("✗ data/x.csv"), "\(view)")

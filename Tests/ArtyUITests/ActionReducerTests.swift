@@ -99,6 +99,54 @@ extension Harness {
         #expect(h.state.jobs[0].total == plan.totalBytes)
     }
 
+    /// Issue 14: the destination is edited through the text field.
+    @Test func theDestinationIsEditedAtTheCursor() async throws {
+        var h = await versionsHarness()
+        await h.press(.char("d"))
+        await h.answerPlan()
+        await h.press(.char("e"), .ctrl("u"))
+        await h.type("/tmp/ou")
+        await h.press(.home, .right, .right, .right, .right, .right)
+        await h.type("my-")
+        await h.press(.end)
+        await h.type("t")
+        guard case .download(let d)? = h.overlay else { Issue.record("dialog closed"); return }
+        #expect(d.editedDestination == "/tmp/my-out")
+        await h.press(.left, .left, .left, .ctrl("w"))
+        guard case .download(let d2)? = h.overlay else { Issue.record("dialog closed"); return }
+        #expect(d2.editedDestination == "out")  // readline's ^W: back to the previous space
+        await h.press(.enter)
+        #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
+                                              assetPath: nil, destination: "out"))
+    }
+
+    /// Issue 14: the alias editor's field edits at the cursor, with readline's keys.
+    @Test func theLabelEditorEditsAtTheCursor() async {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"), .ctrl("u"))
+        await h.type("foo")
+        await h.press(.left, .left)
+        await h.type("x")
+        guard case .labels(let l)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l.text == "fxoo")
+        #expect(l.field.cursor == 2)
+        await h.press(.end)
+        await h.type(", best one")
+        await h.press(.ctrl("w"))
+        guard case .labels(let l2)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l2.text == "fxoo, best ")
+        await h.press(.ctrl("a"), .delete, .ctrl("e"), .backspace)
+        guard case .labels(let l3)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l3.text == "xoo, best")
+        await h.press(.left, .ctrl("k"))
+        guard case .labels(let l4)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l4.text == "xoo, bes")
+        await h.press(.ctrl("u"))
+        guard case .labels(let l5)? = h.overlay else { Issue.record("editor closed"); return }
+        #expect(l5.text.isEmpty)
+        #expect(l5.focus == .cancel)  // ← → moved the cursor, not the buttons
+    }
+
     @Test func editingTheDestinationReplans() async throws {
         var h = await versionsHarness()
         await h.press(.char("d"))

@@ -98,6 +98,34 @@ import Testing
         #expect(h.selected == .workspace("vision"))
     }
 
+    /// Issue 14: the filter is edited through the text field: at the cursor, with readline keys.
+    @Test func theFilterIsEditedAtTheCursor() async {
+        var h = await Harness()
+        await h.press(.char("/"))
+        await h.type("vsion")
+        #expect(h.state.visibleEntries(of: h.state.current)?.count == 0)
+        await h.press(.left, .left, .left, .left)
+        #expect(h.state.current.filter == "vsion")  // moving the cursor filters nothing anew
+        await h.type("i")
+        #expect(h.state.current.filter == "vision")
+        #expect(h.state.filterField.cursor == 2)
+        #expect(h.selected == .workspace("vision"))
+        await h.press(.ctrl("e"))
+        await h.type(" x")
+        await h.press(.ctrl("w"))
+        #expect(h.state.current.filter == "vision ")
+        await h.press(.ctrl("a"), .delete)
+        #expect(h.state.current.filter == "ision ")
+        await h.press(.ctrl("k"))
+        #expect(h.state.current.filter.isEmpty)
+        #expect(h.state.visibleEntries(of: h.state.current)?.count == h.state.listings[.workspaces]?.entries?.count)
+        #expect(h.state.filterEditing)
+        // `/` again opens the field on the pane's filter, the cursor at its end.
+        await h.type("mn")
+        await h.press(.enter, .char("/"))
+        #expect(h.state.filterField == TextField("mn"))
+    }
+
     @Test func keysTypedIntoTheFilterAreNotCommands() async {
         var h = await Harness()
         await h.press(.char("/"))

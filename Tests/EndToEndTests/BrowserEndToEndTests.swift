@@ -63,6 +63,31 @@ struct BrowserEndToEndTests {
         try tmux.waitForExit()
     }
 
+    /// Issue 14: the filter is a text field: `←` moves the cursor, typing inserts there, `^A` goes
+    /// to the start and `^W` deletes the word before the cursor.
+    @Test func editingTheFilterAtTheCursor() throws {
+        let tmux = try open()
+        try tmux.waitFor("Workspaces (4)", "mnist-team", "Artifacts (5)")
+        try tmux.send("Enter")
+        try tmux.waitFor("Artifacts (5)", "mnist-digits")
+        try tmux.send("/")
+        try tmux.type("MNST")
+        try tmux.waitFor("Artifacts (0/5)", "filter: /MNST▏")
+        try tmux.send("Left", "Left")
+        try tmux.waitFor("filter: /MN▏ST")
+        try tmux.type("I")
+        try tmux.waitFor("Artifacts (1/5)", "filter: /MNI▏ST")
+        try tmux.send("C-a")
+        try tmux.type("x ")
+        try tmux.waitFor("Artifacts (0/5)", "filter: /x ▏MNIST")
+        try tmux.send("C-w")
+        try tmux.waitFor("Artifacts (1/5)", "filter: /▏MNIST")
+        try tmux.send("Enter")
+        try tmux.waitFor("Artifacts (1/5) · name ↑ · /MNIST")
+        try tmux.send("C-c")
+        try tmux.waitForExit()
+    }
+
     @Test func helpOverlayAndErrorPane() throws {
         let tmux = try open(width: 80, height: 24)
         try tmux.waitFor("Workspaces (4)")

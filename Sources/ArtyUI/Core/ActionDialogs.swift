@@ -15,8 +15,13 @@ public struct DownloadDialog: Sendable, Hashable {
     /// FAIL by default (reference §4.6); Tab cycles FAIL → PRESERVE → OVERWRITE.
     public var strategy: OverwriteStrategy
     public var focus: DialogButton
-    /// The destination being edited (`e`), or nil when not editing. Enter re-plans with it.
-    public var editedDestination: String?
+    /// The destination's field while it is edited (`e`), or nil when not editing. Enter re-plans with it.
+    public var destinationField: TextField?
+    /// The destination being edited, or nil when not editing; setting it puts the cursor at the end.
+    public var editedDestination: String? {
+        get { destinationField?.text }
+        set { destinationField = newValue.map { TextField($0) } }
+    }
     /// The single asset downloaded (`d` on an asset), nil for the whole version.
     public var assetPath: String?
 
@@ -25,7 +30,7 @@ public struct DownloadDialog: Sendable, Hashable {
         self.plan = plan
         self.strategy = strategy
         self.focus = focus
-        self.editedDestination = nil
+        self.destinationField = nil
         self.assetPath = assetPath
     }
 
@@ -54,8 +59,13 @@ public struct LabelDialog: Sendable, Hashable {
     public var version: ArtifactVersion?
     /// The labels shown when the dialog opened: the base of the user's change.
     public var opened: [String]
-    /// The field's text.
-    public var text: String
+    /// The field (text and cursor) the labels are typed in.
+    public var field: TextField
+    /// The field's text; setting it puts the cursor at the end.
+    public var text: String {
+        get { field.text }
+        set { field.setText(newValue) }
+    }
     /// The planned edit once Enter was pressed and the server's labels were read; nil while editing.
     public var review: LabelEdit?
     /// True while the server's current labels are read for the review (after Enter).
@@ -73,7 +83,7 @@ public struct LabelDialog: Sendable, Hashable {
         let opened = LabelDialog.current(kind, details: details, version: version)
         self.opened = opened
         // A separator after the labels: typing appends a new label instead of extending the last one.
-        self.text = opened.isEmpty ? "" : LabelGrammar.format(opened) + ", "
+        self.field = TextField(opened.isEmpty ? "" : LabelGrammar.format(opened) + ", ")
         self.review = nil
         self.checking = false
         self.error = nil

@@ -174,20 +174,19 @@ extension BrowserState {
     mutating func handleActionOverlay(_ key: Key) -> [Effect]? {
         switch overlay {
         case .download(var d)?:
-            if var text = d.editedDestination {
+            if var field = d.destinationField {
                 switch key {
-                case .escape: d.editedDestination = nil
-                case .backspace, .delete: if !text.isEmpty { text.removeLast() }; d.editedDestination = text
-                case .char(let c): text.append(c); d.editedDestination = text
+                case .escape: d.destinationField = nil
                 case .enter:
-                    let trimmed = text.trimmingCharacters(in: .whitespaces)
-                    d.editedDestination = nil
+                    let trimmed = field.text.trimmingCharacters(in: .whitespaces)
+                    d.destinationField = nil
                     overlay = .download(d)
                     guard !trimmed.isEmpty else { return [] }
                     let p = d.plan
                     return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
                                           assetPath: d.assetPath, destination: trimmed)]
-                default: break
+                default:
+                    if field.handle(key) { d.destinationField = field }
                 }
                 overlay = .download(d)
                 return []
@@ -273,9 +272,7 @@ extension BrowserState {
                 } catch {
                     l.error = String(describing: error)
                 }
-            case .backspace, .delete: if !l.text.isEmpty { l.text.removeLast() }
-            case .char(let c): l.text.append(c)
-            default: break
+            default: _ = l.field.handle(key)
             }
             overlay = .labels(l)
             return []

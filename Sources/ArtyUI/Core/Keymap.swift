@@ -156,7 +156,16 @@ public enum Keymap {
         ("text", "Narrow the pane"),
         ("Enter", "Keep filter, select first match"),
         ("Esc", "Clear the filter"),
-        ("Bksp", "Delete a character"),
+        ("Bksp ← → ^W ^U", "Edit (the text-field keys)"),
+    ]
+
+    /// Keys of every text field (``TextField``: the `/` filter, the alias/tag editor, the download
+    /// destination), readline's as helix's prompt lists them; shown in help.
+    public static let textField: [(keys: String, help: String)] = [
+        ("← → Home End ^A ^E", "Move"),
+        ("Bksp Del", "Delete before / at the cursor"),
+        ("^W", "Delete a word"),
+        ("^U ^K", "Delete to the start / end"),
     ]
 
     /// The command bound to `key` in the browser, if any.

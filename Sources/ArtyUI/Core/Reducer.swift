@@ -141,16 +141,14 @@ extension BrowserState {
         case .escape:
             filterEditing = false
             current.filter = ""
-        case .backspace, .delete:
-            if !current.filter.isEmpty { current.filter.removeLast() }
-            selectFirst()
         case .up: return move(by: -1)
         case .down: return move(by: 1)
-        case .char(let c):
-            current.filter.append(c)
-            selectFirst()
         default:
-            return []
+            guard filterField.handle(key) else { return [] }
+            // Only an edit filters again: a cursor move leaves the rows (and the selection) alone.
+            guard filterField.text != current.filter else { return [] }
+            current.filter = filterField.text
+            selectFirst()
         }
         return ensurePreview()
     }
@@ -175,6 +173,7 @@ extension BrowserState {
             return ensurePreview()
         case .filter:
             filterEditing = true
+            filterField = TextField(current.filter)
             return []
         case .clearFilter:
             guard !current.filter.isEmpty else { return [] }

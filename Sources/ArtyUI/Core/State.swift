@@ -319,6 +319,9 @@ public struct BrowserState: Sendable, Hashable {
     public var listings: [ListingKey: Listing]
     /// True while `/` is typing into the current pane's filter.
     public var filterEditing: Bool
+    /// The field the filter is typed in while ``filterEditing``: its text is the current pane's
+    /// `filter`, and it holds the cursor.
+    public var filterField: TextField
     public var overlay: Overlay?
     /// The jobs still running, oldest first.
     public var jobs: [Job]
@@ -365,6 +368,7 @@ public struct BrowserState: Sendable, Hashable {
         self.panes = [Pane(key: .workspaces, selectedID: context.initialWorkspace)]
         self.listings = [:]
         self.filterEditing = false
+        self.filterField = TextField()
         self.overlay = nil
         self.jobs = []
         self.message = nil

@@ -78,8 +78,11 @@ extension Render {
         let plan = d.plan
         var body: [PanelLine] = []
         // Most important first: at the minimum size only the first lines fit.
-        if let edited = d.editedDestination {
-            body.append(PanelLine(edited + "▏", label: "Destination", style: Style(color: .yellow, bold: true)))
+        if let field = d.destinationField {
+            // The room `panel` gives a labelled line (the default 70-cell panel).
+            let inner = min(size.width - 2, 70) - 4
+            let destinationRoom = max(2, inner - min(12, max(8, inner / 4)))
+            body.append(PanelLine(field.rendered(width: destinationRoom), label: "Destination", style: Style(color: .yellow, bold: true)))
         } else {
             body.append(PanelLine(plan.destination + (plan.destination.hasSuffix("/") ? "" : "/"), label: "Destination"))
         }
@@ -135,11 +138,9 @@ extension Render {
         } else {
             body.append(PanelLine(l.opened.isEmpty ? "none" : LabelGrammar.format(l.opened), label: "Now"))
             body.append(PanelLine("Commas separate labels; delete one to remove it; quote \"a,b\".", style: .dim))
-            // The end of the field, where typing happens, stays visible: a long text shows `…` and its tail.
-            let room = max(4, min(size.width - 2, 70) - 4 - 3)
-            var shown = Sanitizer.clean(l.text)
-            if DisplayWidth.of(shown) > room { shown = "…" + TextFit.tail(shown, to: room - 1) }
-            body.append(PanelLine("> " + shown + "▏", style: Style(color: .yellow, bold: true)))
+            // The cursor, where typing happens, stays visible: a long text scrolls (``TextField/visible(width:)``).
+            let room = max(4, min(size.width - 2, 70) - 4 - 2)
+            body.append(PanelLine("> " + l.field.rendered(width: room), style: Style(color: .yellow, bold: true)))
             if l.checking { body.append(PanelLine("Reading the labels the server holds now…", style: .dim)) }
             if let error = l.error { body.append(PanelLine("✗ " + error, style: .error, wraps: true)) }
             if l.kind == .alias { body.append(PanelLine("An alias held by another version moves here.", style: .dim)) }

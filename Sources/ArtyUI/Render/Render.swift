@@ -76,7 +76,8 @@ struct Render {
         x += frame.put(info, x: x, y: 0, style: Style(reverse: true))
         var filterText = ""
         if !state.current.filter.isEmpty || state.filterEditing {
-            filterText = " filter: /" + state.current.filter + (state.filterEditing ? "▏" : "") + " "
+            let shown = state.filterEditing ? state.filterField.rendered(width: max(4, size.width / 2)) : state.current.filter
+            filterText = " filter: /" + shown + " "
         }
         let room = size.width - x - DisplayWidth.of(filterText)
         x += frame.put(TextFit.truncate(crumb, to: max(0, room)), x: x, y: 0, style: Style(bold: true, reverse: true))
@@ -100,7 +101,10 @@ struct Render {
         }
         let leftRoom = size.width - rightWidth - (right.isEmpty ? 0 : 1)
         if state.filterEditing {
-            let text = "/" + state.current.filter + "▏  Enter keeps · Esc clears"
+            // The field scrolls to keep its cursor in view; the hint after it goes first when narrow.
+            let hint = "  Enter keeps · Esc clears"
+            let fieldRoom = leftRoom - 1 - DisplayWidth.of(hint) >= 12 ? leftRoom - 1 - DisplayWidth.of(hint) : leftRoom - 1
+            let text = "/" + state.filterField.rendered(width: max(2, fieldRoom)) + hint
             frame.put(TextFit.truncate(text, to: leftRoom), x: 0, y: y, style: Style(color: .yellow, bold: true))
         } else if let message = state.message {
             let prefix = message.kind == .error ? "✗ error: " : ""
@@ -324,6 +328,9 @@ struct Render {
         var lines: [(String, String)] = Keymap.browse.map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
         let filtering = "While filtering: " + Keymap.filtering.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
         lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        let fields = "Text fields (/, a t, e): "
+            + Keymap.textField.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
+        lines += TextFit.wrap(fields, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let dialogs = "In dialogs: " + Keymap.dialogs.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
         lines += TextFit.wrap(dialogs, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let jobs = "In the jobs view (J): " + Keymap.jobs.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }

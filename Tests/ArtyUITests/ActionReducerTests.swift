@@ -147,6 +147,28 @@ extension Harness {
         #expect(l5.focus == .cancel)  // ← → moved the cursor, not the buttons
     }
 
+    /// Issue 14: a field longer than the dialog scrolls so the cursor (`▏`) is always drawn.
+    @Test func aLongFieldIsDrawnAroundItsCursor() async {
+        var h = await versionsHarness(select: "2.0.0")
+        await h.press(.char("a"), .ctrl("u"))
+        let long = String(repeating: "abcdefghij", count: 9) + "XYZ"  // 93 cells; the field has 64
+        await h.type(long)
+        #expect(h.text.contains("XYZ▏"))
+        #expect(!h.text.contains("> abcdefghij"))
+        await h.press(.home)
+        #expect(h.text.contains("> ▏abcdefghij"))
+        #expect(!h.text.contains("XYZ"))
+        await h.press(.right, .right)
+        #expect(h.text.contains("> ab▏cdefghij"))
+        // The destination field scrolls the same way.
+        await h.press(.escape, .char("d"))
+        await h.answerPlan()
+        await h.press(.char("e"), .ctrl("u"))
+        await h.type("/tmp/out")
+        await h.press(.left, .left)
+        #expect(h.text.contains("/tmp/o▏ut"))
+    }
+
     @Test func editingTheDestinationReplans() async throws {
         var h = await versionsHarness()
         await h.press(.char("d"))

@@ -1,4 +1,4 @@
-// CometAPI: arty's client for Comet's REST API v2 (see /work/shared/reference/comet-rest-v2.md).
+// CometAPI: arty's client for Comet's REST API v2 (see ../shared/reference/comet-rest-v2.md).
 //
 // Layout
 //   Configuration/  CometConfiguration: flag > env > COMET_CONFIG > ./.comet.config > ~/.comet.config (§1.3),

@@ -1,4 +1,4 @@
-/// The response examples of the wire reference (/work/shared/reference/comet-rest-v2.md), verbatim.
+/// The response examples of the wire reference (../shared/reference/comet-rest-v2.md), verbatim.
 enum Fixtures {
     /// §2.1 `GET workspaces`.
     static let workspaces = #"{"workspaceNames": ["ws-a", "ws-b"]}"#

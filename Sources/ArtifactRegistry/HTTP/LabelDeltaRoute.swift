@@ -8,7 +8,7 @@ import Hummingbird
 ///
 /// Body: `{"field": "alias"|"versionTags"|"artifactTags", "artifactVersionId": ID|null,
 /// "artifactId": ID|null, "add": [LABEL…], "remove": [LABEL…]}`. The change is applied to what the
-/// registry holds at that moment, in one transaction (``RegistryStore/applyLabelDelta(field:artifactId:versionId:userId:add:remove:)``).
+/// registry holds at that moment, in one transaction (``RegistryStore/applyLabelDelta(kind:artifactId:versionId:userId:add:remove:)``).
 /// Answers `{"msg","code","sdk_error_code", "before": […], "after": […], "moves": [{"alias",
 /// "fromArtifactVersionId", "fromVersion"}]}`; 400 for a bad field or label, 624523 / 624522 for an
 /// unknown version / artifact. Clients detect a server without it by a 404 (or an answer without
@@ -19,10 +19,10 @@ extension RegistryResponder {
 
     func labelDelta(_ request: Request, user: UserRecord) async throws -> Response {
         let body = try await jsonBody(request)
-        guard let fieldName = Self.string(body, "field"), let field = LabelField(rawValue: fieldName) else {
-            throw RegistryError.badRequest("field must be one of \(LabelField.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let field = Self.string(body, "field"), let kind = LabelKind(wireField: field) else {
+            throw RegistryError.badRequest("field must be one of \(LabelKind.allCases.map(\.wireField).joined(separator: ", "))")
         }
-        let result = try store.applyLabelDelta(field: field, artifactId: Self.string(body, "artifactId"),
+        let result = try store.applyLabelDelta(kind: kind, artifactId: Self.string(body, "artifactId"),
                                                versionId: Self.string(body, "artifactVersionId"), userId: user.id,
                                                add: Self.strings(body, "add") ?? [], remove: Self.strings(body, "remove") ?? [])
         let moves: [WireJSON] = result.moves.map {

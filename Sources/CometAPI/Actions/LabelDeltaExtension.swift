@@ -7,10 +7,38 @@ public struct LabelDeltaAnswer: Sendable, Hashable {
         public var alias: String
         public var fromVersionId: String
         public var fromVersion: String
+        public init(alias: String, fromVersionId: String, fromVersion: String) {
+            self.alias = alias
+            self.fromVersionId = fromVersionId
+            self.fromVersion = fromVersion
+        }
     }
     public var before: [String]
     public var after: [String]
     public var moves: [Move]
+
+    public init(before: [String], after: [String], moves: [Move]) {
+        self.before = before
+        self.after = after
+        self.moves = moves
+    }
+}
+
+extension LabelKind {
+    /// The `field` of the `labels/delta` extension: `alias`, `versionTags`, `artifactTags`.
+    public var wireField: String {
+        switch self {
+        case .alias: "alias"
+        case .versionTag: "versionTags"
+        case .artifactTag: "artifactTags"
+        }
+    }
+
+    /// The kind a `labels/delta` `field` names, nil for anything else.
+    public init?(wireField: String) {
+        guard let kind = Self.allCases.first(where: { $0.wireField == wireField }) else { return nil }
+        self = kind
+    }
 }
 
 extension CometClient {
@@ -25,13 +53,8 @@ extension CometClient {
     /// - Throws: ``CometAPIError`` for other failures (a refused label, authorisation, 5xx after retries).
     public func applyLabelDeltaOnServer(kind: LabelKind, artifactId: String, artifactVersionId: String?,
                                         add: [String], remove: [String]) async throws -> LabelDeltaAnswer? {
-        let field = switch kind {
-        case .alias: "alias"
-        case .versionTag: "versionTags"
-        case .artifactTag: "artifactTags"
-        }
         let body: JSONValue = .object([
-            "field": .string(field), "artifactId": .string(artifactId),
+            "field": .string(kind.wireField), "artifactId": .string(artifactId),
             "artifactVersionId": artifactVersionId.map(JSONValue.string) ?? .null,
             "add": .array(add.map(JSONValue.string)), "remove": .array(remove.map(JSONValue.string)),
         ])

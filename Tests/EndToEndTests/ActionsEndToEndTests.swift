@@ -37,6 +37,16 @@ struct ActionsEndToEndTests {
             ], directory: work.path)
         }
 
+        /// The browser on vision-lab's `cats-vs-dogs` with version 1.1.0 (alias `staging`) selected.
+        func browseCatsVersion110() throws -> TmuxSession {
+            let tmux = try browse(workspace: "vision-lab")
+            try tmux.waitFor("cats-vs-dogs")
+            try tmux.send("Enter")
+            try tmux.waitFor("Versions (3)", "staging")
+            try tmux.send("j")  // 1.1.0 (staging); newest first
+            return tmux
+        }
+
         func stop() async {
             await registry.stop()
             try? FileManager.default.removeItem(at: directory)
@@ -76,11 +86,7 @@ struct ActionsEndToEndTests {
     @Test func moveAnAliasWithA() async throws {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
-        let tmux = try f.browse(workspace: "vision-lab")
-        try tmux.waitFor("cats-vs-dogs")
-        try tmux.send("Enter")
-        try tmux.waitFor("Versions (3)", "staging")
-        try tmux.send("j")  // 1.1.0 (staging); newest first
+        let tmux = try f.browseCatsVersion110()
         try tmux.send("a")
         try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
         try tmux.type("production")

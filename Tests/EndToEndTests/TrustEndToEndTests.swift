@@ -22,11 +22,7 @@ extension ActionsEndToEndTests {
     @Test func anAliasAddedByAnotherClientWhileTheEditorIsOpenIsKept() async throws {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
-        let tmux = try f.browse(workspace: "vision-lab")
-        try tmux.waitFor("cats-vs-dogs")
-        try tmux.send("Enter")
-        try tmux.waitFor("Versions (3)", "staging")
-        try tmux.send("j")  // 1.1.0 (staging); newest first
+        let tmux = try f.browseCatsVersion110()
         try tmux.send("a")
         try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
         _ = try await otherClient(f, "alias", "vision-lab/cats-vs-dogs:1.1.0", "add", "hot")
@@ -47,11 +43,8 @@ extension ActionsEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         _ = try await otherClient(f, "tag", "vision-lab/cats-vs-dogs:1.1.0", "add", "bad tag")
-        let tmux = try f.browse(workspace: "vision-lab")
-        try tmux.waitFor("cats-vs-dogs")
-        try tmux.send("Enter")
-        try tmux.waitFor("Versions (3)", "staging")
-        try tmux.send("j", "t")
+        let tmux = try f.browseCatsVersion110()
+        try tmux.send("t")
         try tmux.waitFor("Version tags of cats-vs-dogs:1.1.0", "> cleaned, bad tag, ")
         try tmux.send("Enter")
         try tmux.waitFor("Nothing changed")

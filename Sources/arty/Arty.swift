@@ -1,14 +1,7 @@
 import ArgumentParser
 
-/// The process's entry point: ``Arty`` parses ``Arty/normalized(_:)`` arguments.
-@main
-enum ArtyMain {
-    static func main() async {
-        await Arty.main(Arty.normalized(Array(CommandLine.arguments.dropFirst())))
-    }
-}
-
 /// `arty`: a terminal browser for Comet ML Artifacts. With no subcommand it opens the TUI.
+@main
 struct Arty: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arty",

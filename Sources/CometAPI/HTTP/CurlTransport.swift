@@ -382,7 +382,9 @@ final class CurlTransfer: @unchecked Sendable {
             // A redirect to another host must not carry the signature (S3 redirects across regions).
             _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         }
-        headerLines.append("Expect:")  // no 100-continue round trip for uploads
+        // No 100-continue round trip for uploads. Not on signed requests (which have no body here):
+        // libcurl 7.88's SigV4 would sign the removed header as `expect` and S3 would refuse it.
+        if request.awsSignature == nil { headerLines.append("Expect:") }
         switch request.body {
         case .empty:
             if request.method == .post {

@@ -110,17 +110,14 @@ public struct RemoteObjectFetcher: Sendable {
     }
 
     /// Expands one remote asset into its files.
-    /// - Returns: the files, or nil when the asset is not fetched under ``scope`` (then it stays in
-    ///   `remote-assets.json`).
-    /// - Throws: ``ObjectStoreError`` naming the link (403, 404, no such bucket, unreachable), or
-    ///   ``ObjectStoreError/malformed(link:detail:)`` without AWS credentials for an S3 link.
+    /// - Returns: the files, or nil when the asset is not fetched: outside ``scope``, or an S3 link
+    ///   without AWS credentials (then nothing is requested and it stays in `remote-assets.json`).
+    /// - Throws: ``ObjectStoreError`` naming the link (403, 404, no such bucket, unreachable).
     public func expand(_ asset: Asset) async throws(ObjectStoreError) -> [RemoteObjectFile]? {
         guard asset.isRemote, let link = asset.link, scope.includes(link) else { return nil }
         switch RemoteLinkKind(link) {
         case .s3:
-            guard let s3 else {
-                throw .malformed(link: link, detail: "no AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)")
-            }
+            guard let s3 else { return nil }
             let synced = SyncedS3Metadata(asset.metadata)
             guard let location = synced?.location ?? S3Location(link: link) else {
                 throw .malformed(link: link, detail: "not an s3://BUCKET/KEY link")

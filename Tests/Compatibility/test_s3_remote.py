@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import socket
 import subprocess
@@ -382,3 +383,31 @@ def test_temporary_credentials_work_and_no_secret_is_ever_printed(server, s3, li
     for run in runs:
         for secret in secrets:
             assert secret not in run.stdout and secret not in run.stderr
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_tui_shows_store_sizes_and_facts(server, s3, linked, tmp_path):
+    from test_tui_e2e import Tmux
+
+    env = {"HOME": str(tmp_path), "LANG": "C.UTF-8", "TERM": "xterm-256color", "COMET_URL_OVERRIDE": server.url_override,
+           "COMET_API_KEY": API_KEY, "COMET_WORKSPACE": WS, **aws_env(s3)}
+    t = Tmux(ARTY_BIN, env, width=120, height=30)
+    try:
+        t.wait_for(re.escape(NAME))
+        t.keys("l")  # the artifact's versions
+        t.wait_for(r"›1\.0\.0")
+        t.keys("l")  # the version's assets: sizes of the links on screen are read from S3
+        screen = t.wait_for(r"↗ 3\.0 MiB s3")
+        assert re.search(r"remote/images.*↗ 3 obj .* s3", screen), screen
+        assert re.search(r"remote/secret\.bin.*↗ access denied \(403\)", screen), screen
+        assert re.search(r"remote/gone\.csv.*↗ not found \(404\)", screen), screen
+        assert re.search(r"synced/train\.csv/train\.csv.*↗ 2\.7 KiB s3", screen), screen
+        # The details of the selected link: the store's exact size and ETag.
+        t.type("/big")
+        t.keys("Enter")
+        screen = t.wait_for(r"Store +S3 object: 3\.0 MiB")
+        details = "".join(line.split("│")[2][12:].strip() for line in screen.splitlines()[2:] if line.count("│") >= 2)
+        details = details.replace(" ", "")  # wrapped lines lose the space at the wrap
+        assert "(3145851bytes)" in details and "ETag:" + hashlib.md5(BIG).hexdigest() in details, details
+    finally:
+        t.close()

@@ -87,9 +87,16 @@ final class BrowserApp {
     /// Background jobs by job id (downloads, bumps).
     private var jobTasks: [Int: Task<Void, Never>] = [:]
 
-    init(service: any ArtifactReading, context: BrowserContext) {
+    /// Reads remote assets' `s3://` links (nil client without AWS credentials).
+    let inspector: RemoteAssetInspector
+
+    init(service: any ArtifactReading, context: BrowserContext,
+         inspector: RemoteAssetInspector = RemoteAssetInspector.fromEnvironment()) {
         self.service = service
+        var context = context
+        context.readsRemoteStores = inspector.s3 != nil
         self.context = context
+        self.inspector = inspector
     }
 
     static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -193,6 +200,16 @@ final class BrowserApp {
                 }
             case .planDownload, .startDownload, .startBump, .cancelJob, .reviewLabels, .applyLabels, .compare:
                 performAction(effect)
+            case .inspectRemoteAssets(let assets):
+                let inspector = self.inspector, inbox = self.inbox
+                Task {
+                    var facts: [String: RemoteAssetFacts?] = [:]
+                    await withTaskGroup(of: (String, RemoteAssetFacts?).self) { group in
+                        for asset in assets { group.addTask { (asset.assetId, await inspector.facts(for: asset)) } }
+                        for await (id, fact) in group { facts[id] = fact }
+                    }
+                    inbox.post(.remoteFactsLoaded(facts))
+                }
             case .fetchPreview(let assetId, let versionId, let id):
                 let service = self.service, inbox = self.inbox
                 tasks[id] = Task {

@@ -39,6 +39,8 @@ public enum Action: Sendable, Hashable {
     /// ``Effect/fetchPreview(assetId:artifactVersionId:requestID:)`` answered: the asset's first
     /// bytes, or what failed. Dropped unless the preview still waits for `requestID`.
     case previewFetched(assetId: String, requestID: Int, result: Result<AssetPrefix, ActionFailure>)
+    /// ``Effect/inspectRemoteAssets(_:)`` answered: facts by asset id (nil: nothing to say).
+    case remoteFactsLoaded([String: RemoteAssetFacts?])
 }
 
 /// A failed action, already phrased for a person (one sentence, never the API key).
@@ -94,6 +96,9 @@ public enum Effect: Sendable, Hashable {
     /// `Range` (§2.7) → ``Action/previewFetched(assetId:requestID:result:)``; cancelled with
     /// ``cancel(requestID:)`` when the preview closes or moves on.
     case fetchPreview(assetId: String, artifactVersionId: String?, requestID: Int)
+    /// Read what the object store says about these remote assets' links (``RemoteAssetInspector``:
+    /// a signed `HEAD`, or a listing for a prefix) → ``Action/remoteFactsLoaded(_:)``.
+    case inspectRemoteAssets([Asset])
 
     /// The load effect for a listing.
     public static func load(_ key: ListingKey, requestID: Int) -> Effect {

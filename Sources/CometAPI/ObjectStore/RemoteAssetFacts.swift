@@ -133,21 +133,29 @@ public struct RemoteAssetInspector: Sendable {
         return RemoteAssetInspector(s3: S3Client(settings: settings, transport: transport))
     }
 
-    /// True when ``facts(for:)`` may ask a store (so a UI shows `…` while waiting).
-    public func mayRequest(_ asset: Asset) -> Bool {
-        guard asset.isRemote, s3 != nil, SyncedS3Metadata(asset.metadata) == nil else { return false }
+    /// True when only the store can tell about `asset` (a remote `s3://` link without the SDK's
+    /// synced metadata), so ``facts(for:)`` would send a request. Pure.
+    public static func needsStore(_ asset: Asset) -> Bool {
+        guard asset.isRemote, SyncedS3Metadata(asset.metadata) == nil else { return false }
         return asset.link.flatMap(S3Location.init(link:)) != nil
+    }
+
+    /// The facts known without any request: the SDK's synced metadata, or a `gs://` link's
+    /// "not read". Pure.
+    public static func metadataFacts(_ asset: Asset) -> RemoteAssetFacts? {
+        guard asset.isRemote, let link = asset.link else { return nil }
+        if let synced = SyncedS3Metadata(asset.metadata) {
+            return .object(S3ObjectFacts(size: synced.size, eTag: synced.eTag, versionId: synced.versionId), fromMetadata: true)
+        }
+        if link.lowercased().hasPrefix("gs://") { return .notRead("Google Cloud Storage link: arty does not read GCS.") }
+        return nil
     }
 
     /// Facts about `asset`'s link; nil when there is nothing to say (a local asset; an `https://`
     /// link; an S3 link without credentials). Never throws: a store's refusal is a fact.
     public func facts(for asset: Asset) async -> RemoteAssetFacts? {
         guard asset.isRemote, let link = asset.link else { return nil }
-        if let synced = SyncedS3Metadata(asset.metadata) {
-            return .object(S3ObjectFacts(size: synced.size, eTag: synced.eTag, versionId: synced.versionId), fromMetadata: true)
-        }
-        let scheme = link.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
-        if scheme == "gs" { return .notRead("Google Cloud Storage link: arty does not read GCS.") }
+        if let known = Self.metadataFacts(asset) { return known }
         guard let location = S3Location(link: link), let s3 else { return nil }
         do {
             if location.isPrefix {

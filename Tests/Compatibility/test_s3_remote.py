@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -409,5 +410,29 @@ def test_tui_shows_store_sizes_and_facts(server, s3, linked, tmp_path):
         details = "".join(line.split("│")[2][12:].strip() for line in screen.splitlines()[2:] if line.count("│") >= 2)
         details = details.replace(" ", "")  # wrapped lines lose the space at the wrap
         assert "(3145851bytes)" in details and "ETag:" + hashlib.md5(BIG).hexdigest() in details, details
+        # The download dialog offers the S3 objects (off by default); r takes them in.
+        t.keys("Escape", "h")
+        t.wait_for(r"›1\.0\.0")
+        t.keys("d")
+        screen = t.wait_for(r"r fetches the")
+        assert "S3 objects fetched" not in screen
+        dest = pathlib.Path(tempfile.mkdtemp(prefix="s3dl", dir="/tmp"))  # short enough to show whole
+        t.keys("e", "C-u")
+        t.type(str(dest))
+        t.keys("Enter")
+        t.wait_for(r"Destination +" + re.escape(str(dest)))
+        t.keys("r")
+        screen = t.wait_for(r"S3 objects fetched: \d+ files")
+        assert "Refused" in screen and "not found (404)" in screen, screen
+        t.keys("y")
+        t.wait_for(r"(?i)failed|finished|downloaded", timeout=60)
+        deadline = time.monotonic() + 60
+        while not (dest / "remote/big.bin").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert (dest / "remote/big.bin").read_bytes() == BIG
+        assert (dest / "remote/images/china.jpg").read_bytes() == s3["objects"]["images/china.jpg"]
+        assert (dest / "README.md").read_bytes() == b"# linked data\n"
+        assert not list(dest.parent.glob("escape.txt")) and not list(dest.rglob("escape.txt"))
+        shutil.rmtree(dest)
     finally:
         t.close()

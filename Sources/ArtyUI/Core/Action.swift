@@ -75,7 +75,10 @@ public enum Effect: Sendable, Hashable {
     /// Plan a download of a version (or one asset of it) into `destination` (a path relative to
     /// the working directory or absolute): `artifacts/version` + `artifacts/version/files`
     /// (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assetPath:)``.
-    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String)
+    /// With `includeRemote`, remote assets' `s3://` links are expanded into objects to fetch
+    /// (``RemoteObjectFetcher``, signed `HEAD`s and listings) and planned as files.
+    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String,
+                      includeRemote: Bool = false)
     /// Run `plan` as background job `jobID` (``ArtifactDownloader``) → ``Action/jobUpdated(id:progress:)``
     /// while it runs, ``Action/jobFinished(id:outcome:)`` at the end.
     case startDownload(jobID: Int, plan: DownloadPlan, strategy: OverwriteStrategy)

@@ -82,7 +82,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
 /// (`x-amz-bucket-region`); the region found is remembered per bucket.
 public final class S3Client: Sendable {
     public let settings: S3Settings
-    private let transport: any HTTPTransport
+    /// The transport requests go through (signed per request).
+    public let transport: any HTTPTransport
     private let regions = Locked<[String: String]>([:])
 
     public init(settings: S3Settings, transport: any HTTPTransport) {

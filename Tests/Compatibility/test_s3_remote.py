@@ -315,7 +315,8 @@ def test_without_credentials_nothing_is_requested_from_s3(server, s3, linked, tm
 def test_include_remote_fetches_byte_identical_objects_and_reports_refusals(server, s3, web, linked, tmp_path):
     dest = tmp_path / "out"
     web_before = web.requests
-    out = arty(server, "download", f"{WS}/{NAME}:1.0.0", str(dest), "--include-remote", "--json", env_extra=aws_env(s3))
+    # A bare --include-remote before DIR leaves DIR the destination (it means --include-remote=s3).
+    out = arty(server, "download", f"{WS}/{NAME}:1.0.0", "--include-remote", str(dest), "--json", env_extra=aws_env(s3))
     assert out.returncode == 1, out.stderr  # some links are refused: reported, the rest is in place
     summary = json.loads(out.stdout)
     objects = s3["objects"]

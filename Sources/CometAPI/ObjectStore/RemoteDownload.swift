@@ -46,6 +46,7 @@ public struct RemoteFetchScope: Sendable, Hashable {
 /// A bad `--include-remote` value.
 public struct RemoteFetchScopeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var value: String
+    public init(value: String) { self.value = value }
     public var description: String { "--include-remote takes s3 or https (comma-separated), not '\(value)'." }
 }
 

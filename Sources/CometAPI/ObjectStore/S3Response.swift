@@ -27,6 +27,11 @@ public struct S3ListPage: Sendable, Hashable {
 public struct S3ErrorBody: Sendable, Hashable {
     public var code: String
     public var message: String?
+
+    public init(code: String, message: String? = nil) {
+        self.code = code
+        self.message = message
+    }
 }
 
 /// Parses S3's XML answers with the toolchain's XML parser (FoundationXML, libxml2). Pure.

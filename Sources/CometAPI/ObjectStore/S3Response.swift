@@ -83,15 +83,39 @@ struct XMLTree {
 
     /// The document's root element, nil for malformed XML. A DTD or entity declaration is refused
     /// (S3 never sends one; a hostile server could use one to blow up memory).
+    ///
+    /// Also refused before parsing: bytes that are not UTF-8, and any entity reference but the five
+    /// predefined ones and numeric ones. FoundationXML traps (crashes the process) on an entity name
+    /// that is not UTF-8 (`&\xdbmp;`, found by fuzzing, scripts/fuzz.sh s3-xml), and S3 never sends
+    /// another entity.
     static func parse(_ data: Data) -> XMLTree? {
         let head = data.prefix(4096)
         if head.range(of: Data("<!DOCTYPE".utf8)) != nil || head.range(of: Data("<!ENTITY".utf8)) != nil { return nil }
+        guard String(validating: data, as: UTF8.self) != nil, onlyPlainEntities(data) else { return nil }
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else { return nil }
         return root
+    }
+
+    /// True when every `&` starts `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#N;` or `&#xH;`.
+    static func onlyPlainEntities(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var i = 0
+        while let amp = bytes[i...].firstIndex(of: UInt8(ascii: "&")) {
+            guard let semi = bytes[amp...].prefix(12).firstIndex(of: UInt8(ascii: ";")) else { return false }
+            let name = bytes[(amp + 1)..<semi]
+            switch String(decoding: name, as: UTF8.self) {
+            case "amp", "lt", "gt", "quot", "apos": break
+            case let n where n.hasPrefix("#x") && n.count > 2 && n.dropFirst(2).allSatisfy(\.isHexDigit): break
+            case let n where n.hasPrefix("#") && n.count > 1 && n.dropFirst().allSatisfy(\.isASCII) && n.dropFirst().allSatisfy(\.isNumber): break
+            default: return false
+            }
+            i = semi + 1
+        }
+        return true
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

@@ -112,7 +112,7 @@ extension Render {
             let names = plan.remote.prefix(2).map(\.logicalPath).joined(separator: ", ") + (plan.remote.count > 2 ? ", …" : "")
             let hint = offer && !d.includeRemote ? " · r fetches the S3 objects" : ""
             body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)\(hint)",
-                                  label: d.includeRemote ? "" : "Remote", wraps: true))
+                                  label: d.includeRemote ? "" : "Remote", wraps: offer))
         }
         if let first = plan.refused.first {
             let more = plan.refused.count > 1 ? " (and \(plan.refused.count - 1) more)" : ""

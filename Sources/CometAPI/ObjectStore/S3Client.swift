@@ -86,6 +86,11 @@ public final class S3Client: Sendable {
     public let transport: any HTTPTransport
     private let regions = Locked<[String: String]>([:])
 
+    /// Longest wait for one `HEAD` or listing page, in milliseconds: 30 s (a store that accepts the
+    /// connection and never answers becomes `unreachable` instead of a row that never settles).
+    /// Downloads have no total limit; they stop when no byte arrives for the read timeout.
+    public static let factsTimeoutMilliseconds = 30_000
+
     public init(settings: S3Settings, transport: any HTTPTransport) {
         self.settings = settings
         self.transport = transport
@@ -141,7 +146,7 @@ public final class S3Client: Sendable {
         while true {
             attempt += 1
             var request = TransportRequest(method: method, url: url(region), rangeStart: rangeStart, acceptCompressed: false,
-                                           maxBodyBytes: 16 << 20, totalTimeoutMilliseconds: sink == .memory ? 60_000 : nil)
+                                           maxBodyBytes: 16 << 20, totalTimeoutMilliseconds: sink == .memory ? Self.factsTimeoutMilliseconds : nil)
             request.awsSignature = AWSSignature(credentials: settings.credentials, region: region)
             let response: TransportResponse
             do {

@@ -147,9 +147,7 @@ public struct RemoteObjectFetcher: Sendable {
             do {
                 response = try await web.send(request)
             } catch {
-                throw .transport(link: link, code: (error as? HTTPTransportError).flatMap {
-                    if case .curl(let code, _) = $0 { code } else { nil }
-                } ?? -1, message: Redaction.redact(String(describing: error)))
+                throw ObjectStoreError(error, link: link)
             }
             guard response.isSuccess else {
                 switch response.status {
@@ -181,14 +179,8 @@ public struct RemoteObjectFetcher: Sendable {
             let response: TransportResponse
             do {
                 response = try await web.send(request, sink: .file(path: path), progress: progress)
-            } catch let error as HTTPTransportError {
-                switch error {
-                case .cancelled: throw .cancelled(link: url)
-                case .curl(let code, let message): throw .transport(link: url, code: code, message: Redaction.redact(message))
-                case .fileSystem(let p, let message): throw .transport(link: url, code: 23, message: "\(p): \(message)")
-                }
             } catch {
-                throw .cancelled(link: url)
+                throw ObjectStoreError(error, link: url)
             }
             guard response.isSuccess else {
                 throw .http(link: url, status: response.status, code: nil, message: nil)

@@ -65,6 +65,16 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         return Redaction.redact(text)
     }
 
+    /// The failure of a transfer that got no usable answer, for `link`: cancelled stays cancelled,
+    /// everything else is ``transport(link:code:message:)`` (curl 23 for a file that cannot be written).
+    public init(_ error: any Error, link: String) {
+        switch error as? HTTPTransportError {
+        case .curl(let code, let message)?: self = .transport(link: link, code: code, message: Redaction.redact(message))
+        case .fileSystem(let path, let message)?: self = .transport(link: link, code: 23, message: "\(path): \(message)")
+        case .cancelled?, nil: self = .cancelled(link: link)
+        }
+    }
+
     /// Worth retrying (resuming): a broken connection, a timeout, a 5xx or 429 (`SlowDown`).
     public var isRetryable: Bool {
         switch self {
@@ -151,15 +161,8 @@ public final class S3Client: Sendable {
             let response: TransportResponse
             do {
                 response = try await transport.send(request, sink: sink, progress: progress)
-            } catch let error as HTTPTransportError {
-                switch error {
-                case .cancelled: throw .cancelled(link: location.description)
-                case .curl(let code, let message): throw .transport(link: location.description, code: code, message: Redaction.redact(message))
-                case .fileSystem(let path, let message):
-                    throw .transport(link: location.description, code: 23, message: "\(path): \(message)")
-                }
             } catch {
-                throw .cancelled(link: location.description)
+                throw ObjectStoreError(error, link: location.description)
             }
             if response.isSuccess { return response }
             // A bucket in another region: S3 names it (301 PermanentRedirect, 400 AuthorizationHeaderMalformed).

@@ -80,4 +80,22 @@ struct RemoteFactsReducerTests {
         #expect(screen.contains("S3 object: 3.0 MiB"))  // details of the selected row
         #expect(screen.contains("ETag: abc"))
     }
+
+    @Test func confirmingWaitsForARePlan() throws {
+        var s = state(count: 1)
+        let asset = Asset(assetId: "local", logicalPath: "README.md", size: 5)
+        let plan = DownloadPlan(workspace: "ws", artifactName: "a", version: ArtifactVersion(artifactVersionId: "v1", version: "1.0.0"),
+                                destination: "./a-1.0.0", entries: [DownloadEntry(asset: asset, path: try LogicalPath("README.md"))],
+                                refused: [], remote: [], excludedCount: 0)
+        s.overlay = .download(DownloadDialog(plan: plan, focus: .confirm))
+        // r re-plans with the S3 objects: until the new plan arrives, y starts nothing.
+        var (after, effects) = reduce(s, .key(.char("r")))
+        #expect(effects.contains { if case .planDownload(_, _, _, _, "./a-1.0.0", true) = $0 { true } else { false } })
+        (after, effects) = reduce(after, .key(.char("y")))
+        #expect(!effects.contains { if case .startDownload = $0 { true } else { false } })
+        #expect(after.message?.text.hasPrefix("Still planning") == true)
+        (after, _) = reduce(after, .downloadPlanned(.success(plan), assetPath: nil))
+        (after, effects) = reduce(after, .key(.char("y")))
+        #expect(effects.contains { if case .startDownload = $0 { true } else { false } })
+    }
 }

@@ -125,9 +125,9 @@ struct S3LocationTests {
     @Test func listURLsHaveTheQuerySortedAsSigV4Wants() throws {
         let l = try #require(S3Location(link: "s3://bkt/data/"))
         #expect(l.listURL(settings: minio, region: "us-east-1", continuationToken: nil)
-                == "http://127.0.0.1:9000/bkt/?list-type=2&max-keys=1000&prefix=data%2F")
+                == "http://127.0.0.1:9000/bkt/?encoding-type=url&list-type=2&max-keys=1000&prefix=data%2F")
         #expect(l.listURL(settings: minio, region: "us-east-1", continuationToken: "1/a+b=", maxKeys: 5)
-                == "http://127.0.0.1:9000/bkt/?continuation-token=1%2Fa%2Bb%3D&list-type=2&max-keys=5&prefix=data%2F")
+                == "http://127.0.0.1:9000/bkt/?continuation-token=1%2Fa%2Bb%3D&encoding-type=url&list-type=2&max-keys=5&prefix=data%2F")
     }
 }
 
@@ -171,6 +171,14 @@ struct S3ResponseTests {
         #expect(S3Response.listPage(Data("<ListBucketResult><Name>&nbsp;</Name></ListBucketResult>".utf8)) == nil)
         #expect(S3Response.listPage(Data("<ListBucketResult><Contents><Key>&#x41;&#66;&apos;</Key><Size>1</Size></Contents></ListBucketResult>".utf8))?
             .objects.first?.key == "AB'")
+    }
+
+    @Test func urlEncodedKeysAndImpossibleSizes() throws {
+        let encoded = "<ListBucketResult><Contents><Key>ctl/bell%07+x%2B.txt</Key><Size>3</Size></Contents></ListBucketResult>"
+        #expect(try #require(S3Response.listPage(Data(encoded.utf8), urlEncoded: true)).objects.first?.key == "ctl/bell\u{7} x+.txt")
+        #expect(try #require(S3Response.listPage(Data(encoded.utf8))).objects.first?.key == "ctl/bell%07+x%2B.txt")
+        let huge = "<ListBucketResult><Contents><Key>a</Key><Size>9223372036854775807</Size></Contents></ListBucketResult>"
+        #expect(S3Response.listPage(Data(huge.utf8)) == nil)  // sizes that could overflow a sum: not an S3 answer
     }
 
     @Test func unquotesETags() {
@@ -223,6 +231,10 @@ struct RemoteAssetFactsTests {
         #expect(ObjectStoreError.notFound(link: "s3://b/k", code: "NoSuchBucket").fact == "no such bucket")
         #expect(ObjectStoreError.notFound(link: "s3://b/k", code: nil).userMessage == "s3://b/k: not found (404)")
         #expect(ObjectStoreError.accessDenied(link: "s3://b/k", code: "SignatureDoesNotMatch").fact == "signature refused (403)")
+        #expect(ObjectStoreError.http(link: "s3://b/k", status: 400, code: "ExpiredToken", message: nil).fact == "credentials expired (400)")
+        #expect(ObjectStoreError.http(link: "s3://b/k", status: 400, code: nil, message: nil).fact == "HTTP 400")
+        #expect(ObjectStoreError.transport(link: "s3://b/k", code: 7, message: "Failed to connect to 127.0.0.1 port 1").fact == "unreachable")
+        #expect(ObjectStoreError.changed(link: "s3://b/k").userMessage.hasPrefix("s3://b/k: changed since it was listed (412)"))
         #expect(ObjectStoreError.http(link: "s3://b/k", status: 503, code: "SlowDown", message: nil).isRetryable)
         #expect(!ObjectStoreError.accessDenied(link: "s3://b/k", code: nil).isRetryable)
         #expect(ObjectStoreError.transport(link: "s3://b/k", code: 28, message: "timeout").isRetryable)
@@ -283,7 +295,7 @@ struct S3ClientScriptedTests {
         let transport = ScriptedTransport([
             .respond(301, "", [HTTPHeader("x-amz-bucket-region", "eu-west-1")]),
             .respond(200, "", [HTTPHeader("Content-Length", "42"), HTTPHeader("ETag", "\"abc\"")]),
-            .respond(200, "", [HTTPHeader("Content-Length", "7")]),
+            .respond(200, "", [HTTPHeader("Content-Length", "7"), HTTPHeader("ETag", "\"def\"")]),
         ])
         let client = S3Client(settings: settings, transport: transport)
         let facts = try await client.head(S3Location(bucket: "bkt", key: "k"))
@@ -314,5 +326,44 @@ struct S3ClientScriptedTests {
         await #expect(throws: ObjectStoreError.malformed(link: "s3://bkt/p/", detail: "not a ListBucketResult")) {
             _ = try await client.list(S3Location(bucket: "bkt", key: "p/"))
         }
+    }
+
+    @Test func aFailedHeadIsAskedOnceMoreForS3sReasonAndA200WithoutETagIsNoS3() async throws {
+        let transport = ScriptedTransport([
+            .respond(403, "", []),
+            .respond(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>", []),
+            .respond(200, "<html>a captive portal</html>", [HTTPHeader("Content-Length", "29")]),
+        ])
+        let client = S3Client(settings: settings, transport: transport)
+        await #expect(throws: ObjectStoreError.accessDenied(link: "s3://bkt/k", code: "SignatureDoesNotMatch")) {
+            _ = try await client.head(S3Location(bucket: "bkt", key: "k"))
+        }
+        #expect(transport.requests.map(\.method) == [.head, .get])
+        #expect(transport.requests[1].rangeEnd == 0)  // one byte at most
+        await #expect(throws: ObjectStoreError.malformed(link: "s3://bkt/k", detail: "not an S3 answer (no ETag)")) {
+            _ = try await client.head(S3Location(bucket: "bkt", key: "k"))
+        }
+    }
+
+    @Test func tokensGoingRoundInACircleEndTheListing() async throws {
+        func page(_ token: String) -> ScriptedTransport.Step {
+            .respond(200, "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>\(token)</NextContinuationToken><Contents><Key>p/x</Key><Size>1</Size></Contents></ListBucketResult>", [])
+        }
+        let transport = ScriptedTransport([page("A"), page("B"), page("A")])
+        let listed = try await S3Client(settings: settings, transport: transport).list(S3Location(bucket: "bkt", key: "p/"))
+        #expect(transport.requests.count == 3)
+        #expect(listed.truncated)  // incomplete, said so
+    }
+
+    @Test func aDownloadAsksIfMatchAndAReplacedObjectIsAFact() async throws {
+        let transport = ScriptedTransport([.respond(412, "<Error><Code>PreconditionFailed</Code></Error>", [])])
+        let client = S3Client(settings: settings, transport: transport)
+        await #expect(throws: ObjectStoreError.changed(link: "s3://bkt/k")) {
+            _ = try await client.download(S3Location(bucket: "bkt", key: "k"), eTag: "abc-2", to: "/nonexistent/x", resumeFrom: 100,
+                                          progress: nil)
+        }
+        let request = try #require(transport.requests.first)
+        #expect(request.headers.contains(HTTPHeader("If-Match", "\"abc-2\"")))
+        #expect(request.rangeStart == 100)
     }
 }

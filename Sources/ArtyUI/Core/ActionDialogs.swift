@@ -27,6 +27,9 @@ public struct DownloadDialog: Sendable, Hashable {
     /// Remote assets' S3 objects are fetched too (`r` toggles; off by default, and only offered
     /// with AWS credentials).
     public var includeRemote: Bool
+    /// A re-plan (after `e` or `r`) is in flight: confirming waits for it, so the download never
+    /// runs a plan the dialog no longer shows.
+    public var planning = false
 
     public init(plan: DownloadPlan, strategy: OverwriteStrategy = .fail, focus: DialogButton = .cancel,
                 assetPath: String? = nil, includeRemote: Bool = false) {

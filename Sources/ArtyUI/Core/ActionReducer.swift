@@ -186,6 +186,7 @@ extension BrowserState {
                 case .enter:
                     let trimmed = field.text.trimmingCharacters(in: .whitespaces)
                     d.destinationField = nil
+                    d.planning = !trimmed.isEmpty
                     overlay = .download(d)
                     guard !trimmed.isEmpty else { return [] }
                     let p = d.plan
@@ -209,6 +210,7 @@ extension BrowserState {
                     return []
                 }
                 d.includeRemote.toggle()
+                d.planning = true
                 overlay = .download(d)
                 let p = d.plan
                 message = d.includeRemote ? Self.readingRemoteLinks : StatusMessage("S3 links left out")
@@ -223,6 +225,10 @@ extension BrowserState {
                 message = StatusMessage("Download cancelled; nothing was written")
                 return []
             case .enter, .char("y"):
+                guard !d.planning else {
+                    message = StatusMessage("Still planning the download with the new settings; confirm once the dialog shows them")
+                    return []
+                }
                 guard !d.plan.entries.isEmpty else {
                     message = StatusMessage("Nothing to download: the version has no local files", kind: .error)
                     return []
@@ -365,6 +371,7 @@ extension BrowserState {
             case .success(let plan):
                 if case .download(var d)? = overlay {
                     d.plan = plan  // re-planned after a destination edit; strategy and focus stay
+                    d.planning = false
                     overlay = .download(d)
                     if message == Self.readingRemoteLinks { message = nil }
                 } else if overlay == nil {
@@ -372,6 +379,10 @@ extension BrowserState {
                     overlay = .download(DownloadDialog(plan: plan, assetPath: assetPath, includeRemote: remote))
                 }
             case .failure(let failure):
+                if case .download(var d)? = overlay {
+                    d.planning = false  // the dialog keeps the plan it shows
+                    overlay = .download(d)
+                }
                 message = StatusMessage("Cannot download: \(failure.message)", kind: .error)
             }
             return []

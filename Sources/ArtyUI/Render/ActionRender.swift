@@ -126,6 +126,7 @@ extension Render {
         }
         body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""),
                               style: d.conflicts > 0 ? .error : .dim, wraps: true))
+        if d.planning { body.append(PanelLine("\(Render.spinner(state.tickCount)) planning with the new settings…", style: .dim)) }
         var footer = buttons(&frame, "Download", focus: d.focus)
         footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder\(offer ? " · r remote" : "") · Enter · Esc"
                                                            : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))

@@ -44,7 +44,9 @@ public enum ActionPlanning {
                         sources[file.asset.assetId] = file.source
                     }
                 } catch {
+                    // Reported by name, and still listed in remote-assets.json (it was not fetched).
                     refused.append(RefusedAsset(asset: asset, reason: error.userMessage))
+                    expanded.append(asset)
                 }
             }
             assets = expanded

@@ -277,8 +277,12 @@ public struct ArtifactDownloader: Sendable {
         }
         let part = SafeFileSystem.partialPath(for: finalPath, shortened: partIsAFile)
         var offset: Int64 = 0
+        // A leftover of an interrupted run is resumed, except for a remote object whose content no
+        // checksum can prove (a multipart ETag): it may have been replaced since, and `If-Match`
+        // only guards the bytes fetched from now on.
+        let provable = entry.source == nil || entry.verifiableChecksum != nil
         switch SafeFileSystem.kind(of: part) {
-        case .file(let size) where size < entry.expectedSize: offset = size  // a leftover of an interrupted run
+        case .file(let size) where size < entry.expectedSize && provable: offset = size
         case .missing: break
         default: SafeFileSystem.removeFile(part)
         }

@@ -242,7 +242,7 @@ public enum Listing {
 
     public static func table(_ rows: [AssetRow]) -> String {
         table(header: ["LOGICAL PATH", "SIZE (BYTES)", "REMOTE", "LINK"],
-              rows: rows.map { [$0.logicalPath, $0.storeFacts.map(\.sizeLabel) ?? String($0.size), $0.remote ? "yes" : "no", $0.link ?? "-"] },
+              rows: rows.map { [$0.logicalPath, $0.storeFacts.map(\.sizeLabel) ?? ($0.remote ? "remote" : String($0.size)), $0.remote ? "yes" : "no", $0.link ?? "-"] },
               rightAligned: [1])
     }
 

@@ -66,15 +66,16 @@ public enum RemoteLinkKind: Sendable, Hashable {
 
 /// Where a downloaded file's bytes come from when it is not a Comet asset.
 public enum RemoteObjectSource: Sendable, Hashable {
-    /// An S3 object (a specific object version when given).
-    case s3(S3Location, versionId: String?)
+    /// An S3 object (a specific object version when given), with the ETag it had when listed: the
+    /// download asks `If-Match` it, so a replaced object fails instead of mixing bytes.
+    case s3(S3Location, versionId: String?, eTag: String? = nil)
     /// A web link, fetched with a plain GET.
     case web(url: String)
 
     /// The link, for messages.
     public var link: String {
         switch self {
-        case .s3(let location, _): location.description
+        case .s3(let location, _, _): location.description
         case .web(let url): url
         }
     }
@@ -127,19 +128,22 @@ public struct RemoteObjectFetcher: Sendable {
                 let listed = try await s3.list(location)
                 if listed.truncated { throw .malformed(link: link, detail: "more than \(listed.objects.count) objects under the prefix") }
                 return listed.objects.compactMap { object -> RemoteObjectFile? in
-                    let rest = String(object.key.dropFirst(location.key.count))
+                    // By bytes: a combining mark after the prefix's `/` joins it in one Character.
+                    guard object.key.utf8.starts(with: location.key.utf8) else { return nil }
+                    let rest = String(decoding: object.key.utf8.dropFirst(location.key.utf8.count), as: UTF8.self)
                     // A "folder" marker (the prefix itself, or `x/` of size 0) holds no file.
                     if rest.isEmpty || (rest.hasSuffix("/") && object.size == 0) { return nil }
                     let logical = asset.logicalPath.hasSuffix("/") ? asset.logicalPath + rest : asset.logicalPath + "/" + rest
                     return RemoteObjectFile(asset: Self.standIn(asset, id: asset.assetId + ":" + object.key, logicalPath: logical,
                                                                 size: object.size, eTag: object.eTag),
-                                            source: .s3(S3Location(bucket: location.bucket, key: object.key), versionId: nil))
+                                            source: .s3(S3Location(bucket: location.bucket, key: object.key), versionId: nil,
+                                                        eTag: object.eTag))
                 }
             }
             let facts = try await s3.head(location, versionId: synced?.versionId)
             return [RemoteObjectFile(asset: Self.standIn(asset, id: asset.assetId, logicalPath: asset.logicalPath,
                                                          size: facts.size, eTag: facts.eTag ?? synced?.eTag),
-                                     source: .s3(location, versionId: synced?.versionId))]
+                                     source: .s3(location, versionId: synced?.versionId, eTag: facts.eTag))]
         case .web:
             var request = TransportRequest(method: .head, url: link, acceptCompressed: false, totalTimeoutMilliseconds: 60_000)
             request.maxBodyBytes = 1 << 20
@@ -171,9 +175,9 @@ public struct RemoteObjectFetcher: Sendable {
     public func download(_ source: RemoteObjectSource, to path: String, resumeFrom: Int64,
                          progress: ProgressHandler?) async throws(ObjectStoreError) {
         switch source {
-        case .s3(let location, let versionId):
+        case .s3(let location, let versionId, let eTag):
             guard let s3 else { throw .malformed(link: source.link, detail: "no AWS credentials") }
-            _ = try await s3.download(location, versionId: versionId, to: path, resumeFrom: resumeFrom, progress: progress)
+            _ = try await s3.download(location, versionId: versionId, eTag: eTag, to: path, resumeFrom: resumeFrom, progress: progress)
         case .web(let url):
             let request = TransportRequest(method: .get, url: url, rangeStart: resumeFrom, acceptCompressed: false)
             let response: TransportResponse

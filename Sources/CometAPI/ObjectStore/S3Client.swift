@@ -33,22 +33,44 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
     case malformed(link: String, detail: String)
     /// The transfer was cancelled.
     case cancelled(link: String)
+    /// The object is no longer the one listed (its ETag changed: `412` to `If-Match`).
+    case changed(link: String)
+
+    /// The HTTP status of the answer, nil without one.
+    public var status: Int? {
+        switch self {
+        case .notFound: 404
+        case .accessDenied: 403
+        case .http(_, let status, _, _): status
+        case .changed: 412
+        default: nil
+        }
+    }
+
+    /// S3's error code from the answer's body (`NoSuchKey`, `ExpiredToken`), nil without one.
+    public var code: String? {
+        switch self {
+        case .notFound(_, let code), .accessDenied(_, let code), .http(_, _, let code, _): code
+        default: nil
+        }
+    }
 
     /// The short fact shown on a row: `not found (404)`, `access denied (403)`, `no such bucket`.
     public var fact: String {
-        switch self {
-        case .notFound(_, let code): code == "NoSuchBucket" ? "no such bucket" : "not found (404)"
-        case .accessDenied(_, let code):
-            switch code {
-            case "InvalidAccessKeyId"?: "unknown access key (403)"
-            case "SignatureDoesNotMatch"?: "signature refused (403)"
-            case "ExpiredToken"?, "InvalidToken"?: "credentials expired (403)"
-            default: "access denied (403)"
-            }
-        case .http(_, let status, let code, _): code.map { "\($0) (\(status))" } ?? "HTTP \(status)"
-        case .transport(_, _, let message): "unreachable: \(message)"
-        case .malformed: "unreadable answer"
-        case .cancelled: "cancelled"
+        let status = self.status.map { " (\($0))" } ?? ""
+        switch (self, code) {
+        case (_, "NoSuchBucket"?): return "no such bucket"
+        case (_, "InvalidAccessKeyId"?): return "unknown access key" + status
+        case (_, "SignatureDoesNotMatch"?): return "signature refused" + status
+        case (_, "ExpiredToken"?): return "credentials expired" + status
+        case (_, "InvalidToken"?): return "invalid session token" + status
+        case (.notFound, _): return "not found (404)"
+        case (.accessDenied, _): return "access denied (403)"
+        case (.http(_, let status, let code, _), _): return code.map { "\($0) (\(status))" } ?? "HTTP \(status)"
+        case (.transport(_, let code, _), _): return code == 28 ? "no answer (timeout)" : "unreachable"
+        case (.malformed, _): return "unreadable answer"
+        case (.cancelled, _): return "cancelled"
+        case (.changed, _): return "changed since it was listed (412)"
         }
     }
 
@@ -57,11 +79,13 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         let link: String
         switch self {
         case .notFound(let l, _), .accessDenied(let l, _), .http(let l, _, _, _), .transport(let l, _, _),
-             .malformed(let l, _), .cancelled(let l): link = l
+             .malformed(let l, _), .cancelled(let l), .changed(let l): link = l
         }
         var text = "\(TerminalText.escape(link)): \(fact)"
         if case .http(_, _, _, let message?) = self { text += ": \(TerminalText.escape(message))" }
         if case .malformed(_, let detail) = self { text += ": \(detail)" }
+        if case .transport(_, _, let message) = self { text += ": \(TerminalText.escape(message))" }
+        if case .changed = self { text += "; run the download again to fetch it as it is now" }
         return Redaction.redact(text)
     }
 
@@ -109,12 +133,25 @@ public final class S3Client: Sendable {
     /// Facts about one object.
     /// - Throws: ``ObjectStoreError``.
     public func head(_ object: S3Location, versionId: String? = nil) async throws(ObjectStoreError) -> S3ObjectFacts {
-        let response = try await send(object, method: .head) { region in
-            object.objectURL(settings: self.settings, region: region, versionId: versionId)
+        let url = { (region: String) in object.objectURL(settings: self.settings, region: region, versionId: versionId) }
+        let response: TransportResponse
+        do {
+            response = try await send(object, method: .head, url: url)
+        } catch let error where error.code == nil && [400, 403, 404].contains(error.status ?? 0) {
+            // A HEAD answer has no body to say why: ask for one byte to read S3's error code
+            // (SignatureDoesNotMatch, ExpiredToken, NoSuchBucket, …), only when HEAD failed.
+            _ = try await send(object, method: .get, rangeEnd: 0, url: url)
+            throw error
         }
-        let size = response.header("Content-Length").flatMap { Int64($0) } ?? 0
-        return S3ObjectFacts(size: size, lastModified: response.header("Last-Modified"),
-                             eTag: response.header("ETag").map(S3Response.unquotedETag), versionId: response.header("x-amz-version-id"))
+        // Every S3 implementation sends an ETag; a 200 without one is some other web server.
+        guard let eTag = response.header("ETag").map(S3Response.unquotedETag), !eTag.isEmpty else {
+            throw .malformed(link: object.description, detail: "not an S3 answer (no ETag)")
+        }
+        guard let size = response.header("Content-Length").flatMap({ Int64($0) }), (0...S3Response.maxObjectSize).contains(size) else {
+            throw .malformed(link: object.description, detail: "no usable Content-Length")
+        }
+        return S3ObjectFacts(size: size, lastModified: response.header("Last-Modified"), eTag: eTag,
+                             versionId: response.header("x-amz-version-id"))
     }
 
     /// Every object under a prefix, page by page, up to `limit` objects.
@@ -123,33 +160,40 @@ public final class S3Client: Sendable {
     public func list(_ prefix: S3Location, limit: Int = 100_000) async throws(ObjectStoreError) -> (objects: [S3ListedObject], truncated: Bool) {
         var objects: [S3ListedObject] = []
         var token: String?
-        repeat {
+        var seenTokens: Set<String> = []
+        // S3 answers up to 1,000 objects a page; a store that sends a few per page, or tokens that
+        // go round in a circle, is stopped after this many pages (the listing is then incomplete).
+        let maxPages = limit / 1000 * 2 + 10
+        for _ in 0..<maxPages {
             let page = min(1000, max(1, limit - objects.count))
             let response = try await send(prefix, method: .get) { region in
                 prefix.listURL(settings: self.settings, region: region, continuationToken: token, maxKeys: page)
             }
-            guard let parsed = S3Response.listPage(response.body) else {
+            guard let parsed = S3Response.listPage(response.body, urlEncoded: true) else {
                 throw .malformed(link: prefix.description, detail: "not a ListBucketResult")
             }
             objects += parsed.objects
-            guard parsed.isTruncated, let next = parsed.nextContinuationToken, next != token else { return (objects, false) }
+            guard parsed.isTruncated, let next = parsed.nextContinuationToken else { return (objects, false) }
+            guard objects.count < limit, seenTokens.insert(next).inserted else { break }
             token = next
-        } while objects.count < limit
+        }
         return (Array(objects.prefix(limit)), true)
     }
 
     /// Streams an object to `path`, from byte `resumeFrom` on (a `Range` request) when above 0.
     /// - Returns: the response (``TransportResponse/appendedToFile`` tells whether the range was honoured).
     /// - Throws: ``ObjectStoreError``.
-    public func download(_ object: S3Location, versionId: String? = nil, to path: String, resumeFrom: Int64,
+    /// - Parameter eTag: the ETag the object had when it was listed: sent as `If-Match`, so an object
+    ///   replaced since (or between two ranges of one file) answers 412 instead of other bytes.
+    public func download(_ object: S3Location, versionId: String? = nil, eTag: String? = nil, to path: String, resumeFrom: Int64,
                          progress: ProgressHandler?) async throws(ObjectStoreError) -> TransportResponse {
-        try await send(object, method: .get, sink: .file(path: path), rangeStart: resumeFrom, progress: progress) { region in
+        try await send(object, method: .get, sink: .file(path: path), rangeStart: resumeFrom, ifMatch: eTag, progress: progress) { region in
             object.objectURL(settings: self.settings, region: region, versionId: versionId)
         }
     }
 
     private func send(_ location: S3Location, method: TransportRequest.Method, sink: ResponseSink = .memory,
-                      rangeStart: Int64? = nil, progress: ProgressHandler? = nil,
+                      rangeStart: Int64? = nil, rangeEnd: Int64? = nil, ifMatch: String? = nil, progress: ProgressHandler? = nil,
                       url: (String) -> String) async throws(ObjectStoreError) -> TransportResponse {
         var region = regions.withLock { $0[location.bucket] } ?? settings.region
         var attempt = 0
@@ -158,6 +202,8 @@ public final class S3Client: Sendable {
             var request = TransportRequest(method: method, url: url(region), rangeStart: rangeStart, acceptCompressed: false,
                                            maxBodyBytes: 16 << 20, totalTimeoutMilliseconds: sink == .memory ? Self.factsTimeoutMilliseconds : nil)
             request.awsSignature = AWSSignature(credentials: settings.credentials, region: region)
+            request.rangeEnd = rangeEnd
+            if let ifMatch { request.headers.append(HTTPHeader("If-Match", "\"\(ifMatch)\"")) }
             let response: TransportResponse
             do {
                 response = try await transport.send(request, sink: sink, progress: progress)
@@ -176,6 +222,7 @@ public final class S3Client: Sendable {
             switch response.status {
             case 404: throw .notFound(link: location.description, code: error?.code)
             case 403: throw .accessDenied(link: location.description, code: error?.code)
+            case 412 where ifMatch != nil: throw .changed(link: location.description)
             default: throw .http(link: location.description, status: response.status, code: error?.code, message: error?.message)
             }
         }

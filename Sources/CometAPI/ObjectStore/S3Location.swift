@@ -73,7 +73,8 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     /// The `ListObjectsV2` URL for this prefix: `?continuation-token=…&list-type=2&max-keys=…&prefix=…`,
     /// parameters sorted by name as SigV4's canonical request wants them.
     public func listURL(settings: S3Settings, region: String, continuationToken: String?, maxKeys: Int = 1000) -> String {
-        var query: [(String, String)] = [("list-type", "2"), ("max-keys", String(maxKeys)), ("prefix", key)]
+        // encoding-type=url: keys XML cannot carry (control characters) arrive URL-encoded.
+        var query: [(String, String)] = [("encoding-type", "url"), ("list-type", "2"), ("max-keys", String(maxKeys)), ("prefix", key)]
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         return base(settings: settings, region: region) + "?" + Self.canonicalQuery(query)
     }

@@ -36,13 +36,25 @@ public struct S3ErrorBody: Sendable, Hashable {
 
 /// Parses S3's XML answers with the toolchain's XML parser (FoundationXML, libxml2). Pure.
 public enum S3Response {
-    /// The page in `data`, nil when it is not a `ListBucketResult` (malformed, or another document).
+    /// The largest object size believed, in bytes: 50 TiB (S3's limit is 5 TiB). A bigger one is a
+    /// broken or hostile answer, and sums of sizes could overflow.
+    public static let maxObjectSize: Int64 = 50 << 40
+
+    /// The page in `data`, nil when it is not a `ListBucketResult` (malformed, or another document),
+    /// or when an object's size is beyond ``maxObjectSize``.
+    /// - Parameter urlEncoded: the keys are URL-encoded (`encoding-type=url` was asked: S3 then
+    ///   encodes keys that XML could not carry, such as control characters; `+` is a space).
     /// Objects without a key or with a negative or missing size are skipped.
-    public static func listPage(_ data: Data) -> S3ListPage? {
+    public static func listPage(_ data: Data, urlEncoded: Bool = false) -> S3ListPage? {
         guard let root = XMLTree.parse(data), root.name == "ListBucketResult" else { return nil }
         var objects: [S3ListedObject] = []
         for item in root.children where item.name == "Contents" {
-            guard let key = item.text(of: "Key"), let size = item.text(of: "Size").flatMap({ Int64($0) }), size >= 0 else { continue }
+            guard var key = item.text(of: "Key"), let size = item.text(of: "Size").flatMap({ Int64($0) }), size >= 0 else { continue }
+            guard size <= maxObjectSize else { return nil }
+            if urlEncoded {
+                guard let decoded = key.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { continue }
+                key = decoded
+            }
             objects.append(S3ListedObject(key: key, size: size, eTag: item.text(of: "ETag").map(unquotedETag),
                                           lastModified: item.text(of: "LastModified")))
         }

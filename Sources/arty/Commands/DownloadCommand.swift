@@ -78,6 +78,10 @@ struct Download: AsyncParsableCommand {
             let client = try await makeClient(connection)
             let scope = try includeRemote.map { try RemoteFetchScope(argument: $0) } ?? .none
             let remote = scope.isEmpty ? nil : RemoteObjectFetcher.fromEnvironment(scope: scope)
+            if scope.s3, remote?.s3 == nil {
+                printError("Note: no AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials): "
+                           + "s3:// links are not fetched; they stay listed in \(DownloadPlan.remoteManifestName).")
+            }
             let plan = try await ActionPlanning.planDownload(
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
                 assetPath: asset, remote: remote, client: client)

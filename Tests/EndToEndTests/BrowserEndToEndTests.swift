@@ -3,7 +3,7 @@ import Testing
 
 /// The real `arty` binary in tmux, on the built-in fake data (`arty browse --fake`).
 /// Needs tmux and a built binary (`swift build`); `ARTY_BIN` overrides the binary path.
-@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"))
+@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"), .serialized)
 struct BrowserEndToEndTests {
     func open(width: Int = 100, height: Int = 30) throws -> TmuxSession {
         try TmuxSession([ArtyBinary.path!, "browse", "--fake", "--fake-latency", "20"], width: width, height: height)

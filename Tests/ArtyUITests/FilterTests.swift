@@ -179,4 +179,26 @@ import Testing
         await h.press(.enter, .char("n"))
         #expect(h.state.message?.text == "no match")
     }
+
+    /// Issue 14: the first `s` after opening a pane selected the first row of the new order.
+    @Test func sortKeepsTheSelectedRow() async {
+        var h = await Harness()
+        await h.press(.enter, .char("/"))
+        await h.type("mnist")
+        await h.press(.enter, .enter)  // versions of mnist-digits: nothing chosen yet, the cursor on the top row
+        #expect(h.state.current.selectedID == nil)
+        #expect(h.selected?.name == "2.2.0-rc.1")
+        await h.press(.char("s"), .char("s"))  // size ↓: the empty release candidate goes last, and stays selected
+        #expect(h.state.current.sort == SortOrder(field: .size, reversed: true))
+        #expect(h.selected?.name == "2.2.0-rc.1")
+        #expect(h.state.cursor(of: h.state.current) == 4)
+        await h.press(.char("k"))
+        #expect(h.selected?.name == "1.0.0")
+        await h.press(.char("s"))  // version ↓
+        #expect(h.selected?.name == "1.0.0")
+        #expect(h.state.cursor(of: h.state.current) == 4)
+        await h.press(.char("S"))  // version ↑
+        #expect(h.selected?.name == "1.0.0")
+        #expect(h.state.cursor(of: h.state.current) == 0)
+    }
 }

@@ -233,12 +233,14 @@ extension BrowserState {
             message = StatusMessage("Filter cleared")
             return ensurePreview()
         case .sort:
+            keepSelection()
             let fields = SortField.fields(for: current.key.level)
             let i = fields.firstIndex(of: current.sort.field) ?? -1
             current.sort.field = fields[(i + 1) % fields.count]
             message = StatusMessage("Sorted by \(current.sort.label)")
             return ensurePreview()
         case .reverseSort:
+            keepSelection()
             current.sort.reversed.toggle()
             message = StatusMessage("Sorted by \(current.sort.label)")
             return ensurePreview()

@@ -86,7 +86,7 @@ struct Download: AsyncParsableCommand {
             watcher.cancel()
             endProgress(enabled: !json)
             if interrupted.isSet || summary.cancelled {
-                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(plan.entries.count) files downloaded; run the same command again to resume.")
+                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(Plural.count(plan.entries.count, "file")) downloaded; run the same command again to resume.")
                 throw ExitCode(130)
             }
             if json {

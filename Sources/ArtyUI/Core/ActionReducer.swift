@@ -145,6 +145,7 @@ extension BrowserState {
             // Older → newer when both are semantic versions.
             if let x = SemanticVersion(pair[0].version), let y = SemanticVersion(pair[1].version), y < x { pair.reverse() }
             message = StatusMessage("Comparing \(pair[0].version) → \(pair[1].version)…")
+            marks = []  // the compare used them: the next one starts from fresh marks
             return [.compare(from: pair[0], to: pair[1])]
         case .jobs:
             overlay = .jobs(selected: 0)

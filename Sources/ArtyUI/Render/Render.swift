@@ -214,10 +214,13 @@ struct Render {
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
+        // While versions of this pane are marked, the gutter is two cells, so a marked row under
+        // the cursor shows both: `›*` (without marks the columns keep their room).
+        let gutter = hasMarks(pane) ? 2 : 1
         let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis),
-                                rows: rows, width: col.width - 2)
+                                rows: rows, width: col.width - 1 - gutter)
         // Headings.
-        var x = col.x + 1
+        var x = col.x + gutter
         for c in columns {
             frame.put(TextFit.pad(c.column.title, to: c.width, align: c.column.align), x: x, y: top, style: .bold, limit: c.width)
             x += c.width + Table.gap
@@ -235,9 +238,10 @@ struct Render {
             default: .plain
             }
             if selected && role == .current { frame.fill(x: col.x, y: y, count: col.width, style: rowStyle) }
-            frame.put(selected && role != .preview ? "›" : (isMarked(entry, in: pane) ? "*" : " "), x: col.x, y: y,
-                      style: rowStyle)
-            var x = col.x + 1
+            let cursorMark = selected && role != .preview ? "›" : " "
+            let mark = gutter == 2 ? cursorMark + (isMarked(entry, in: pane) ? "*" : " ") : cursorMark
+            frame.put(mark, x: col.x, y: y, style: rowStyle)
+            var x = col.x + gutter
             for c in columns {
                 var style = rowStyle
                 if let color = c.column.color?(entry), !(selected && role == .current) { style.color = color }
@@ -248,7 +252,13 @@ struct Render {
         }
     }
 
-    /// True for a version marked with `m` (drawn with `*` in the cursor column).
+    /// True when `pane` lists versions and some of them are marked with `m`.
+    func hasMarks(_ pane: Pane) -> Bool {
+        guard case .versions(let ws, let a) = pane.key else { return false }
+        return state.marks.contains { $0.workspace == ws && $0.artifact == a }
+    }
+
+    /// True for a version marked with `m` (drawn with `*` beside the cursor column).
     func isMarked(_ entry: Entry, in pane: Pane) -> Bool {
         guard case .version(let v) = entry, case .versions(let ws, let a) = pane.key else { return false }
         return state.marks.contains { $0.workspace == ws && $0.artifact == a && $0.version == v.version }

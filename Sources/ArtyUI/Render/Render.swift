@@ -416,6 +416,9 @@ enum Table {
         var priority: Int
         /// The one column that takes the remaining width (never dropped).
         var flex = false
+        /// The row's name (NAME, VERSION, LOGICAL PATH): a flex column that is not the name gets no
+        /// more than its content needs, and the name column gets the rest, as far as its content needs.
+        var isName = false
         var value: (Entry) -> String
         var color: ((Entry) -> Color?)? = nil
     }
@@ -453,7 +456,7 @@ enum Table {
             return cols
         case .versions:
             func v(_ e: Entry) -> ArtifactVersion? { if case .version(let v) = e { return v }; return nil }
-            var cols = [Column(title: "VERSION", maxWidth: 14, priority: 9) { v($0)?.version ?? "" }]
+            var cols = [Column(title: "VERSION", maxWidth: 14, priority: 9, isName: true) { v($0)?.version ?? "" }]
             cols.append(Column(title: "ALIASES", maxWidth: 30, priority: 8, flex: true) { join(v($0)?.aliases ?? []) })
             if full {
                 cols.append(Column(title: "TAGS", maxWidth: 16, priority: 2) { join(v($0)?.tags ?? []) })
@@ -481,7 +484,8 @@ enum Table {
     }
 
     /// Column widths for `width` cells: each column as wide as its widest value (up to its
-    /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
+    /// maximum), the flex column takes what is left (a flex column that is not the name, ALIASES,
+    /// only what its values need: see ``Column/isName``); lowest-priority columns are dropped until
     /// the flex column has 40% of the width (8 to 24 cells).
     static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int) -> [Fitted] {
         let sample = rows.prefix(500)
@@ -500,6 +504,18 @@ enum Table {
         }
         if let flex = fitted.firstIndex(where: { $0.column.flex }) {
             fitted[flex].width = max(1, width - fixedWidth())
+            if !fitted[flex].column.isName, let name = fitted.firstIndex(where: { $0.column.isName }) {
+                // E.g. ALIASES at 250 columns: as wide as its longest value; the surplus lets long
+                // version strings show whole, and the rest stays blank at the right.
+                func need(_ c: Column) -> Int {
+                    max(DisplayWidth.of(c.title), sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0)
+                }
+                let surplus = fitted[flex].width - need(fitted[flex].column)
+                if surplus > 0 {
+                    fitted[flex].width -= surplus
+                    fitted[name].width += min(surplus, max(0, need(fitted[name].column) - fitted[name].width))
+                }
+            }
         } else if var last = fitted.last {
             last.width = max(1, min(last.width, width - fixedWidth() + last.width))
             fitted[fitted.count - 1] = last

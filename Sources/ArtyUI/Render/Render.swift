@@ -64,27 +64,51 @@ struct Render {
         actionOverlay(&frame)
     }
 
+    /// The header: ` arty  server … │ user … │ workspace … │ artifact … │ version …` (labels plain,
+    /// values bold), then the filter at the right. When that does not fit, the server and user lose
+    /// their labels, then go, so the path stays; what is left is cut at the end.
     func header(_ frame: inout Frame) {
-        var parts: [String] = [state.context.serverLabel]
-        parts.append(state.userName ?? "…")
-        if state.context.readOnly { parts.append("read-only") }
-        let path = state.current.key.path
-        let crumb = path.isEmpty ? "workspaces" : path.joined(separator: " › ")
         frame.fill(x: 0, y: 0, count: size.width, style: Style(reverse: true))
         var x = frame.put(" arty ", x: 0, y: 0, style: Style(color: .accent, bold: true, reverse: true))
-        let info = " " + parts.joined(separator: " │ ") + " │ "
-        x += frame.put(info, x: x, y: 0, style: Style(reverse: true))
         var filterText = ""
         if !state.current.filter.isEmpty || state.filterEditing {
             let shown = state.filterEditing ? state.filterField.rendered(width: max(4, size.width / 2)) : state.current.filter
             filterText = " filter: /" + shown + " "
         }
-        let room = size.width - x - DisplayWidth.of(filterText)
-        x += frame.put(TextFit.truncate(crumb, to: max(0, room)), x: x, y: 0, style: Style(bold: true, reverse: true))
+        let room = size.width - DisplayWidth.of(filterText)
+        let cells = Render.headerCells(state, room: room - x)
+        for (i, cell) in cells.enumerated() where x < room {
+            let lead = (i == 0 ? " " : " │ ") + (cell.label.map { $0 + " " } ?? "")
+            x += frame.put(TextFit.truncate(lead, to: max(0, room - x)), x: x, y: 0, style: Style(reverse: true))
+            x += frame.put(TextFit.truncate(cell.value, to: max(0, room - x)), x: x, y: 0, style: Style(bold: true, reverse: true))
+        }
         if !filterText.isEmpty {
             frame.put(filterText, x: max(x, size.width - DisplayWidth.of(filterText)), y: 0,
                       style: Style(color: .yellow, bold: true, reverse: true))
         }
+    }
+
+    /// The header's labelled cells after ` arty `: server, user, `read-only`, then `workspaces` or
+    /// the path (`workspace`, `artifact`, `version`), in the first form that fits `room` cells
+    /// (labelled; server and user unlabelled; the path alone).
+    static func headerCells(_ state: BrowserState, room: Int) -> [(label: String?, value: String)] {
+        let path = state.current.key.path
+        var place: [(label: String?, value: String)] = path.isEmpty ? [(nil, "workspaces")]
+            : zip(["workspace", "artifact", "version"], path).map { ($0, $1) }
+        if state.context.readOnly { place.insert((nil, "read-only"), at: 0) }
+        let server = state.context.serverLabel, user = state.userName ?? "…"
+        let forms: [[(label: String?, value: String)]] = [
+            [("server", server), ("user", user)] + place,
+            [(nil, server), (nil, user)] + place,
+            place,
+        ]
+        func width(_ cells: [(label: String?, value: String)]) -> Int {
+            cells.enumerated().reduce(0) { sum, c in
+                sum + (c.offset == 0 ? 1 : 3) + (c.element.label.map { DisplayWidth.of($0) + 1 } ?? 0)
+                    + DisplayWidth.of(Sanitizer.clean(c.element.value))
+            }
+        }
+        return forms.first { width($0) <= room } ?? place
     }
 
     func statusLine(_ frame: inout Frame) {

@@ -24,7 +24,7 @@ struct FakeReader: ArtifactReading {
     }
     func artifactVersion(workspace: String, name: String, selector: VersionSelector) async throws -> ArtifactVersion { versions[0] }
     func assets(workspace: String, name: String, selector: VersionSelector) async throws -> [Asset] {
-        #expect(selector == .alias("prod"))
+        #expect(selector == .alias("prod") || selector == .version("1.0.0"))  // ls by alias; a download plan by version
         return [Asset(assetId: "r", logicalPath: "z/remote.csv", size: 0, link: "s3://b/remote.csv"),
                 Asset(assetId: "l", logicalPath: "data/train.csv", size: 52311)]
     }

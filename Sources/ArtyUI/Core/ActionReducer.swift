@@ -40,10 +40,9 @@ extension BrowserState {
         return nil
     }
 
-    /// The default download folder: `./ARTIFACT-VERSION` under the working directory (a `/` in
-    /// the name becomes `_`).
+    /// The default download folder, the CLI's too: ``DownloadPlan/defaultDestination(artifact:version:)``.
     static func defaultDestination(artifact: String, version: String) -> String {
-        "./" + (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
+        DownloadPlan.defaultDestination(artifact: artifact, version: version)
     }
 
     mutating func runAction(_ command: Command) -> [Effect] {

@@ -22,8 +22,9 @@ struct Download: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The version to download.", valueName: "workspace/artifact[:version|alias]"))
     var reference: String
 
-    @Argument(help: ArgumentHelp("Destination folder (default: the current folder).", valueName: "dir"))
-    var directory: String = "."
+    @Argument(help: ArgumentHelp("Destination folder (default: ./ARTIFACT-VERSION, the concrete version, as the browser proposes).",
+                                 valueName: "dir"))
+    var directory: String?
 
     @Option(name: .long, help: ArgumentHelp("Only assets whose logical path matches this glob (repeatable).", valueName: "glob"))
     var include: [String] = []
@@ -52,7 +53,7 @@ struct Download: AsyncParsableCommand {
             throw ValidationError("--overwrite must be fail, preserve or overwrite.")
         }
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1.") }
-        if directory.unicodeScalars.contains("\u{FFFD}") {
+        if let directory, directory.unicodeScalars.contains("\u{FFFD}") {
             // The shell passed bytes that are not UTF-8; Swift's arguments replace them with U+FFFD,
             // so writing there would silently create a differently named folder.
             throw ValidationError("The destination folder's name is not valid UTF-8 (or contains U+FFFD); arty cannot name it exactly.")

@@ -43,9 +43,17 @@ public enum Listing {
             let details = try await reader.artifactDetails(workspace: workspace, name: artifact)
             let rows = rows(versions: details.versions)
             return json ? Self.json(rows) : table(rows)
-        case .assets(let workspace, let artifact, let selector):
-            let rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: selector))
+        case .assets(let workspace, let artifact, .version(let version)):
+            let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .version(version))
+            let rows = rows(assets: assets, resolvedVersion: version)
             return json ? Self.json(rows) : table(rows)
+        case .assets(let workspace, let artifact, let selector):
+            // An alias (or a version id) is resolved once, and the assets are those of that one
+            // version; the table says what it resolved to, the JSON rows carry it (`resolvedVersion`).
+            let version = try await reader.artifactVersion(workspace: workspace, name: artifact, selector: selector)
+            let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .versionId(version.artifactVersionId))
+            let rows = rows(assets: assets, resolvedVersion: version.version)
+            return json ? Self.json(rows) : resolution(selector, to: version.version) + "\n" + table(rows)
         }
     }
 
@@ -113,17 +121,21 @@ public enum Listing {
         public var assetId: String
         /// The content checksum the server gives (hex; the local registry's SHA-256), else null.
         public var checksum: String?
+        /// The concrete version listed (what an alias such as `production` resolved to), else null.
+        public var resolvedVersion: String?
 
-        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String, checksum: String? = nil) {
+        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String, checksum: String? = nil,
+                    resolvedVersion: String? = nil) {
             self.logicalPath = logicalPath
             self.size = size
             self.remote = remote
             self.link = link
             self.assetId = assetId
             self.checksum = checksum
+            self.resolvedVersion = resolvedVersion
         }
 
-        /// `link` and `checksum` are written as `null` when absent, so every row has every key.
+        /// `link`, `checksum` and `resolvedVersion` are written as `null` when absent, so every row has every key.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(logicalPath, forKey: .logicalPath)
@@ -132,6 +144,7 @@ public enum Listing {
             try c.encode(link, forKey: .link)
             try c.encode(assetId, forKey: .assetId)
             try c.encode(checksum, forKey: .checksum)
+            try c.encode(resolvedVersion, forKey: .resolvedVersion)
         }
     }
 
@@ -155,11 +168,17 @@ public enum Listing {
         }
     }
 
-    public static func rows(assets: [Asset]) -> [AssetRow] {
+    /// Asset rows by logical path; each carries `resolvedVersion`, the concrete version listed.
+    public static func rows(assets: [Asset], resolvedVersion: String? = nil) -> [AssetRow] {
         assets.sorted { $0.logicalPath < $1.logicalPath }.map {
             AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId,
-                     checksum: $0.checksum)
+                     checksum: $0.checksum, resolvedVersion: resolvedVersion)
         }
+    }
+
+    /// The line above an alias's asset table: `production → 1.2.0` (escaped for the terminal).
+    public static func resolution(_ selector: VersionSelector, to version: String) -> String {
+        TerminalText.escape("\(selector) → \(version)")
     }
 
     /// Versions ordered newest first (see ``rows(versions:)``).

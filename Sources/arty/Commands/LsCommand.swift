@@ -12,7 +12,8 @@ struct Ls: AsyncParsableCommand {
             No argument lists workspaces. WORKSPACE lists its artifacts (name, type, latest version, tags, size). \
             WORKSPACE/ARTIFACT lists its versions, newest first (version, aliases, tags, state, size, added, owner). \
             WORKSPACE/ARTIFACT:VERSION or :ALIAS lists the assets of that version (logical path, size in bytes, \
-            remote flag, link). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
+            remote flag, link); an alias is resolved first and the table starts with a line such as \
+            `production → 1.2.0` (in --json every asset row has `resolvedVersion`). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
             1 when the server or the connection fails, 2 for a malformed argument.
             """
     )

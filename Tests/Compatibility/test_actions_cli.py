@@ -269,3 +269,13 @@ def test_read_only_refuses_changes_and_usage_errors_exit_2(server, source):
     arty(server, "alias", f"{WS}/{SRC}", "add", "x", check=2)
     arty(server, "download", "no-artifact-here", check=2)
     arty(server, "download", f"{WS}/{SRC}:9.9.9", check=1)
+
+
+def test_an_unknown_command_is_named_with_the_list_of_commands(server):
+    """Issue 14: `arty frobnicate` said "Unexpected argument" and showed browse's usage."""
+    out = arty(server, "frobnicate", check=2)  # arty's usage-error status
+    assert out.stderr.startswith("Error: Unknown command 'frobnicate'.\n"), out.stderr
+    for name in ("browse", "ls", "download", "alias", "diff"):
+        assert f"\n  {name} " in out.stderr, out.stderr
+    assert "Unexpected argument" not in out.stderr and out.stdout == ""
+    arty(server, "help", "ls", check=0)  # real commands and help still parse

@@ -25,12 +25,13 @@ sources_for() {
     query-encoding) echo "$api/HTTP/QueryEncoding.swift $registry/QueryParameters.swift" ;;
     multipart-stream)
       echo "$registry/MultipartStream.swift $registry/Multipart.swift $registry/RegistryError.swift $registry/WireJSON.swift $registry/ByteRange.swift Sources/ArtifactRegistry/Store/VersionState.swift" ;;
+    s3-xml) echo "$api/ObjectStore/S3Response.swift" ;;
     *) echo "fuzz: unknown target '$1'" >&2; exit 2 ;;
   esac
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(semantic-version artifact-reference json-text query-encoding multipart-stream model-decoding)
+[ ${#targets[@]} -gt 0 ] || targets=(semantic-version artifact-reference json-text query-encoding multipart-stream model-decoding s3-xml)
 out=.build/fuzz
 mkdir -p "$out/crashes"
 status=0
@@ -42,7 +43,11 @@ for target in "${targets[@]}"; do
   mkdir -p "$out/corpus/$target"
   seeds=(); [ -d "Fuzz/Corpus/$target" ] && seeds=("Fuzz/Corpus/$target")
   echo "fuzz: $target ($budget)" >&2
-  if "$out/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  # FoundationXML (the toolchain's libxml2 wrapper) leaks the error object of each malformed document
+  # it parses (144 bytes, inside _CFErrorCreateFromXMLInterface): not arty's to fix, so leaks are not
+  # reported for the target that parses XML; every other sanitizer check stays on.
+  leaks=1; [ "$target" = s3-xml ] && leaks=0
+  if ASAN_OPTIONS="detect_leaks=$leaks" "$out/$target" "${limit[@]}" -detect_leaks=$leaks -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$out/crashes/$target-" "$out/corpus/$target" "${seeds[@]}" > "$out/$target.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$target.log")
     cov=$(grep -o 'cov: [0-9]*' "$out/$target.log" | tail -n1)

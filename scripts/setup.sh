@@ -3,7 +3,7 @@
 # Idempotent; needs root or sudo only when something is missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libncurses-dev libsqlite3-dev zlib1g-dev tmux unzip time openssl)
+packages=(libcurl4-openssl-dev libncurses-dev libsqlite3-dev zlib1g-dev libxml2 tmux unzip time openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,9 +7,10 @@ extension Arty {
     /// (ArgumentParser's own usage status, 64, is mapped to 2).
     ///
     /// `--read-only` is global: given anywhere before `--`, it is removed from the arguments and
-    /// sets `ARTY_READ_ONLY=1`, which every mutating command (and the TUI) honours.
+    /// sets `ARTY_READ_ONLY=1`, which every mutating command (and the TUI) honours. Options with an
+    /// optional value are completed first (``normalized(_:)``).
     static func main() async {
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = normalized(Array(CommandLine.arguments.dropFirst()))
         let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
         if arguments[..<end].contains("--read-only") {
             setenv("ARTY_READ_ONLY", "1", 1)

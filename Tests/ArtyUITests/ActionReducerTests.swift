@@ -20,7 +20,7 @@ func versionsHarness(select version: String = "2.1.0", size: Size = Size(width: 
 extension Harness {
     /// Answers the last `planDownload` effect as the app would, from the fake's assets (nothing exists at the destination).
     mutating func answerPlan(existing: [String: ExistingFile] = [:]) async {
-        guard case .planDownload(let ws, let artifact, let version, let assetPath, let destination)? =
+        guard case .planDownload(let ws, let artifact, let version, let assetPath, let destination, _)? =
             effects.last(where: { if case .planDownload = $0 { true } else { false } }) else {
             Issue.record("no planDownload effect")
             return

@@ -26,6 +26,10 @@ os.environ["COMET_ERROR_TRACKING_ENABLE"] = "false"
 os.environ["COMET_API_KEY"] = API_KEY
 os.environ["COMET_WORKSPACE"] = WORKSPACE
 os.environ.pop("COMET_CONFIG", None)
+# No AWS credentials or endpoints leak in from the machine: remote s3:// links are read only where a
+# test gives credentials on purpose (test_s3_remote.py, against moto on loopback).
+for name in [n for n in os.environ if n.startswith("AWS_")]:
+    os.environ.pop(name)
 for name in ("COMET_AUTO_LOG_ENV_DETAILS", "COMET_AUTO_LOG_GIT_METADATA", "COMET_AUTO_LOG_GIT_PATCH"):
     os.environ[name] = "false"
 

@@ -87,9 +87,21 @@ final class BrowserApp {
     /// Background jobs by job id (downloads, bumps).
     private var jobTasks: [Int: Task<Void, Never>] = [:]
 
-    init(service: any ArtifactReading, context: BrowserContext) {
+    /// Reads remote assets' `s3://` links (nil client without AWS credentials).
+    let inspector: RemoteAssetInspector
+
+    init(service: any ArtifactReading, context: BrowserContext,
+         inspector: RemoteAssetInspector = RemoteAssetInspector.fromEnvironment()) {
         self.service = service
+        var context = context
+        context.readsRemoteStores = inspector.s3 != nil
         self.context = context
+        self.inspector = inspector
+    }
+
+    /// Fetches S3 objects for downloads that include them (the dialog's `r`); web links never.
+    var remoteFetcher: RemoteObjectFetcher? {
+        inspector.s3.map { RemoteObjectFetcher(s3: $0, web: $0.transport, scope: RemoteFetchScope(s3: true)) }
     }
 
     static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -193,6 +205,16 @@ final class BrowserApp {
                 }
             case .planDownload, .startDownload, .startBump, .cancelJob, .reviewLabels, .applyLabels, .compare:
                 performAction(effect)
+            case .inspectRemoteAssets(let assets):
+                let inspector = self.inspector, inbox = self.inbox
+                Task {
+                    var facts: [String: RemoteAssetFacts?] = [:]
+                    await withTaskGroup(of: (String, RemoteAssetFacts?).self) { group in
+                        for asset in assets { group.addTask { (asset.assetId, await inspector.facts(for: asset)) } }
+                        for await (id, fact) in group { facts[id] = fact }
+                    }
+                    inbox.post(.remoteFactsLoaded(facts))
+                }
             case .fetchPreview(let assetId, let versionId, let id):
                 let service = self.service, inbox = self.inbox
                 tasks[id] = Task {
@@ -216,16 +238,18 @@ final class BrowserApp {
     private func performAction(_ effect: Effect) {
         let service = self.service, inbox = self.inbox
         switch effect {
-        case .planDownload(let ws, let artifact, let version, let assetPath, let destination):
+        case .planDownload(let ws, let artifact, let version, let assetPath, let destination, let includeRemote):
+            let remote = includeRemote ? remoteFetcher : nil
             Task {
                 let result = await BrowserApp.planDownload(ws, artifact, version, assetPath: assetPath, destination: destination,
-                                                           service: service)
+                                                           remote: remote, service: service)
                 inbox.post(.downloadPlanned(result, assetPath: assetPath))
             }
         case .startDownload(let id, let plan, let strategy):
             guard let client = service as? any AssetDownloading else { return }
+            let remote = plan.entries.contains { $0.source != nil } ? remoteFetcher : nil
             jobTasks[id] = Task {
-                let downloader = ArtifactDownloader(client: client, options: DownloadOptions(strategy: strategy))
+                let downloader = ArtifactDownloader(client: client, remote: remote, options: DownloadOptions(strategy: strategy))
                 let outcome: JobOutcome
                 do {
                     let summary = try await downloader.run(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
@@ -293,11 +317,11 @@ final class BrowserApp {
 
     /// Plans a download (`artifacts/version`, `artifacts/version/files`, §2.5–2.6).
     static func planDownload(_ ws: String, _ artifact: String, _ version: String, assetPath: String?, destination: String,
-                             service: any ArtifactReading) async -> Result<DownloadPlan, ActionFailure> {
+                             remote: RemoteObjectFetcher? = nil, service: any ArtifactReading) async -> Result<DownloadPlan, ActionFailure> {
         do {
             return .success(try await ActionPlanning.planDownload(
                 ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
-                destination: destination, assetPath: assetPath, client: service))
+                destination: destination, assetPath: assetPath, remote: remote, client: service))
         } catch {
             return .failure(ActionFailure(describe(error)))
         }

@@ -39,6 +39,8 @@ public enum Action: Sendable, Hashable {
     /// ``Effect/fetchPreview(assetId:artifactVersionId:requestID:)`` answered: the asset's first
     /// bytes, or what failed. Dropped unless the preview still waits for `requestID`.
     case previewFetched(assetId: String, requestID: Int, result: Result<AssetPrefix, ActionFailure>)
+    /// ``Effect/inspectRemoteAssets(_:)`` answered: facts by asset id (nil: nothing to say).
+    case remoteFactsLoaded([String: RemoteAssetFacts?])
 }
 
 /// A failed action, already phrased for a person (one sentence, never the API key).
@@ -73,7 +75,10 @@ public enum Effect: Sendable, Hashable {
     /// Plan a download of a version (or one asset of it) into `destination` (a path relative to
     /// the working directory or absolute): `artifacts/version` + `artifacts/version/files`
     /// (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assetPath:)``.
-    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String)
+    /// With `includeRemote`, remote assets' `s3://` links are expanded into objects to fetch
+    /// (``RemoteObjectFetcher``, signed `HEAD`s and listings) and planned as files.
+    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String,
+                      includeRemote: Bool = false)
     /// Run `plan` as background job `jobID` (``ArtifactDownloader``) → ``Action/jobUpdated(id:progress:)``
     /// while it runs, ``Action/jobFinished(id:outcome:)`` at the end.
     case startDownload(jobID: Int, plan: DownloadPlan, strategy: OverwriteStrategy)
@@ -94,6 +99,9 @@ public enum Effect: Sendable, Hashable {
     /// `Range` (§2.7) → ``Action/previewFetched(assetId:requestID:result:)``; cancelled with
     /// ``cancel(requestID:)`` when the preview closes or moves on.
     case fetchPreview(assetId: String, artifactVersionId: String?, requestID: Int)
+    /// Read what the object store says about these remote assets' links (``RemoteAssetInspector``:
+    /// a signed `HEAD`, or a listing for a prefix) → ``Action/remoteFactsLoaded(_:)``.
+    case inspectRemoteAssets([Asset])
 
     /// The load effect for a listing.
     public static func load(_ key: ListingKey, requestID: Int) -> Effect {

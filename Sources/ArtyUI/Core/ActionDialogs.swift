@@ -24,10 +24,14 @@ public struct DownloadDialog: Sendable, Hashable {
     }
     /// The single asset downloaded (`d` on an asset), nil for the whole version.
     public var assetPath: String?
+    /// Remote assets' S3 objects are fetched too (`r` toggles; off by default, and only offered
+    /// with AWS credentials).
+    public var includeRemote: Bool
 
     public init(plan: DownloadPlan, strategy: OverwriteStrategy = .fail, focus: DialogButton = .cancel,
-                assetPath: String? = nil) {
+                assetPath: String? = nil, includeRemote: Bool = false) {
         self.plan = plan
+        self.includeRemote = includeRemote
         self.strategy = strategy
         self.focus = focus
         self.destinationField = nil

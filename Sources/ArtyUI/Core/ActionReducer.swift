@@ -62,12 +62,15 @@ extension BrowserState {
                 return [.planDownload(workspace: ws, artifact: a, version: v.version, assetPath: nil,
                                       destination: BrowserState.defaultDestination(artifact: a, version: v.version))]
             case (.asset(let asset)?, .assets(let ws, let a, let v, _)):
-                guard !asset.isRemote else {
-                    message = StatusMessage("\(asset.logicalPath) is a remote asset (a link): nothing to download", kind: .error)
+                // An s3:// link is fetched from the store with AWS credentials; other links never.
+                let fetchable = asset.isRemote && context.readsRemoteStores && RemoteLinkKind(asset.link ?? "") == .s3
+                guard !asset.isRemote || fetchable else {
+                    let why = RemoteLinkKind(asset.link ?? "") == .s3 ? " (no AWS credentials to read S3)" : ""
+                    message = StatusMessage("\(asset.logicalPath) is a remote asset (a link): nothing to download\(why)", kind: .error)
                     return []
                 }
                 return [.planDownload(workspace: ws, artifact: a, version: v, assetPath: asset.logicalPath,
-                                      destination: BrowserState.defaultDestination(artifact: a, version: v))]
+                                      destination: BrowserState.defaultDestination(artifact: a, version: v), includeRemote: fetchable)]
             default:
                 message = StatusMessage("Select a version or an asset to download", kind: .error)
                 return []
@@ -154,6 +157,9 @@ extension BrowserState {
         }
     }
 
+    /// The status line while the download dialog re-plans with S3 objects (`r`).
+    static let readingRemoteLinks = StatusMessage("Reading the S3 links to fetch…")
+
     /// `q`: quits, or asks first while jobs run.
     mutating func requestQuit() -> [Effect] {
         // A label write cut short can leave a moved alias on two versions: wait for it, unless asked twice.
@@ -184,7 +190,7 @@ extension BrowserState {
                     guard !trimmed.isEmpty else { return [] }
                     let p = d.plan
                     return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
-                                          assetPath: d.assetPath, destination: trimmed)]
+                                          assetPath: d.assetPath, destination: trimmed, includeRemote: d.includeRemote)]
                 default:
                     if field.handle(key) { d.destinationField = field }
                 }
@@ -197,6 +203,17 @@ extension BrowserState {
                 let all = OverwriteStrategy.allCases
                 d.strategy = all[(all.firstIndex(of: d.strategy)! + 1) % all.count]
             case .char("e"): d.editedDestination = d.plan.destination
+            case .char("r"):
+                guard context.readsRemoteStores else {
+                    message = StatusMessage("Remote links are not fetched: no AWS credentials (see arty download --help)")
+                    return []
+                }
+                d.includeRemote.toggle()
+                overlay = .download(d)
+                let p = d.plan
+                message = d.includeRemote ? Self.readingRemoteLinks : StatusMessage("S3 links left out")
+                return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
+                                      assetPath: d.assetPath, destination: p.destination, includeRemote: d.includeRemote)]
             case .escape, .char("q"), .char("n"):
                 overlay = nil
                 message = StatusMessage("Download cancelled; nothing was written")
@@ -349,8 +366,10 @@ extension BrowserState {
                 if case .download(var d)? = overlay {
                     d.plan = plan  // re-planned after a destination edit; strategy and focus stay
                     overlay = .download(d)
+                    if message == Self.readingRemoteLinks { message = nil }
                 } else if overlay == nil {
-                    overlay = .download(DownloadDialog(plan: plan, assetPath: assetPath))
+                    let remote = plan.entries.contains { $0.source != nil }
+                    overlay = .download(DownloadDialog(plan: plan, assetPath: assetPath, includeRemote: remote))
                 }
             case .failure(let failure):
                 message = StatusMessage("Cannot download: \(failure.message)", kind: .error)

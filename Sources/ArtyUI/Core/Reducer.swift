@@ -12,6 +12,7 @@ public func start(_ state: BrowserState) -> (BrowserState, [Effect]) {
         effects += s.ensureListing(.artifacts(workspace: ws))
     }
     effects += s.ensurePreview()
+    effects += s.ensureRemoteFacts()
     return (s, effects)
 }
 
@@ -66,7 +67,11 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         effects = s.reduceActionResult(action)
     case .previewFetched(let assetId, let id, let result):
         s.previewFetched(assetId: assetId, requestID: id, result: result)
+    case .remoteFactsLoaded(let facts):
+        for (id, fact) in facts { s.remoteFacts[id] = .known(fact) }
     }
+    // Whatever moved or arrived, remote links newly on screen are read (lazily, once).
+    if case .tick = action {} else { effects += s.ensureRemoteFacts() }
     return (s, effects)
 }
 

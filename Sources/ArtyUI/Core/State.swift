@@ -31,6 +31,9 @@ public struct BrowserContext: Sendable, Hashable {
     /// False when the service cannot read an asset's first bytes (not ``AssetPrefixReading``):
     /// the preview (`p`) says so.
     public var canPreview: Bool = true
+    /// True when AWS credentials were found (``RemoteAssetInspector``): remote assets' `s3://`
+    /// links on screen are read from the store (sizes, existence). False: nothing is requested.
+    public var readsRemoteStores: Bool = false
 
     public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false,
                 canWrite: Bool = true, canDownload: Bool = true) {
@@ -352,6 +355,9 @@ public struct BrowserState: Sendable, Hashable {
     public var preview: AssetPreview? = nil
     /// Preview documents fetched this session, by asset id (the last ``PreviewCache/limit``).
     public var previewCache = PreviewCache()
+    /// What object stores said about remote assets' links, by asset id, for the session: nil
+    /// inside means asked and nothing to say; missing means not asked yet (``ensureRemoteFacts()``).
+    public var remoteFacts: [String: RemoteFactsState] = [:]
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context
@@ -457,5 +463,54 @@ public enum Sorting {
         case .version(let v): v.sizeInBytes
         case .asset(let a): a.isRemote ? -1 : a.size
         }
+    }
+}
+
+/// A remote asset's store facts in the TUI: being read, or read.
+public enum RemoteFactsState: Sendable, Hashable {
+    case loading
+    case known(RemoteAssetFacts?)
+}
+
+extension BrowserState {
+    /// At most this many links are read per request effect (the rows on one screen).
+    static let remoteFactsBatch = 64
+
+    /// The rows of `pane` drawn on screen now (the same window ``Render`` draws: the cursor kept
+    /// in the middle, `size.height - 5` rows).
+    public func onScreenRows(of pane: Pane) -> [Entry] {
+        guard let rows = visibleEntries(of: pane) else { return [] }
+        let listRows = max(0, size.height - 5)
+        let cursor = BrowserState.index(of: pane.selectedID, in: rows)
+        let first = max(0, min(cursor - listRows / 2, rows.count - listRows))
+        return Array(rows[first..<min(rows.count, first + listRows)])
+    }
+
+    /// Asks for the store facts of the remote assets on screen that nobody asked about yet (the
+    /// current pane, and the assets column right of it): lazily, visible rows only, once per
+    /// session. Nothing without AWS credentials (``BrowserContext/readsRemoteStores``).
+    mutating func ensureRemoteFacts() -> [Effect] {
+        guard context.readsRemoteStores else { return [] }
+        var panes = [current]
+        if let key = previewKey, case .assets = key { panes.append(Pane(key: key)) }
+        var wanted: [Asset] = []
+        for pane in panes where pane.key.level == .assets {
+            for entry in onScreenRows(of: pane) {
+                guard case .asset(let asset) = entry, remoteFacts[asset.assetId] == nil,
+                      RemoteAssetInspector.needsStore(asset) else { continue }
+                remoteFacts[asset.assetId] = .loading
+                wanted.append(asset)
+                if wanted.count == Self.remoteFactsBatch { break }
+            }
+        }
+        return wanted.isEmpty ? [] : [.inspectRemoteAssets(wanted)]
+    }
+
+    /// What is known about `asset`'s link now: facts from the SDK's synced metadata at once, else
+    /// what the store answered; nil while unknown or with nothing to say.
+    public func remoteFactsOf(_ asset: Asset) -> RemoteFactsState? {
+        guard asset.isRemote else { return nil }
+        if let facts = RemoteAssetInspector.metadataFacts(asset) { return .known(facts) }
+        return remoteFacts[asset.assetId]
     }
 }

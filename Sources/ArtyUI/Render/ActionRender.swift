@@ -99,14 +99,25 @@ extension Render {
             body.append(PanelLine("\(existing.count) \(Plural.verb(existing.count, "exist")) already\(ActionText.upToDateNote(plan)): \(names)", label: "Existing",
                                   style: allUpToDate ? .dim : Style(color: .yellow)))
         }
+        let fetched = plan.entries.filter { $0.source != nil }.count
+        let s3Left = plan.remote.filter { RemoteLinkKind($0.link) == .s3 }.count
+        let offer = state.context.readsRemoteStores && (d.includeRemote || s3Left > 0)
+        if d.includeRemote {
+            body.append(PanelLine("S3 objects fetched: \(fetched) file\(fetched == 1 ? "" : "s") (r leaves them out)", label: "Remote",
+                                  style: Style(color: .blue)))
+        }
         if plan.remote.isEmpty {
-            body.append(PanelLine("none", label: "Remote", style: .dim))
+            if !d.includeRemote { body.append(PanelLine("none", label: "Remote", style: .dim)) }
         } else {
             let names = plan.remote.prefix(2).map(\.logicalPath).joined(separator: ", ") + (plan.remote.count > 2 ? ", …" : "")
-            body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)", label: "Remote"))
+            let hint = offer && !d.includeRemote ? " · r fetches the S3 objects" : ""
+            body.append(PanelLine("\(plan.remote.count) not fetched (listed in \(DownloadPlan.remoteManifestName)): \(names)\(hint)",
+                                  label: d.includeRemote ? "" : "Remote", wraps: offer))
         }
-        if !plan.refused.isEmpty {
-            body.append(PanelLine("\(plan.refused.count) refused (unsafe logical path)", label: "Refused", style: .error))
+        if let first = plan.refused.first {
+            let more = plan.refused.count > 1 ? " (and \(plan.refused.count - 1) more)" : ""
+            body.append(PanelLine("\(plan.refused.count) refused: \(first.asset.logicalPath): \(first.reason)\(more)", label: "Refused",
+                                  style: .error, wraps: true))
         }
         let explain: String = switch d.strategy {
         case .fail: "FAIL: same content kept, arty's own untouched older copies updated, other files that differ fail"
@@ -116,7 +127,7 @@ extension Render {
         body.append(PanelLine(explain + (d.conflicts > 0 ? " · \(d.conflicts) will fail" : ""),
                               style: d.conflicts > 0 ? .error : .dim, wraps: true))
         var footer = buttons(&frame, "Download", focus: d.focus)
-        footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder · Enter · Esc"
+        footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder\(offer ? " · r remote" : "") · Enter · Esc"
                                                            : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))
         let what = d.assetPath.map { "Download asset \($0) of \(plan.artifactName):\(plan.version.version)" }
             ?? "Download version \(plan.artifactName):\(plan.version.version)"

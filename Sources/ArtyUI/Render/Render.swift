@@ -241,7 +241,8 @@ struct Render {
         // While versions of this pane are marked, the gutter is two cells, so a marked row under
         // the cursor shows both: `›*` (without marks the columns keep their room).
         let gutter = hasMarks(pane) ? 2 : 1
-        let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis),
+        let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis,
+                                              remote: { state.remoteFactsOf($0) }),
                                 rows: rows, width: col.width - 1 - gutter)
         // Headings.
         var x = col.x + gutter
@@ -327,7 +328,8 @@ struct Render {
             }
         case .asset(let a):
             frame.put("Asset", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
-            detailLines(&frame, Details.asset(a, path: current.key.path), col, top: 2, height: size.height - 4)
+            detailLines(&frame, Details.asset(a, path: current.key.path, remote: state.remoteFactsOf(a)), col, top: 2,
+                        height: size.height - 4)
         }
     }
 
@@ -455,7 +457,10 @@ enum Table {
     /// Labels for a table cell: comma-separated, a label holding a comma or quote quoted (``LabelGrammar``).
     static func join(_ list: [String]) -> String { list.isEmpty ? "-" : list.map(LabelGrammar.quotedIfNeeded).joined(separator: ",") }
 
-    static func columns(_ level: Level, full: Bool, now: Int64) -> [Column] {
+    /// - Parameter remote: what is known about a remote asset's link (its SIZE cell shows the
+    ///   store's size, `↗ 1.2 GiB s3`, or what the store said).
+    static func columns(_ level: Level, full: Bool, now: Int64,
+                        remote: @escaping (Asset) -> RemoteFactsState? = { _ in nil }) -> [Column] {
         switch level {
         case .workspaces:
             return [Column(title: "NAME", maxWidth: 40, priority: 9, flex: true, value: \.name)]
@@ -499,9 +504,14 @@ enum Table {
                     guard let asset = a(e) else { return "" }
                     return asset.isRemote ? asset.logicalPath + " → " + (asset.link ?? "?") : asset.logicalPath
                 }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }),
-                Column(title: "SIZE", align: .right, maxWidth: 10, priority: 8) { e in
+                Column(title: "SIZE", align: .right, maxWidth: 22, priority: 8) { e in
                     guard let asset = a(e) else { return "" }
-                    return asset.isRemote ? "remote" : Formatting.size(asset.size)
+                    guard asset.isRemote else { return Formatting.size(asset.size) }
+                    switch remote(asset) {
+                    case .loading?: return "↗ …"
+                    case .known(let facts?)?: return facts.sizeLabel
+                    default: return "remote"
+                    }
                 },
             ]
         }
@@ -588,13 +598,24 @@ enum Details {
         return lines + metadata(v.metadata)
     }
 
-    static func asset(_ a: Asset, path: [String]) -> [Line] {
+    static func asset(_ a: Asset, path: [String], remote: RemoteFactsState? = nil) -> [Line] {
         var lines = [
             Line(label: "Path", value: a.logicalPath, style: .bold),
             Line(label: "Kind", value: a.isRemote ? "↗ remote link (not downloaded)" : "local file"),
-            Line(label: "Size", value: a.isRemote ? "remote" : Formatting.size(a.size) + " (\(a.size) bytes)"),
         ]
-        if a.isRemote { lines.append(Line(label: "Link", value: a.link ?? "?")) }
+        if !a.isRemote {
+            lines.append(Line(label: "Size", value: Formatting.size(a.size) + " (\(a.size) bytes)"))
+        } else {
+            lines.append(Line(label: "Link", value: a.link ?? "?"))
+            switch remote {
+            case .loading?: lines.append(Line(label: "Store", value: "reading…", style: .dim))
+            case .known(let facts?)?:
+                lines += facts.detailLines.enumerated().map { Line(label: $0.offset == 0 ? "Store" : "", value: $0.element) }
+            case .known(nil)?, nil:
+                let why = RemoteLinkKind(a.link ?? "") == .s3 ? "not read (no AWS credentials)" : "not read"
+                lines.append(Line(label: "Store", value: why, style: .dim))
+            }
+        }
         if let type = a.type { lines.append(Line(label: "Type", value: type)) }
         if let sum = a.checksum { lines.append(Line(label: "Checksum", value: sum)) }
         lines.append(Line(label: "Asset id", value: a.assetId))

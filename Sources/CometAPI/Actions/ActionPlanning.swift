@@ -21,12 +21,37 @@ public enum ActionPlanning {
     /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
     public static func planDownload(_ reference: ArtifactReference, destination: String?, include: [GlobPattern] = [],
                                     exclude: [GlobPattern] = [], assetPath: String? = nil,
+                                    remote: RemoteObjectFetcher? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
         let version = try await resolveVersion(reference, client: client)
         let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version)
         var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
                                              selector: .version(version.version))
         if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
+        // Remote assets fetched under `--include-remote` become files (one per object of a prefix);
+        // a link the store refuses is reported by its logical path, the rest stay in remote-assets.json.
+        var sources: [String: RemoteObjectSource] = [:]
+        var refused: [RefusedAsset] = []
+        if let remote, !remote.scope.isEmpty {
+            var expanded: [Asset] = []
+            for asset in assets {
+                guard asset.isRemote, let path = try? LogicalPath(asset.logicalPath),
+                      GlobPattern.selects(path.relativePath, include: include, exclude: exclude) else {
+                    expanded.append(asset)
+                    continue
+                }
+                do {
+                    guard let files = try await remote.expand(asset) else { expanded.append(asset); continue }
+                    for file in files {
+                        expanded.append(file.asset)
+                        sources[file.asset.assetId] = file.source
+                    }
+                } catch {
+                    refused.append(RefusedAsset(asset: asset, reason: error.userMessage))
+                }
+            }
+            assets = expanded
+        }
         var existing: [String: ExistingFile] = [:]
         var identities: [String: FileIdentity] = [:]
         for asset in assets where !asset.isRemote {
@@ -38,8 +63,10 @@ public enum ActionPlanning {
             }
         }
         let record = existing.isEmpty ? nil : DownloadRecordStore.read(root: destination)
-        return DownloadPlan.make(workspace: reference.workspace, artifactName: reference.artifact, version: version,
-                                 assets: assets, destination: destination, include: include, exclude: exclude,
-                                 existing: existing, identities: identities, record: record)
+        var plan = DownloadPlan.make(workspace: reference.workspace, artifactName: reference.artifact, version: version,
+                                     assets: assets, destination: destination, include: include, exclude: exclude,
+                                     existing: existing, identities: identities, record: record, sources: sources)
+        plan.refused = refused + plan.refused
+        return plan
     }
 }

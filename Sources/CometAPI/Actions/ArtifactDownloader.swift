@@ -114,13 +114,16 @@ public struct DownloadSummary: Sendable, Hashable, Encodable {
 /// the same content transfers nothing (``DownloadRecordStore/update(root:with:)``).
 public struct ArtifactDownloader: Sendable {
     public let client: any AssetDownloading
+    /// Fetches entries that are remote objects (``DownloadEntry/source``); nil when none are planned.
+    public let remote: RemoteObjectFetcher?
     public let options: DownloadOptions
     /// The clock of progress samples, in milliseconds (injectable for tests).
     public let clock: @Sendable () -> Int64
 
-    public init(client: any AssetDownloading, options: DownloadOptions = DownloadOptions(),
+    public init(client: any AssetDownloading, remote: RemoteObjectFetcher? = nil, options: DownloadOptions = DownloadOptions(),
                 clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
         self.client = client
+        self.remote = remote
         self.options = options
         self.clock = clock
     }
@@ -284,16 +287,22 @@ public struct ArtifactDownloader: Sendable {
         tracker.set(index, bytes: offset, state: .transferring)
         while true {
             do {
-                _ = try await client.downloadAsset(
-                    assetId: entry.asset.assetId, artifactVersionId: entry.asset.artifactVersionId ?? versionId,
-                    experimentKey: "", to: part, resumeFrom: offset,
-                    progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                if let source = entry.source {
+                    guard let remote else { throw ObjectStoreError.malformed(link: source.link, detail: "remote objects are not fetched here") }
+                    try await remote.download(source, to: part, resumeFrom: offset,
+                                              progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                } else {
+                    _ = try await client.downloadAsset(
+                        assetId: entry.asset.assetId, artifactVersionId: entry.asset.artifactVersionId ?? versionId,
+                        experimentKey: "", to: part, resumeFrom: offset,
+                        progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                }
                 break
             } catch {
                 // Every byte was already in `.part` (the connection broke after the whole body, or a
                 // leftover of an interrupted run is complete): the server rightly refuses the range
                 // past the end with 416. Verification below decides whether the bytes are right.
-                if offset > 0, offset == entry.expectedSize, (error as? CometAPIError)?.status == 416 { break }
+                if offset > 0, offset == entry.expectedSize, Self.status(of: error) == 416 { break }
                 if Task.isCancelled || Self.isCancellation(error) {
                     if !options.keepPartialFiles { SafeFileSystem.removeFile(part) }
                     tracker.set(index, state: .cancelled, force: true)
@@ -376,11 +385,20 @@ public struct ArtifactDownloader: Sendable {
     static func isCancellation(_ error: any Error) -> Bool {
         if error is CancellationError { return true }
         if case .cancelled? = error as? CometAPIError { return true }
+        if case .cancelled? = error as? ObjectStoreError { return true }
         return false
+    }
+
+    /// The HTTP status of a failed transfer's answer, nil when there was none.
+    static func status(of error: any Error) -> Int? {
+        if let api = error as? CometAPIError { return api.status }
+        if case .http(_, let status, _, _)? = error as? ObjectStoreError { return status }
+        return nil
     }
 
     /// A dropped connection, a timeout or a 5xx/429: worth resuming.
     static func isResumable(_ error: any Error) -> Bool {
+        if let store = error as? ObjectStoreError { return store.isRetryable }
         guard let api = error as? CometAPIError else { return false }
         if case .transport = api { return true }
         return api.isRetryable
@@ -390,6 +408,7 @@ public struct ArtifactDownloader: Sendable {
         switch error {
         case let e as CometAPIError: e.userMessage
         case let e as ActionError: e.userMessage
+        case let e as ObjectStoreError: e.userMessage
         default: String(describing: error)
         }
     }

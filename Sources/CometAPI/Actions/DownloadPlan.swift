@@ -40,6 +40,9 @@ public struct DownloadEntry: Sendable, Hashable, Identifiable {
     /// What the destination's ``DownloadRecord`` says arty put at this path, whether or not the
     /// file still matches it (nil when nothing is recorded).
     public var recorded: DownloadRecord.File?
+    /// Where the bytes come from when this is a remote asset's object fetched under
+    /// `--include-remote` (``RemoteObjectFetcher``); nil for a Comet asset.
+    public var source: RemoteObjectSource?
 
     public var id: String { asset.assetId }
 
@@ -176,10 +179,12 @@ public struct DownloadPlan: Sendable, Hashable {
     ///     ``SafeFileSystem/existing(under:path:)``, as ``ActionPlanning/planDownload(_:destination:include:exclude:assetPath:client:)`` does).
     ///   - identities: the identity of each existing regular file (``SafeFileSystem/identity(under:path:)``).
     ///   - record: the destination's ``DownloadRecord`` (``DownloadRecordStore/read(root:)``), nil for none.
+    ///   - sources: for stand-in assets of remote objects (``RemoteObjectFile``), where their bytes
+    ///     come from, by asset id.
     public static func make(workspace: String, artifactName: String, version: ArtifactVersion, assets: [Asset],
                             destination: String, include: [GlobPattern] = [], exclude: [GlobPattern] = [],
                             existing: [String: ExistingFile] = [:], identities: [String: FileIdentity] = [:],
-                            record: DownloadRecord? = nil) -> DownloadPlan {
+                            record: DownloadRecord? = nil, sources: [String: RemoteObjectSource] = [:]) -> DownloadPlan {
         var entries: [DownloadEntry] = []
         var refused: [RefusedAsset] = []
         var remote: [RemoteAssetEntry] = []
@@ -213,8 +218,10 @@ public struct DownloadPlan: Sendable, Hashable {
                 refused.append(RefusedAsset(asset: asset, reason: "Another asset has the logical path '\(path.relativePath)'."))
                 continue
             }
-            entries.append(DownloadEntry(asset: asset, path: path, existing: existing[path.relativePath],
-                                         identity: identities[path.relativePath], recorded: record?.files[path.relativePath]))
+            var entry = DownloadEntry(asset: asset, path: path, existing: existing[path.relativePath],
+                                      identity: identities[path.relativePath], recorded: record?.files[path.relativePath])
+            entry.source = sources[asset.assetId]
+            entries.append(entry)
         }
         // A file and a folder of the same name cannot both exist (`a` and `a/b`).
         let paths = Set(entries.map(\.path.relativePath))

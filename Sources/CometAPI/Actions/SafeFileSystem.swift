@@ -207,12 +207,14 @@ public enum SafeFileSystem {
 
 /// Streaming file digests (1 MiB reads; constant memory).
 public enum FileDigest {
-    public enum Algorithm: Sendable, Hashable { case sha1, sha256 }
+    public enum Algorithm: Sendable, Hashable { case md5, sha1, sha256 }
 
-    /// The algorithm of a hex checksum by its length (40: SHA-1, 64: SHA-256), nil otherwise.
+    /// The algorithm of a hex checksum by its length (32: MD5, as in an S3 single-part ETag;
+    /// 40: SHA-1; 64: SHA-256), nil otherwise.
     public static func algorithm(ofHex checksum: String) -> Algorithm? {
         guard checksum.allSatisfy(\.isHexDigit) else { return nil }
         switch checksum.count {
+        case 32: return .md5
         case 40: return .sha1
         case 64: return .sha256
         default: return nil
@@ -226,17 +228,23 @@ public enum FileDigest {
             throw CometAPIError.fileSystem(path: path, detail: "cannot open for reading", operation: "Checksumming")
         }
         defer { try? handle.close() }
+        var md5 = Insecure.MD5()
         var sha1 = Insecure.SHA1()
         var sha256 = SHA256()
         while true {
             let chunk = (try? handle.read(upToCount: 1 << 20)) ?? Data()
             if chunk.isEmpty { break }
             switch algorithm {
+            case .md5: md5.update(data: chunk)
             case .sha1: sha1.update(data: chunk)
             case .sha256: sha256.update(data: chunk)
             }
         }
-        let bytes: [UInt8] = algorithm == .sha1 ? Array(sha1.finalize()) : Array(sha256.finalize())
+        let bytes: [UInt8] = switch algorithm {
+        case .md5: Array(md5.finalize())
+        case .sha1: Array(sha1.finalize())
+        case .sha256: Array(sha256.finalize())
+        }
         return bytes.map { String(format: "%02x", $0) }.joined()
     }
 

@@ -369,7 +369,22 @@ final class CurlTransfer: @unchecked Sendable {
         }
 
         var headerLines = request.headers.map { "\($0.name): \($0.value)" }
-        headerLines.append("Expect:")  // no 100-continue round trip for uploads
+        if let signature = request.awsSignature {
+            // libcurl signs the request as sent: the host, x-amz-date and every header below.
+            try check(ccurl_setopt_string(easy, CURLOPT_AWS_SIGV4, signature.curlProvider), "AWS SigV4")
+            try check(ccurl_setopt_string(easy, CURLOPT_USERNAME, signature.credentials.accessKeyId), "AWS access key")
+            try check(ccurl_setopt_string(easy, CURLOPT_PASSWORD, signature.credentials.secretAccessKey), "AWS secret")
+            headerLines.append("x-amz-content-sha256: \(AWSSignature.emptyPayloadSHA256)")
+            if let token = signature.credentials.sessionToken { headerLines.append("x-amz-security-token: \(token)") }
+            // Object keys are bytes, not paths: `a/../b` names its own object, so libcurl must not
+            // squash dot segments (which would also break the signature).
+            _ = ccurl_setopt_long(easy, CURLOPT_PATH_AS_IS, 1)
+            // A redirect to another host must not carry the signature (S3 redirects across regions).
+            _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        }
+        // No 100-continue round trip for uploads. Not on signed requests (which have no body here):
+        // libcurl 7.88's SigV4 would sign the removed header as `expect` and S3 would refuse it.
+        if request.awsSignature == nil { headerLines.append("Expect:") }
         switch request.body {
         case .empty:
             if request.method == .post {

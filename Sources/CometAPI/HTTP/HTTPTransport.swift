@@ -78,6 +78,10 @@ public struct TransportRequest: Sendable, CustomStringConvertible {
     /// with what was kept and ``TransportResponse/bodyCut`` set; nil keeps the whole body, up to
     /// ``maxBodyBytes``.
     public var bodyPrefixBytes: Int? = nil
+    /// Sign the request with AWS Signature Version 4 (libcurl's `CURLOPT_AWS_SIGV4`), for S3 and
+    /// S3-compatible stores; nil for none. The URL's query must already be in canonical order
+    /// (sorted by name, RFC 3986 encoded: ``S3Location``), as libcurl 7.88 signs it as given.
+    public var awsSignature: AWSSignature? = nil
 
     public init(method: Method = .get, url: String, headers: [HTTPHeader] = [], body: HTTPRequestBody = .empty,
                 rangeStart: Int64? = nil, acceptCompressed: Bool = true, maxBodyBytes: Int = 64 << 20,
@@ -99,6 +103,32 @@ public struct TransportRequest: Sendable, CustomStringConvertible {
         }
         return "\(method.rawValue) \(Redaction.redact(url)) [\(Redaction.redact(shown.joined(separator: ", ")))]"
     }
+}
+
+/// What ``TransportRequest/awsSignature`` signs with: credentials and scope.
+///
+/// Its `description` never shows the secret or the session token.
+public struct AWSSignature: Sendable, Hashable, CustomStringConvertible {
+    public var credentials: AWSCredentials
+    /// The region of the scope (`us-east-1`).
+    public var region: String
+    /// The service of the scope (`s3`).
+    public var service: String
+
+    public init(credentials: AWSCredentials, region: String, service: String = "s3") {
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+    }
+
+    /// libcurl's provider string: `aws:amz:REGION:SERVICE`.
+    public var curlProvider: String { "aws:amz:\(region):\(service)" }
+
+    /// SHA-256 of an empty payload, hex: the `x-amz-content-sha256` of a GET or HEAD. S3 requires the
+    /// header on SigV4 requests, and libcurl 7.88 does not add it itself.
+    public static let emptyPayloadSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    public var description: String { "AWS SigV4 \(credentials) \(region)/\(service)" }
 }
 
 /// Where a response body goes.

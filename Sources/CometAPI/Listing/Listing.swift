@@ -31,7 +31,10 @@ public enum Listing {
 
     /// Fetches and renders what `target` names, as a table or as JSON (`json`).
     /// - Throws: whatever `reader` throws (``CometAPIError`` for ``CometClient``).
-    public static func render(_ target: Target, from reader: some ArtifactReading, json: Bool) async throws -> String {
+    /// - Parameter inspector: reads facts about remote assets' links (S3 sizes) for the assets
+    ///   listing; nil reads none.
+    public static func render(_ target: Target, from reader: some ArtifactReading, json: Bool,
+                              inspector: RemoteAssetInspector? = nil) async throws -> String {
         switch target {
         case .workspaces:
             let rows = rows(workspaces: try await reader.workspaces())
@@ -44,15 +47,17 @@ public enum Listing {
             let rows = rows(versions: details.versions)
             return json ? Self.json(rows) : table(rows)
         case .assets(let workspace, let artifact, .version(let version)):
-            let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .version(version))
-            let rows = rows(assets: assets, resolvedVersion: version)
+            var rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: .version(version)),
+                            resolvedVersion: version)
+            if let inspector { rows = await withStoreFacts(rows, inspector: inspector) }
             return json ? Self.json(rows) : table(rows)
         case .assets(let workspace, let artifact, let selector):
             // An alias (or a version id) is resolved once, and the assets are those of that one
             // version; the table says what it resolved to, the JSON rows carry it (`resolvedVersion`).
             let version = try await reader.artifactVersion(workspace: workspace, name: artifact, selector: selector)
             let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .versionId(version.artifactVersionId))
-            let rows = rows(assets: assets, resolvedVersion: version.version)
+            var rows = rows(assets: assets, resolvedVersion: version.version)
+            if let inspector { rows = await withStoreFacts(rows, inspector: inspector) }
             return json ? Self.json(rows) : resolution(selector, to: version.version) + "\n" + table(rows)
         }
     }
@@ -121,6 +126,11 @@ public enum Listing {
         public var assetId: String
         /// The content checksum the server gives (hex; the local registry's SHA-256), else null.
         public var checksum: String?
+        /// For a remote asset, what its object store says about the link (``RemoteAssetFacts``),
+        /// else null.
+        public var storeFacts: RemoteAssetFacts?
+        /// The asset's metadata, kept to find the SDK's synced-object facts; not encoded.
+        public var metadata: JSONValue?
         /// The concrete version listed (what an alias such as `production` resolved to), else null.
         public var resolvedVersion: String?
 
@@ -135,7 +145,7 @@ public enum Listing {
             self.resolvedVersion = resolvedVersion
         }
 
-        /// `link`, `checksum` and `resolvedVersion` are written as `null` when absent, so every row has every key.
+        /// `link`, `checksum`, `storeFacts` and `resolvedVersion` are written as `null` when absent, so every row has every key.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(logicalPath, forKey: .logicalPath)
@@ -144,7 +154,18 @@ public enum Listing {
             try c.encode(link, forKey: .link)
             try c.encode(assetId, forKey: .assetId)
             try c.encode(checksum, forKey: .checksum)
+            try c.encode(storeFacts, forKey: .storeFacts)
             try c.encode(resolvedVersion, forKey: .resolvedVersion)
+        }
+
+        private enum CodingKeys: String, CodingKey { case logicalPath, size, remote, link, assetId, checksum, storeFacts, resolvedVersion }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(logicalPath: try c.decode(String.self, forKey: .logicalPath), size: try c.decode(Int64.self, forKey: .size),
+                      remote: try c.decode(Bool.self, forKey: .remote), link: try c.decodeIfPresent(String.self, forKey: .link),
+                      assetId: try c.decode(String.self, forKey: .assetId), checksum: try c.decodeIfPresent(String.self, forKey: .checksum),
+                      resolvedVersion: try c.decodeIfPresent(String.self, forKey: .resolvedVersion))
         }
     }
 
@@ -171,14 +192,40 @@ public enum Listing {
     /// Asset rows by logical path; each carries `resolvedVersion`, the concrete version listed.
     public static func rows(assets: [Asset], resolvedVersion: String? = nil) -> [AssetRow] {
         assets.sorted { $0.logicalPath < $1.logicalPath }.map {
-            AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId,
-                     checksum: $0.checksum, resolvedVersion: resolvedVersion)
+            var row = AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId,
+                               checksum: $0.checksum, resolvedVersion: resolvedVersion)
+            row.metadata = $0.metadata
+            return row
         }
     }
 
     /// The line above an alias's asset table: `production → 1.2.0` (escaped for the terminal).
     public static func resolution(_ selector: VersionSelector, to version: String) -> String {
         TerminalText.escape("\(selector) → \(version)")
+    }
+
+    /// `rows` with ``AssetRow/storeFacts`` filled for remote assets, at most 8 links read at once.
+    public static func withStoreFacts(_ rows: [AssetRow], inspector: RemoteAssetInspector) async -> [AssetRow] {
+        var out = rows
+        let remote = rows.indices.filter { rows[$0].remote }
+        await withTaskGroup(of: (Int, RemoteAssetFacts?).self) { group in
+            var next = 0
+            func add() {
+                guard next < remote.count else { return }
+                let index = remote[next]
+                next += 1
+                let row = rows[index]
+                let asset = Asset(assetId: row.assetId, logicalPath: row.logicalPath, size: row.size, link: row.link,
+                                  isRemote: true, metadata: row.metadata)
+                group.addTask { (index, await inspector.facts(for: asset)) }
+            }
+            for _ in 0..<8 { add() }
+            while let (index, facts) = await group.next() {
+                out[index].storeFacts = facts
+                add()
+            }
+        }
+        return out
     }
 
     /// Versions ordered newest first (see ``rows(versions:)``).
@@ -216,7 +263,7 @@ public enum Listing {
 
     public static func table(_ rows: [AssetRow]) -> String {
         table(header: ["LOGICAL PATH", "SIZE (BYTES)", "REMOTE", "LINK"],
-              rows: rows.map { [$0.logicalPath, String($0.size), $0.remote ? "yes" : "no", $0.link ?? "-"] },
+              rows: rows.map { [$0.logicalPath, $0.storeFacts.map(\.sizeLabel) ?? String($0.size), $0.remote ? "yes" : "no", $0.link ?? "-"] },
               rightAligned: [1])
     }
 

@@ -47,7 +47,7 @@ struct Demo: AsyncParsableCommand {
         } else {
             let summary = try await DemoSeeder.seed(with: try CometClientDemoWriter(registry: registry),
                                                     scratch: dir.appendingPathComponent("seed-scratch", isDirectory: true))
-            FileManager.default.createFile(atPath: marker.path, contents: Data("seeded\n".utf8))
+            _ = FileManager.default.createFile(atPath: marker.path, contents: Data("seeded\n".utf8))
             FileHandle.standardError.write(Data("""
                 arty demo: seeded \(Plural.count(summary.workspaces, "workspace")), \(Plural.count(summary.artifacts, "artifact")), \
                 \(Plural.count(summary.versions, "version")), \(Plural.count(summary.files, "file")) \
@@ -100,7 +100,7 @@ struct Demo: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: marker.path) { return true }
         guard let first = DemoPlan.standard().artifacts.first,
               (try? await client.artifactDetails(workspace: first.workspace, name: first.name)) != nil else { return false }
-        FileManager.default.createFile(atPath: marker.path, contents: Data("seeded\n".utf8))
+        _ = FileManager.default.createFile(atPath: marker.path, contents: Data("seeded\n".utf8))
         return true
     }
 }

@@ -10,8 +10,13 @@ struct Download: AsyncParsableCommand {
         discussion: """
             An alias (or no version, meaning latest) is resolved to one concrete version first. Files are streamed \
             to NAME.part, resumed after a dropped connection, checked against the expected size (and checksum when \
-            known) and renamed into place. Remote assets are never fetched: they are listed and written to \
-            remote-assets.json beside the files. Logical paths that would leave DIR are refused. \
+            known) and renamed into place. Remote assets are not fetched unless --include-remote is given: they are \
+            listed and written to remote-assets.json beside the files. --include-remote fetches s3:// objects (a \
+            prefix becomes one file per object under the asset's logical path) with the AWS credentials of the \
+            environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE with \
+            ~/.aws/credentials and ~/.aws/config, AWS_ENDPOINT_URL_S3 for S3-compatible stores), with the same \
+            resume and verification (size; MD5 of a single-part ETag); --include-remote=https also fetches web \
+            links; gs:// links are never fetched. Logical paths and object keys that would leave DIR are refused. \
             What arty wrote is recorded in DIR/.arty/downloads.json: a file still as arty left it is kept with no \
             transfer when it already holds the asset, and replaced when it holds an older one (under fail too; \
             preserve keeps it); a file changed since is handled by --overwrite. \
@@ -42,6 +47,11 @@ struct Download: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Transfers at once.", valueName: "n"))
     var parallel: Int = DownloadOptions.defaultParallelTransfers
 
+    @Option(name: .customLong("include-remote"),
+            help: ArgumentHelp("Also fetch remote assets: s3 (the default when given alone) or https (S3 and web links).",
+                               valueName: "s3|https"))
+    var includeRemote: String?
+
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
@@ -53,6 +63,9 @@ struct Download: AsyncParsableCommand {
             throw ValidationError("--overwrite must be fail, preserve or overwrite.")
         }
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1.") }
+        if let includeRemote {
+            do { _ = try RemoteFetchScope(argument: includeRemote) } catch { throw ValidationError(error.description) }
+        }
         if let directory, directory.unicodeScalars.contains("\u{FFFD}") {
             // The shell passed bytes that are not UTF-8; Swift's arguments replace them with U+FFFD,
             // so writing there would silently create a differently named folder.
@@ -64,15 +77,17 @@ struct Download: AsyncParsableCommand {
         try await runAction {
             let ref = try parseReference(reference)
             let client = try await makeClient(connection)
+            let scope = try includeRemote.map { try RemoteFetchScope(argument: $0) } ?? .none
+            let remote = scope.isEmpty ? nil : RemoteObjectFetcher.fromEnvironment(scope: scope)
             let plan = try await ActionPlanning.planDownload(
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
-                assetPath: asset, client: client)
+                assetPath: asset, remote: remote, client: client)
             if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
                 throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
             }
             var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
             options.keepPartialFiles = true  // after Ctrl-C or a failed transfer, the same command resumes each .part
-            let downloader = ArtifactDownloader(client: client, options: options)
+            let downloader = ArtifactDownloader(client: client, remote: remote, options: options)
             // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has
             // its final name) and ends with one line and exit status 130.
             let progress = stderrProgress(enabled: !json)

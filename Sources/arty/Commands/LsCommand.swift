@@ -13,7 +13,10 @@ struct Ls: AsyncParsableCommand {
             WORKSPACE/ARTIFACT lists its versions, newest first (version, aliases, tags, state, size, added, owner). \
             WORKSPACE/ARTIFACT:VERSION or :ALIAS lists the assets of that version (logical path, size in bytes, \
             remote flag, link); an alias is resolved first and the table starts with a line such as \
-            `production → 1.2.0` (in --json every asset row has `resolvedVersion`). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
+            `production → 1.2.0` (in --json every asset row has `resolvedVersion`). With AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, \
+            ~/.aws/credentials; AWS_ENDPOINT_URL_S3 for S3-compatible stores), a remote asset's s3:// link is read \
+            (a signed HEAD, or a listing for a prefix) and its size shown as the store's, e.g. "↗ 1.2 GiB s3" \
+            (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
             1 when the server or the connection fails, 2 for a malformed argument.
             """
     )
@@ -35,7 +38,9 @@ struct Ls: AsyncParsableCommand {
                 throw UsageError(message: String(describing: error))
             }
             let client = try await makeClient(connection)
-            print(try await Listing.render(request, from: client, json: json))
+            // Remote assets' S3 links are read only with AWS credentials (never otherwise).
+            let inspector: RemoteAssetInspector? = if case .assets = request { RemoteAssetInspector.fromEnvironment() } else { nil }
+            print(try await Listing.render(request, from: client, json: json, inspector: inspector))
         }
     }
 }

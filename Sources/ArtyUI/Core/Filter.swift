@@ -81,6 +81,7 @@ public struct FilterHistory: Sendable, Hashable {
     /// How many filters are kept: 50.
     public static let limit = 50
 
+    /// A history holding `entries` (newest first), not walking.
     public init(entries: [String] = []) {
         self.entries = entries
     }

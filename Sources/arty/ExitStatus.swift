@@ -1,4 +1,5 @@
 import ArgumentParser
+import CometAPI
 import Foundation
 
 extension Arty {
@@ -15,6 +16,12 @@ extension Arty {
             setenv("ARTY_READ_ONLY", "1", 1)
             arguments = arguments[..<end].filter { $0 != "--read-only" } + arguments[end...]
         }
+        if let name = arguments.first, let message = unknownCommandMessage(name) {
+            // `arty frobnicate` would otherwise reach the default subcommand (browse) as an
+            // "Unexpected argument" with browse's usage.
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -30,5 +37,19 @@ extension Arty {
             }
             exit(withError: error)
         }
+    }
+
+    /// The error for a first argument that names no subcommand (`Unknown command 'frobnicate'.`,
+    /// then the commands with their abstracts), or nil when `name` is a subcommand, `help`, or an
+    /// option (`-…`; browse, the default, takes no positional argument, so a bare first word is
+    /// always meant as a command).
+    static func unknownCommandMessage(_ name: String) -> String? {
+        let commands = configuration.subcommands.map { ($0.configuration.commandName ?? "", $0.configuration.abstract) }
+        let names = Set(commands.map(\.0) + configuration.subcommands.flatMap { $0.configuration.aliases } + ["help"])
+        guard !name.hasPrefix("-"), !names.contains(name) else { return nil }
+        let width = commands.map(\.0.count).max() ?? 0
+        let list = commands.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+        return (["Error: Unknown command '\(TerminalText.escape(name))'.", "Usage: arty [<command>] [<options>]", "", "Commands:"] + list
+                + ["", "See 'arty help <command>' for a command's options."]).joined(separator: "\n")
     }
 }

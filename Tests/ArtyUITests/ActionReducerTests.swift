@@ -509,8 +509,13 @@ extension Harness {
         #expect(h.overlay == .diff(diff, offset: 0))
         await h.press(.char("x"))  // any other key closes
         #expect(h.overlay == nil)
+        #expect(h.state.marks.isEmpty)  // issue 14: a started compare used the marks up
+        #expect(!h.text.contains("*"))
+        await h.press(.char("m"))  // the selected row shows the cursor and the mark
+        #expect(h.state.marks.map(\.version) == ["2.0.0"])
+        #expect(h.text.contains("›*2.0.0"))
         await h.press(.char("m"))  // m again on a marked version unmarks it
-        #expect(h.state.marks.map(\.version) == ["2.1.0"])
+        #expect(h.state.marks.isEmpty)
     }
 
     @Test func oneMarkComparesWithTheSelection() async {

@@ -73,6 +73,15 @@ import Testing
         assertSnapshot(h.text, named: "jobs-failed-view-\(size.width)x\(size.height)")
     }
 
+    /// Issue 14: a marked row under the cursor shows both `›` and `*` (the gutter widens while marks exist).
+    @Test func marksBesideTheCursor() async {
+        var h = await versionsHarness(select: "2.1.0")
+        await h.press(.char("m"), .char("j"), .char("m"), .char("k"))
+        #expect(h.text.contains("›*2.1.0"))
+        #expect(h.text.contains(" *2.0.0"))
+        assertSnapshot(h.text, named: "marks-80x24")
+    }
+
     @Test func diffView() async {
         var h = await versionsHarness(select: "2.1.0")
         await h.press(.char("m"), .char("j"), .char("c"))

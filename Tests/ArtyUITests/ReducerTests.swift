@@ -120,9 +120,11 @@ import Testing
         #expect(h.state.current.filter.isEmpty)
         #expect(h.state.visibleEntries(of: h.state.current)?.count == h.state.listings[.workspaces]?.entries?.count)
         #expect(h.state.filterEditing)
-        // `/` again opens the field on the pane's filter, the cursor at its end.
+        // `/` again opens an empty field (issue 14); `↑` brings the kept filter back, cursor at its end.
         await h.type("mn")
         await h.press(.enter, .char("/"))
+        #expect(h.state.filterField == TextField())
+        await h.press(.up)
         #expect(h.state.filterField == TextField("mn"))
     }
 

@@ -24,7 +24,8 @@ struct FakeReader: ArtifactReading {
     }
     func artifactVersion(workspace: String, name: String, selector: VersionSelector) async throws -> ArtifactVersion { versions[0] }
     func assets(workspace: String, name: String, selector: VersionSelector) async throws -> [Asset] {
-        #expect(selector == .alias("prod"))
+        // ls resolves an alias first (artifactVersion), then lists that one version's assets by id; a download plan by version.
+        #expect(selector == .versionId("v1") || selector == .version("1.0.0"))
         return [Asset(assetId: "r", logicalPath: "z/remote.csv", size: 0, link: "s3://b/remote.csv"),
                 Asset(assetId: "l", logicalPath: "data/train.csv", size: 52311)]
     }
@@ -80,11 +81,24 @@ struct ListingTests {
                                             from: FakeReader(), json: true)
         let decoded = try JSONDecoder().decode([Listing.AssetRow].self, from: Data(text.utf8))
         #expect(decoded == [
-            Listing.AssetRow(logicalPath: "data/train.csv", size: 52311, remote: false, link: nil, assetId: "l"),
-            Listing.AssetRow(logicalPath: "z/remote.csv", size: 0, remote: true, link: "s3://b/remote.csv", assetId: "r"),
+            Listing.AssetRow(logicalPath: "data/train.csv", size: 52311, remote: false, link: nil, assetId: "l",
+                             resolvedVersion: "1.0.0"),
+            Listing.AssetRow(logicalPath: "z/remote.csv", size: 0, remote: true, link: "s3://b/remote.csv", assetId: "r",
+                             resolvedVersion: "1.0.0"),
         ])
+        #expect(text.contains(#""resolvedVersion": "1.0.0""#))
         #expect(text.contains(#""logicalPath": "data/train.csv""#))
         #expect(text.contains(#""link": null"#))
+    }
+
+    /// Issue 14: `arty ls WS/NAME:prod` says which version `prod` is.
+    @Test func anAliasTableSaysWhatItResolvedTo() async throws {
+        let text = try await Listing.render(.assets(workspace: "alice", artifact: "cats", selector: .alias("prod")),
+                                            from: FakeReader(), json: false)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "prod → 1.0.0")
+        #expect(lines[1].hasPrefix("LOGICAL PATH"))
+        #expect(lines.count == 4)
     }
 
     @Test func versionsJSONCarriesISODatesAndEmptyLists() async throws {

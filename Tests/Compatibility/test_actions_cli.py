@@ -17,10 +17,10 @@ SRC = "arty actions src"  # a space: REF arguments are quoted
 WS = "actions-ws"
 
 
-def arty(server, *args, env_extra=None, check=None):
+def arty(server, *args, env_extra=None, check=None, cwd=None):
     env = {k: v for k, v in os.environ.items() if k != "ARTY_READ_ONLY"}
     env.update({"COMET_URL_OVERRIDE": server.url_override, "COMET_API_KEY": API_KEY, **(env_extra or {})})
-    out = subprocess.run([ARTY_BIN, *args], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([ARTY_BIN, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
     if check is not None:
         assert out.returncode == check, f"rc={out.returncode}\nstdout={out.stdout}\nstderr={out.stderr}"
     return out
@@ -87,6 +87,18 @@ def test_download_by_version_and_alias_matches_the_originals(server, logged, tmp
     staging = next(v for v in details(DATASET, WORKSPACE)["versions"] if "staging" in v["alias"])
     assert json.loads(out.stdout)["version"] == staging["version"]
     assert tree(tmp_path / "staging") == logged["v2"]
+
+
+def test_download_without_dir_goes_to_name_dash_version(server, source, tmp_path):
+    """Issue 14: with no DIR the CLI writes where the TUI's dialog proposes, ./ARTIFACT-VERSION (alias resolved)."""
+    arty(server, "download", f"{WS}/{SRC}:production", cwd=tmp_path, check=0)
+    dest = tmp_path / f"{SRC}-1.0.0"
+    assert [p.name for p in tmp_path.iterdir()] == [dest.name]
+    got = tree(dest)
+    got.pop("remote-assets.json")
+    assert got == source["1.0.0"]
+    usage = arty(server, "download", "--help", check=0).stdout
+    assert "(default: ./ARTIFACT-VERSION" in usage and "(default: .)" not in usage, usage
 
 
 def test_download_include_exclude(server, logged, tmp_path):
@@ -257,3 +269,13 @@ def test_read_only_refuses_changes_and_usage_errors_exit_2(server, source):
     arty(server, "alias", f"{WS}/{SRC}", "add", "x", check=2)
     arty(server, "download", "no-artifact-here", check=2)
     arty(server, "download", f"{WS}/{SRC}:9.9.9", check=1)
+
+
+def test_an_unknown_command_is_named_with_the_list_of_commands(server):
+    """Issue 14: `arty frobnicate` said "Unexpected argument" and showed browse's usage."""
+    out = arty(server, "frobnicate", check=2)  # arty's usage-error status
+    assert out.stderr.startswith("Error: Unknown command 'frobnicate'.\n"), out.stderr
+    for name in ("browse", "ls", "download", "alias", "diff"):
+        assert f"\n  {name} " in out.stderr, out.stderr
+    assert "Unexpected argument" not in out.stderr and out.stdout == ""
+    arty(server, "help", "ls", check=0)  # real commands and help still parse

@@ -57,3 +57,16 @@ def test_assets_agree_by_version_and_alias(server, logged):
             mine = ours[asset_id]
             assert (mine["logicalPath"], mine["size"], mine["remote"], mine.get("link")) == \
                    (sdk["fileName"], sdk["fileSize"], sdk["remote"], sdk["link"])
+
+
+def test_ls_of_an_alias_says_what_it_resolved_to(server, logged):
+    """Issue 14: `arty ls WS/NAME:production` names the version the alias resolved to (table line, JSON field)."""
+    versions = api().get_artifact_details(workspace=WORKSPACE, artifact_name=DATASET)["versions"]
+    production = next(v["version"] for v in versions if "production" in v["alias"])
+    rows = arty_ls(server, f"{WORKSPACE}/{DATASET}:production")
+    assert rows and {r["resolvedVersion"] for r in rows} == {production}
+    env = {**os.environ, "COMET_URL_OVERRIDE": server.url_override, "COMET_API_KEY": API_KEY}
+    out = subprocess.run([ARTY_BIN, "ls", f"{WORKSPACE}/{DATASET}:production"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == f"production → {production}", out.stdout
+    assert out.stdout.splitlines()[1].startswith("LOGICAL PATH"), out.stdout

@@ -3,7 +3,7 @@ import Testing
 
 /// The real `arty` binary in tmux, on the built-in fake data (`arty browse --fake`).
 /// Needs tmux and a built binary (`swift build`); `ARTY_BIN` overrides the binary path.
-@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"))
+@Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"), .serialized)
 struct BrowserEndToEndTests {
     func open(width: Int = 100, height: Int = 30) throws -> TmuxSession {
         try TmuxSession([ArtyBinary.path!, "browse", "--fake", "--fake-latency", "20"], width: width, height: height)
@@ -27,12 +27,12 @@ struct BrowserEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor("Artifacts (1/5) · name ↑ · /MNIST", "Versions (5)")
         try tmux.send("Enter")
-        var screen = try tmux.waitFor("Versions (5) · version ↓", "mnist-team › mnist-digits")
+        var screen = try tmux.waitFor("Versions (5) · version ↓", "workspace mnist-team │ artifact mnist-digits")
         #expect(row("2.2.0-rc.1", in: screen)! < row("1.0.0", in: screen)!)  // newest first
 
         // Down to the assets of 2.1.0 and the remote asset's details.
         try tmux.send("j", "Enter")
-        try tmux.waitFor("mnist-digits › 2.1.0", "Assets (5)", "data/train.csv")
+        try tmux.waitFor("artifact mnist-digits │ version 2.1.0", "Assets (5)", "data/train.csv")
         try tmux.send("G", "k")
         screen = try tmux.waitFor("Link", "s3://comet-demo/", "↗ remote link", "raw/mnist.tar.gz → s3://")
         #expect(!screen.contains("0 B"))
@@ -57,7 +57,7 @@ struct BrowserEndToEndTests {
         try tmux.waitFor("terminal too small", "30×8")
         try tmux.send("h", "h")
         try tmux.resize(width: 100, height: 30)
-        try tmux.waitFor("Assets (5) · size ↓", "mnist-digits › 2.1.0")
+        try tmux.waitFor("Assets (5) · size ↓", "artifact mnist-digits │ version 2.1.0")
 
         try tmux.send("q")
         try tmux.waitForExit()

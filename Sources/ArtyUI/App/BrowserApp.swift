@@ -268,7 +268,7 @@ final class BrowserApp {
                                                           kind: kind, withAliases: withAliases, client: client)
                     let created = try await VersionCopier(client: client).bump(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }
                     outcome = JobOutcome(status: .done, summary: "Created \(created.artifact):\(created.version) from \(version) "
-                                                                 + "(\(created.localAssets) files, \(created.remoteAssets) remote)")
+                                                                 + "(\(Plural.count(created.localAssets, "file")), \(created.remoteAssets) remote)")
                 } catch is CancellationError {
                     outcome = JobOutcome(status: .cancelled, summary: "Bump cancelled")
                 } catch {

@@ -40,10 +40,9 @@ extension BrowserState {
         return nil
     }
 
-    /// The default download folder: `./ARTIFACT-VERSION` under the working directory (a `/` in
-    /// the name becomes `_`).
+    /// The default download folder, the CLI's too: ``DownloadPlan/defaultDestination(artifact:version:)``.
     static func defaultDestination(artifact: String, version: String) -> String {
-        "./" + (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
+        DownloadPlan.defaultDestination(artifact: artifact, version: version)
     }
 
     mutating func runAction(_ command: Command) -> [Effect] {
@@ -148,6 +147,7 @@ extension BrowserState {
             // Older → newer when both are semantic versions.
             if let x = SemanticVersion(pair[0].version), let y = SemanticVersion(pair[1].version), y < x { pair.reverse() }
             message = StatusMessage("Comparing \(pair[0].version) → \(pair[1].version)…")
+            marks = []  // the compare used them: the next one starts from fresh marks
             return [.compare(from: pair[0], to: pair[1])]
         case .jobs:
             overlay = .jobs(selected: 0)

@@ -60,8 +60,8 @@ public struct JobOutcome: Sendable, Hashable {
         }
         let count = failures.count
         let head = switch (kind, fileCount) {
-        case (.download, let total?): "\(count) of \(total) file\(total == 1 ? "" : "s") failed"
-        case (.download, nil): "\(count) file\(count == 1 ? "" : "s") failed"
+        case (.download, let total?): "\(count) of " + Plural.count(total, "file") + " failed"
+        case (.download, nil): Plural.count(count, "file") + " failed"
         case (.bump, _): "failed"
         }
         return StatusMessage(segments: [TextSegment("\(label): \(head) — ", priority: 1),

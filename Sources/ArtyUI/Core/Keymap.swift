@@ -38,7 +38,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
 public enum Command: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case drillIn, drillOut
-    case filter, clearFilter
+    case filter, clearFilter, nextMatch, previousMatch
     case sort, reverseSort
     case refresh, copy, help, quit
     case download, editAliases, editTags, bump, mark, compare, jobs
@@ -77,6 +77,8 @@ public enum Keymap {
         KeyBinding([.char("h"), .left, .backspace], .drillOut, "Back to the parent pane", hint: "back"),
         KeyBinding([.char("/")], .filter, "Filter the pane as you type", hint: "filter"),
         KeyBinding([.escape], .clearFilter, "Clear the filter"),
+        KeyBinding([.char("n")], .nextMatch, "Next filter match (wraps)"),
+        KeyBinding([.char("N")], .previousMatch, "Previous filter match (wraps)"),
         KeyBinding([.char("s")], .sort, "Sort by the next field", hint: "sort"),
         KeyBinding([.char("S")], .reverseSort, "Reverse the sort order"),
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
@@ -151,12 +153,15 @@ public enum Keymap {
     /// Commands that change the server: refused under `--read-only` and without a writable service.
     public static let mutating: Set<Command> = [.editAliases, .editTags, .bump]
 
-    /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering.
+    /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering
+    /// (the footer shows as many as fit, in this order).
     public static let filtering: [(keys: String, help: String)] = [
         ("text", "Narrow the pane"),
         ("Enter", "Keep filter, select first match"),
         ("Esc", "Clear the filter"),
         ("Bksp ← → ^W ^U", "Edit (the text-field keys)"),
+        ("↑ ↓", "Recall earlier filters"),
+        ("type:x alias:x tag:x name:x", "Field only (prefix)"),
     ]
 
     /// Keys of every text field (``TextField``: the `/` filter, the alias/tag editor, the download

@@ -142,19 +142,63 @@ extension BrowserState {
         switch key {
         case .enter:
             filterEditing = false
+            filterHistory.record(current.filter)
             selectFirst()
         case .escape:
             filterEditing = false
+            filterHistory.stopWalking()
+            keepSelection()
             current.filter = ""
-        case .up: return move(by: -1)
-        case .down: return move(by: 1)
+        case .up:
+            // Recall the filters kept before, newest first; ↓ walks back to what was typed.
+            guard let text = filterHistory.older(current: filterField.text) else { return [] }
+            return setFilterText(text)
+        case .down:
+            guard let text = filterHistory.newer() else { return [] }
+            return setFilterText(text)
         default:
             guard filterField.handle(key) else { return [] }
             // Only an edit filters again: a cursor move leaves the rows (and the selection) alone.
             guard filterField.text != current.filter else { return [] }
+            filterHistory.stopWalking()
             current.filter = filterField.text
             selectFirst()
         }
+        return ensurePreview()
+    }
+
+    /// Puts `text` in the filter field (cursor at its end) and filters by it.
+    mutating func setFilterText(_ text: String) -> [Effect] {
+        filterField.setText(text)
+        guard text != current.filter else { return [] }
+        current.filter = text
+        selectFirst()
+        return ensurePreview()
+    }
+
+    /// Pins the row the cursor is on (``selectedEntry(of:)``: the first row while nothing was
+    /// chosen yet) as the pane's selection, so a new sort or filter keeps that row selected
+    /// instead of whichever row comes first in the new order.
+    mutating func keepSelection() {
+        if let entry = selectedEntry(of: current) { current.selectedID = entry.id }
+    }
+
+    /// `n` / `N`: the next / previous row matching the kept filter, wrapping around the ends;
+    /// the status line says `match 3/7`, or `no match`.
+    mutating func jumpToMatch(forward: Bool) -> [Effect] {
+        guard !current.filter.isEmpty, !filterEditing else {
+            message = StatusMessage("No filter kept: / filters, then n/N step through the matches")
+            return []
+        }
+        guard let rows = visibleEntries(of: current), !rows.isEmpty else {
+            message = StatusMessage("no match")
+            return []
+        }
+        let from = current.selectedID.flatMap { rows.position(of: $0) }
+        let to = FilterMatches.step(from: from, count: rows.count, forward: forward)
+        current.selectedID = rows[to].id
+        listings[current.key]?.index?.noteSelection(to, filter: current.filter, sort: current.sort)
+        message = StatusMessage("match \(to + 1)/\(rows.count)")
         return ensurePreview()
     }
 
@@ -177,21 +221,31 @@ extension BrowserState {
             panes.removeLast()
             return ensurePreview()
         case .filter:
+            // A fresh, empty field: the kept filter is one `↑` away (``FilterHistory``).
             filterEditing = true
-            filterField = TextField(current.filter)
-            return []
+            filterField = TextField()
+            filterHistory.stopWalking()
+            guard !current.filter.isEmpty else { return [] }
+            keepSelection()
+            current.filter = ""
+            return ensurePreview()
+        case .nextMatch: return jumpToMatch(forward: true)
+        case .previousMatch: return jumpToMatch(forward: false)
         case .clearFilter:
             guard !current.filter.isEmpty else { return [] }
+            keepSelection()
             current.filter = ""
             message = StatusMessage("Filter cleared")
             return ensurePreview()
         case .sort:
+            keepSelection()
             let fields = SortField.fields(for: current.key.level)
             let i = fields.firstIndex(of: current.sort.field) ?? -1
             current.sort.field = fields[(i + 1) % fields.count]
             message = StatusMessage("Sorted by \(current.sort.label)")
             return ensurePreview()
         case .reverseSort:
+            keepSelection()
             current.sort.reversed.toggle()
             message = StatusMessage("Sorted by \(current.sort.label)")
             return ensurePreview()

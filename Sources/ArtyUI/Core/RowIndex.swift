@@ -31,16 +31,21 @@ final class RowIndex: @unchecked Sendable, Hashable {
     private let entries: [Entry]
     private let lock = NSLock()
     private var keys: [String]?
-    private var ascii: [Bool] = []
     private let ids: [String]
     /// The row number of the last id looked up or selected.
     private var lastRow: Int?
     /// ``Sorting/sizeOf(_:)`` of every row, for the size order.
     private let sizes: [Int64]
-    /// Every lower-cased name's UTF-8 bytes, back to back (`offsets[i]..<offsets[i + 1]`), for filtering.
-    private var blob: [UInt8] = []
-    private var offsets: [Int] = []
+    /// The filter's texts by field (`""`: all fields), built on the first filter of that field.
+    private var searchTexts: [String: SearchText] = [:]
     private var cache: [CacheKey: View] = [:]
+
+    /// Lower-cased searchable texts of every row (see `searchText(_:)`); `ascii[i]` when row `i`'s are ASCII.
+    private struct SearchText {
+        var blob: [UInt8] = []
+        var offsets: [Int] = [0]
+        var ascii: [Bool] = []
+    }
 
     private struct CacheKey: Hashable {
         var filter: String
@@ -71,7 +76,7 @@ final class RowIndex: @unchecked Sendable, Hashable {
     static func == (a: RowIndex, b: RowIndex) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
 
-    /// The rows matching `filter` (``Entry/matches(_:)``), in `sort` order (``Sorting/sorted(_:by:)``).
+    /// The rows matching `filter` (``FilterQuery``, as ``Entry/matches(_:)``), in `sort` order (``Sorting/sorted(_:by:)``).
     func visible(filter: String, sort: SortOrder) -> VisibleRows {
         lock.lock(); defer { lock.unlock() }
         return VisibleRows(entries: entries, order: view(filter: filter, sort: sort).order, source: self, filter: filter, sort: sort)
@@ -123,27 +128,56 @@ final class RowIndex: @unchecked Sendable, Hashable {
             all = View(order: sortedOrder(keys, sort))
             store(unfiltered, all)
         }
-        if filter.isEmpty { return all }
-        // Typing narrows: start from the cached result of the filter minus its last character.
-        let base = cache[CacheKey(filter: String(filter.dropLast()), sort: sort)]?.order ?? all.order
-        let needle = filter.lowercased()
-        let needleASCII = needle.utf8.allSatisfy { $0 < 0x80 }
+        let query = FilterQuery(filter)
+        if query.matchesEverything { return all }
+        // Typing narrows: start from the cached result of the filter minus its last character
+        // (when that one matched a superset: same field, a needle inside this one).
+        let previous = String(filter.dropLast())
+        let base = query.narrows(FilterQuery(previous))
+            ? cache[CacheKey(filter: previous, sort: sort)]?.order ?? all.order : all.order
+        let needleASCII = query.needle.utf8.allSatisfy { $0 < 0x80 }
+        let scope = searchText(query.field)
         let entries = self.entries
-        let ascii = self.ascii
-        let offsets = self.offsets
-        var n = needle
-        let order = blob.withUnsafeBytes { all in n.withUTF8 { nb in base.filter { i in
-            if needleASCII && ascii[i] {
-                let row = UnsafeRawBufferPointer(rebasing: all[offsets[i]..<offsets[i + 1]])
-                if Self.bytesContain(row, UnsafeRawBufferPointer(nb)) { return true }
-                if case .version = entries[i] { return entries[i].matches(needle: needle, lowercasedName: keys[i]) }
-                return false
+        var n = query.needle
+        let order = scope.blob.withUnsafeBytes { all in n.withUTF8 { nb in base.filter { i in
+            if needleASCII && scope.ascii[i] {
+                // ASCII text and needle: bytes are characters, so a byte search is exact.
+                let row = UnsafeRawBufferPointer(rebasing: all[scope.offsets[i]..<scope.offsets[i + 1]])
+                return Self.bytesContain(row, UnsafeRawBufferPointer(nb))
             }
-            return entries[i].matches(needle: needle, lowercasedName: keys[i])
+            return query.matches(entries[i])
         } } }
         let v = View(order: order)
         store(key, v)
         return v
+    }
+
+    /// The lower-cased texts a filter on `field` (nil: every searchable field) looks in, per row,
+    /// as UTF-8 bytes back to back (`offsets[i]..<offsets[i + 1]`); a row's fields are separated
+    /// by a 0 byte, which no typed needle holds, so no match spans two fields. Built once per field.
+    private func searchText(_ field: FilterQuery.Field?) -> SearchText {
+        let scope = field?.rawValue ?? ""
+        if let text = searchTexts[scope] { return text }
+        var text = SearchText()
+        text.offsets.reserveCapacity(entries.count + 1)
+        text.ascii.reserveCapacity(entries.count)
+        for e in entries {
+            var first = true
+            var ascii = true
+            for part in FilterQuery.texts(of: e, field: field) {
+                if !first { text.blob.append(0) }
+                first = false
+                let lower = part.lowercased()
+                for byte in lower.utf8 {
+                    if byte >= 0x80 { ascii = false }
+                    text.blob.append(byte)
+                }
+            }
+            text.ascii.append(ascii)
+            text.offsets.append(text.blob.count)
+        }
+        searchTexts[scope] = text
+        return text
     }
 
     /// Byte substring search (exact for ASCII text, where bytes are characters).
@@ -172,13 +206,6 @@ final class RowIndex: @unchecked Sendable, Hashable {
     private func lowercasedKeys() -> [String] {
         if let keys { return keys }
         let k = entries.map { $0.name.lowercased() }
-        ascii = k.map { $0.utf8.allSatisfy { $0 < 0x80 } }
-        offsets = [0]
-        offsets.reserveCapacity(k.count + 1)
-        for key in k {
-            blob.append(contentsOf: key.utf8)
-            offsets.append(blob.count)
-        }
         keys = k
         return k
     }

@@ -111,7 +111,7 @@ public enum Entry: Sendable, Hashable, Identifiable {
         }
     }
 
-    /// The text the filter matches and the parent column shows.
+    /// The name the parent column shows (the filter looks in more fields: ``FilterQuery``).
     public var name: String {
         switch self {
         case .workspace(let n): n
@@ -121,21 +121,11 @@ public enum Entry: Sendable, Hashable, Identifiable {
         }
     }
 
-    /// Case-insensitive substring match of `filter` against the name, and for versions also
-    /// aliases and version tags. An empty filter matches everything.
+    /// True when the row matches the filter text `filter` (``FilterQuery``: a case-insensitive
+    /// substring of its name, type, aliases or tags, or of the one field a `type:`, `alias:`,
+    /// `tag:` or `name:` prefix names). An empty filter matches everything.
     public func matches(_ filter: String) -> Bool {
-        if filter.isEmpty { return true }
-        return matches(needle: filter.lowercased(), lowercasedName: nil)
-    }
-
-    /// ``matches(_:)`` with the filter already lower-cased (and the name, when known).
-    func matches(needle: String, lowercasedName: String?) -> Bool {
-        if needle.isEmpty { return true }
-        if (lowercasedName ?? name.lowercased()).contains(needle) { return true }
-        if case .version(let v) = self {
-            return (v.aliases + v.tags).contains { $0.lowercased().contains(needle) }
-        }
-        return false
+        filter.isEmpty || FilterQuery(filter).matches(self)
     }
 }
 
@@ -201,7 +191,8 @@ public struct Pane: Sendable, Hashable {
     public var key: ListingKey
     /// The id (``Entry/id``) of the selected row; the first visible row when nil or filtered out.
     public var selectedID: String?
-    /// The live filter (case-insensitive substring); empty when none.
+    /// The live filter as typed (``FilterQuery``: case-insensitive substring, optionally `type:`
+    /// `alias:` `tag:` `name:`); empty when none.
     public var filter: String
     public var sort: SortOrder
 
@@ -325,6 +316,8 @@ public struct BrowserState: Sendable, Hashable {
     /// The field the filter is typed in while ``filterEditing``: its text is the current pane's
     /// `filter`, and it holds the cursor.
     public var filterField: TextField
+    /// The filters kept with Enter this session (newest first), recalled with `↑` in the field.
+    public var filterHistory = FilterHistory()
     public var overlay: Overlay?
     /// The jobs still running, oldest first.
     public var jobs: [Job]

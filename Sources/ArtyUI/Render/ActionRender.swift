@@ -88,7 +88,7 @@ extension Render {
         }
         let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " ")
         body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
-        body.append(PanelLine("\(plan.entries.count) file\(plan.entries.count == 1 ? "" : "s"), \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
+        body.append(PanelLine(Plural.count(plan.entries.count, "file") + ", \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
                               label: "Files"))
         let existing = plan.existingEntries
         if existing.isEmpty {
@@ -96,7 +96,7 @@ extension Render {
         } else {
             let names = existing.prefix(2).map(\.path.relativePath).joined(separator: ", ") + (existing.count > 2 ? ", …" : "")
             let allUpToDate = plan.upToDateEntries.count == existing.count
-            body.append(PanelLine("\(existing.count) exist already\(ActionText.upToDateNote(plan)): \(names)", label: "Existing",
+            body.append(PanelLine("\(existing.count) \(Plural.verb(existing.count, "exist")) already\(ActionText.upToDateNote(plan)): \(names)", label: "Existing",
                                   style: allUpToDate ? .dim : Style(color: .yellow)))
         }
         let fetched = plan.entries.filter { $0.source != nil }.count

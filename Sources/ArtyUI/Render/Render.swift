@@ -64,27 +64,51 @@ struct Render {
         actionOverlay(&frame)
     }
 
+    /// The header: ` arty  server … │ user … │ workspace … │ artifact … │ version …` (labels plain,
+    /// values bold), then the filter at the right. When that does not fit, the server and user lose
+    /// their labels, then go, so the path stays; what is left is cut at the end.
     func header(_ frame: inout Frame) {
-        var parts: [String] = [state.context.serverLabel]
-        parts.append(state.userName ?? "…")
-        if state.context.readOnly { parts.append("read-only") }
-        let path = state.current.key.path
-        let crumb = path.isEmpty ? "workspaces" : path.joined(separator: " › ")
         frame.fill(x: 0, y: 0, count: size.width, style: Style(reverse: true))
         var x = frame.put(" arty ", x: 0, y: 0, style: Style(color: .accent, bold: true, reverse: true))
-        let info = " " + parts.joined(separator: " │ ") + " │ "
-        x += frame.put(info, x: x, y: 0, style: Style(reverse: true))
         var filterText = ""
         if !state.current.filter.isEmpty || state.filterEditing {
             let shown = state.filterEditing ? state.filterField.rendered(width: max(4, size.width / 2)) : state.current.filter
             filterText = " filter: /" + shown + " "
         }
-        let room = size.width - x - DisplayWidth.of(filterText)
-        x += frame.put(TextFit.truncate(crumb, to: max(0, room)), x: x, y: 0, style: Style(bold: true, reverse: true))
+        let room = size.width - DisplayWidth.of(filterText)
+        let cells = Render.headerCells(state, room: room - x)
+        for (i, cell) in cells.enumerated() where x < room {
+            let lead = (i == 0 ? " " : " │ ") + (cell.label.map { $0 + " " } ?? "")
+            x += frame.put(TextFit.truncate(lead, to: max(0, room - x)), x: x, y: 0, style: Style(reverse: true))
+            x += frame.put(TextFit.truncate(cell.value, to: max(0, room - x)), x: x, y: 0, style: Style(bold: true, reverse: true))
+        }
         if !filterText.isEmpty {
             frame.put(filterText, x: max(x, size.width - DisplayWidth.of(filterText)), y: 0,
                       style: Style(color: .yellow, bold: true, reverse: true))
         }
+    }
+
+    /// The header's labelled cells after ` arty `: server, user, `read-only`, then `workspaces` or
+    /// the path (`workspace`, `artifact`, `version`), in the first form that fits `room` cells
+    /// (labelled; server and user unlabelled; the path alone).
+    static func headerCells(_ state: BrowserState, room: Int) -> [(label: String?, value: String)] {
+        let path = state.current.key.path
+        var place: [(label: String?, value: String)] = path.isEmpty ? [(nil, "workspaces")]
+            : zip(["workspace", "artifact", "version"], path).map { ($0, $1) }
+        if state.context.readOnly { place.insert((nil, "read-only"), at: 0) }
+        let server = state.context.serverLabel, user = state.userName ?? "…"
+        let forms: [[(label: String?, value: String)]] = [
+            [("server", server), ("user", user)] + place,
+            [(nil, server), (nil, user)] + place,
+            place,
+        ]
+        func width(_ cells: [(label: String?, value: String)]) -> Int {
+            cells.enumerated().reduce(0) { sum, c in
+                sum + (c.offset == 0 ? 1 : 3) + (c.element.label.map { DisplayWidth.of($0) + 1 } ?? 0)
+                    + DisplayWidth.of(Sanitizer.clean(c.element.value))
+            }
+        }
+        return forms.first { width($0) <= room } ?? place
     }
 
     func statusLine(_ frame: inout Frame) {
@@ -214,11 +238,14 @@ struct Render {
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
+        // While versions of this pane are marked, the gutter is two cells, so a marked row under
+        // the cursor shows both: `›*` (without marks the columns keep their room).
+        let gutter = hasMarks(pane) ? 2 : 1
         let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis,
                                               remote: { state.remoteFactsOf($0) }),
-                                rows: rows, width: col.width - 2)
+                                rows: rows, width: col.width - 1 - gutter)
         // Headings.
-        var x = col.x + 1
+        var x = col.x + gutter
         for c in columns {
             frame.put(TextFit.pad(c.column.title, to: c.width, align: c.column.align), x: x, y: top, style: .bold, limit: c.width)
             x += c.width + Table.gap
@@ -236,9 +263,10 @@ struct Render {
             default: .plain
             }
             if selected && role == .current { frame.fill(x: col.x, y: y, count: col.width, style: rowStyle) }
-            frame.put(selected && role != .preview ? "›" : (isMarked(entry, in: pane) ? "*" : " "), x: col.x, y: y,
-                      style: rowStyle)
-            var x = col.x + 1
+            let cursorMark = selected && role != .preview ? "›" : " "
+            let mark = gutter == 2 ? cursorMark + (isMarked(entry, in: pane) ? "*" : " ") : cursorMark
+            frame.put(mark, x: col.x, y: y, style: rowStyle)
+            var x = col.x + gutter
             for c in columns {
                 var style = rowStyle
                 if let color = c.column.color?(entry), !(selected && role == .current) { style.color = color }
@@ -249,7 +277,13 @@ struct Render {
         }
     }
 
-    /// True for a version marked with `m` (drawn with `*` in the cursor column).
+    /// True when `pane` lists versions and some of them are marked with `m`.
+    func hasMarks(_ pane: Pane) -> Bool {
+        guard case .versions(let ws, let a) = pane.key else { return false }
+        return state.marks.contains { $0.workspace == ws && $0.artifact == a }
+    }
+
+    /// True for a version marked with `m` (drawn with `*` beside the cursor column).
     func isMarked(_ entry: Entry, in pane: Pane) -> Bool {
         guard case .version(let v) = entry, case .versions(let ws, let a) = pane.key else { return false }
         return state.marks.contains { $0.workspace == ws && $0.artifact == a && $0.version == v.version }
@@ -408,6 +442,9 @@ enum Table {
         var priority: Int
         /// The one column that takes the remaining width (never dropped).
         var flex = false
+        /// The row's name (NAME, VERSION, LOGICAL PATH): a flex column that is not the name gets no
+        /// more than its content needs, and the name column gets the rest, as far as its content needs.
+        var isName = false
         var value: (Entry) -> String
         var color: ((Entry) -> Color?)? = nil
     }
@@ -448,7 +485,7 @@ enum Table {
             return cols
         case .versions:
             func v(_ e: Entry) -> ArtifactVersion? { if case .version(let v) = e { return v }; return nil }
-            var cols = [Column(title: "VERSION", maxWidth: 14, priority: 9) { v($0)?.version ?? "" }]
+            var cols = [Column(title: "VERSION", maxWidth: 14, priority: 9, isName: true) { v($0)?.version ?? "" }]
             cols.append(Column(title: "ALIASES", maxWidth: 30, priority: 8, flex: true) { join(v($0)?.aliases ?? []) })
             if full {
                 cols.append(Column(title: "TAGS", maxWidth: 16, priority: 2) { join(v($0)?.tags ?? []) })
@@ -481,7 +518,8 @@ enum Table {
     }
 
     /// Column widths for `width` cells: each column as wide as its widest value (up to its
-    /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
+    /// maximum), the flex column takes what is left (a flex column that is not the name, ALIASES,
+    /// only what its values need: see ``Column/isName``); lowest-priority columns are dropped until
     /// the flex column has 40% of the width (8 to 24 cells).
     static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int) -> [Fitted] {
         let sample = rows.prefix(500)
@@ -500,6 +538,18 @@ enum Table {
         }
         if let flex = fitted.firstIndex(where: { $0.column.flex }) {
             fitted[flex].width = max(1, width - fixedWidth())
+            if !fitted[flex].column.isName, let name = fitted.firstIndex(where: { $0.column.isName }) {
+                // E.g. ALIASES at 250 columns: as wide as its longest value; the surplus lets long
+                // version strings show whole, and the rest stays blank at the right.
+                func need(_ c: Column) -> Int {
+                    max(DisplayWidth.of(c.title), sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0)
+                }
+                let surplus = fitted[flex].width - need(fitted[flex].column)
+                if surplus > 0 {
+                    fitted[flex].width -= surplus
+                    fitted[name].width += min(surplus, max(0, need(fitted[name].column) - fitted[name].width))
+                }
+            }
         } else if var last = fitted.last {
             last.width = max(1, min(last.width, width - fixedWidth() + last.width))
             fitted[fitted.count - 1] = last

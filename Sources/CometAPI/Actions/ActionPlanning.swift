@@ -16,12 +16,15 @@ public enum ActionPlanning {
     /// assets by the concrete version (§2.6), looks at what exists in `destination`
     /// (with ``SafeFileSystem/existing(under:path:)`` and ``SafeFileSystem/identity(under:path:)``)
     /// and what arty recorded there (``DownloadRecordStore/read(root:)``), and builds the ``DownloadPlan``.
+    /// - Parameter destination: the folder; nil for ``DownloadPlan/defaultDestination(artifact:version:)``
+    ///   of the resolved version (`./NAME-VERSION`).
     /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
-    public static func planDownload(_ reference: ArtifactReference, destination: String, include: [GlobPattern] = [],
+    public static func planDownload(_ reference: ArtifactReference, destination: String?, include: [GlobPattern] = [],
                                     exclude: [GlobPattern] = [], assetPath: String? = nil,
                                     remote: RemoteObjectFetcher? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
         let version = try await resolveVersion(reference, client: client)
+        let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version)
         var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
                                              selector: .version(version.version))
         if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }

@@ -12,7 +12,7 @@ public enum ActionText {
 
     /// `2/5 files · 1.2 MiB of 3.0 MiB · 512.0 KiB/s · ETA 0:04` (rate and ETA once known).
     public static func progressLine(_ p: DownloadProgress) -> String {
-        var parts = ["\(p.filesFinished)/\(p.files.count) files",
+        var parts = ["\(p.filesFinished)/" + Plural.count(p.files.count, "file"),
                      "\(Listing.byteCount(p.bytesDone)) of \(Listing.byteCount(p.totalBytes))"]
         if let rate = p.bytesPerSecond { parts.append("\(Listing.byteCount(Int64(rate)))/s") }
         if let eta = p.etaMilliseconds, p.bytesDone < p.totalBytes { parts.append("ETA \(duration(milliseconds: eta))") }
@@ -23,8 +23,9 @@ public enum ActionText {
     /// `Downloaded 2 files (1.2 MiB) to out · 1 kept (1 up to date) · 1 failed · 3 remote listed`, or
     /// `Download cancelled ...`.
     public static func summaryLine(_ s: DownloadSummary) -> String {
-        var parts = [s.cancelled ? "Download cancelled after \(s.downloaded.count) files"
-                                 : "Downloaded \(s.downloaded.count) files (\(Listing.byteCount(s.bytesTransferred))) to \(s.destination)"]
+        var parts = [s.cancelled ? "Download cancelled after " + Plural.count(s.downloaded.count, "file")
+                                 : "Downloaded " + Plural.count(s.downloaded.count, "file")
+                                   + " (\(Listing.byteCount(s.bytesTransferred))) to \(s.destination)"]
         if !s.kept.isEmpty { parts.append("\(s.kept.count) kept" + (s.unchanged.isEmpty ? "" : " (\(s.unchanged.count) up to date)")) }
         if !s.failed.isEmpty { parts.append("\(s.failed.count) failed") }
         if !s.remote.isEmpty { parts.append("\(s.remote.count) remote listed") }
@@ -36,14 +37,14 @@ public enum ActionText {
     public static func confirmLines(_ plan: DownloadPlan) -> [String] {
         var lines = ["\(plan.workspace)/\(plan.artifactName):\(plan.version.version)",
                      "to \(plan.destination)",
-                     "\(plan.entries.count) files, \(Listing.byteCount(plan.totalBytes))"]
+                     Plural.count(plan.entries.count, "file") + ", \(Listing.byteCount(plan.totalBytes))"]
         let existing = plan.existingEntries
         if !existing.isEmpty {
             let names = existing.prefix(3).map(\.path.relativePath).joined(separator: ", ")
-            lines.append("\(existing.count) exist already\(upToDateNote(plan)): \(names)\(existing.count > 3 ? ", …" : "")")
+            lines.append("\(existing.count) \(Plural.verb(existing.count, "exist")) already\(upToDateNote(plan)): \(names)\(existing.count > 3 ? ", …" : "")")
         }
         if !plan.refused.isEmpty { lines.append("\(plan.refused.count) refused (unsafe logical path)") }
-        if !plan.remote.isEmpty { lines.append("\(plan.remote.count) remote assets listed in \(DownloadPlan.remoteManifestName), not fetched") }
+        if !plan.remote.isEmpty { lines.append(Plural.count(plan.remote.count, "remote asset") + " listed in \(DownloadPlan.remoteManifestName), not fetched") }
         return lines
     }
 

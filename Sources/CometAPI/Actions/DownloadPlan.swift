@@ -240,6 +240,13 @@ public struct DownloadPlan: Sendable, Hashable {
     /// The manifest of remote assets written beside the files.
     public static let remoteManifestName = "remote-assets.json"
 
+    /// The folder a download goes to when none is given, in the CLI (`arty download REF`) and the
+    /// TUI's confirm dialog alike: `./ARTIFACT-VERSION` under the working directory, with the
+    /// concrete version (an alias resolved); a `/` in the name becomes `_`.
+    public static func defaultDestination(artifact: String, version: String) -> String {
+        "./" + (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
+    }
+
     /// What happens to `entry` under `strategy`: SDK semantics (reference §4.6), except that a file
     /// arty recorded and nobody changed since is arty's own copy: kept with no transfer when it is
     /// already this asset's content, otherwise replaced (under FAIL too; PRESERVE keeps it).

@@ -46,10 +46,19 @@ public enum Listing {
             let details = try await reader.artifactDetails(workspace: workspace, name: artifact)
             let rows = rows(versions: details.versions)
             return json ? Self.json(rows) : table(rows)
-        case .assets(let workspace, let artifact, let selector):
-            var rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: selector))
+        case .assets(let workspace, let artifact, .version(let version)):
+            var rows = rows(assets: try await reader.assets(workspace: workspace, name: artifact, selector: .version(version)),
+                            resolvedVersion: version)
             if let inspector { rows = await withStoreFacts(rows, inspector: inspector) }
             return json ? Self.json(rows) : table(rows)
+        case .assets(let workspace, let artifact, let selector):
+            // An alias (or a version id) is resolved once, and the assets are those of that one
+            // version; the table says what it resolved to, the JSON rows carry it (`resolvedVersion`).
+            let version = try await reader.artifactVersion(workspace: workspace, name: artifact, selector: selector)
+            let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .versionId(version.artifactVersionId))
+            var rows = rows(assets: assets, resolvedVersion: version.version)
+            if let inspector { rows = await withStoreFacts(rows, inspector: inspector) }
+            return json ? Self.json(rows) : resolution(selector, to: version.version) + "\n" + table(rows)
         }
     }
 
@@ -122,17 +131,21 @@ public enum Listing {
         public var storeFacts: RemoteAssetFacts?
         /// The asset's metadata, kept to find the SDK's synced-object facts; not encoded.
         public var metadata: JSONValue?
+        /// The concrete version listed (what an alias such as `production` resolved to), else null.
+        public var resolvedVersion: String?
 
-        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String, checksum: String? = nil) {
+        public init(logicalPath: String, size: Int64, remote: Bool, link: String?, assetId: String, checksum: String? = nil,
+                    resolvedVersion: String? = nil) {
             self.logicalPath = logicalPath
             self.size = size
             self.remote = remote
             self.link = link
             self.assetId = assetId
             self.checksum = checksum
+            self.resolvedVersion = resolvedVersion
         }
 
-        /// `link` and `checksum` are written as `null` when absent, so every row has every key.
+        /// `link`, `checksum`, `storeFacts` and `resolvedVersion` are written as `null` when absent, so every row has every key.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(logicalPath, forKey: .logicalPath)
@@ -142,15 +155,17 @@ public enum Listing {
             try c.encode(assetId, forKey: .assetId)
             try c.encode(checksum, forKey: .checksum)
             try c.encode(storeFacts, forKey: .storeFacts)
+            try c.encode(resolvedVersion, forKey: .resolvedVersion)
         }
 
-        private enum CodingKeys: String, CodingKey { case logicalPath, size, remote, link, assetId, checksum, storeFacts }
+        private enum CodingKeys: String, CodingKey { case logicalPath, size, remote, link, assetId, checksum, storeFacts, resolvedVersion }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             self.init(logicalPath: try c.decode(String.self, forKey: .logicalPath), size: try c.decode(Int64.self, forKey: .size),
                       remote: try c.decode(Bool.self, forKey: .remote), link: try c.decodeIfPresent(String.self, forKey: .link),
-                      assetId: try c.decode(String.self, forKey: .assetId), checksum: try c.decodeIfPresent(String.self, forKey: .checksum))
+                      assetId: try c.decode(String.self, forKey: .assetId), checksum: try c.decodeIfPresent(String.self, forKey: .checksum),
+                      resolvedVersion: try c.decodeIfPresent(String.self, forKey: .resolvedVersion))
         }
     }
 
@@ -174,13 +189,19 @@ public enum Listing {
         }
     }
 
-    public static func rows(assets: [Asset]) -> [AssetRow] {
+    /// Asset rows by logical path; each carries `resolvedVersion`, the concrete version listed.
+    public static func rows(assets: [Asset], resolvedVersion: String? = nil) -> [AssetRow] {
         assets.sorted { $0.logicalPath < $1.logicalPath }.map {
             var row = AssetRow(logicalPath: $0.logicalPath, size: $0.size, remote: $0.isRemote, link: $0.link, assetId: $0.assetId,
-                               checksum: $0.checksum)
+                               checksum: $0.checksum, resolvedVersion: resolvedVersion)
             row.metadata = $0.metadata
             return row
         }
+    }
+
+    /// The line above an alias's asset table: `production → 1.2.0` (escaped for the terminal).
+    public static func resolution(_ selector: VersionSelector, to version: String) -> String {
+        TerminalText.escape("\(selector) → \(version)")
     }
 
     /// `rows` with ``AssetRow/storeFacts`` filled for remote assets, at most 8 links read at once.

@@ -43,7 +43,7 @@ struct Bump: AsyncParsableCommand {
             if json {
                 print(jsonText(created))
             } else {
-                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) local and \(created.remoteAssets) remote assets."])
+                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) local and \(Plural.count(created.remoteAssets, "remote asset"))."])
             }
         }
     }

@@ -49,8 +49,9 @@ struct Demo: AsyncParsableCommand {
                                                     scratch: dir.appendingPathComponent("seed-scratch", isDirectory: true))
             _ = FileManager.default.createFile(atPath: marker.path, contents: Data("seeded\n".utf8))
             FileHandle.standardError.write(Data("""
-                arty demo: seeded \(summary.workspaces) workspaces, \(summary.artifacts) artifacts, \(summary.versions) versions, \
-                \(summary.files) files (\(summary.bytes) bytes), \(summary.remotes) remote links\n
+                arty demo: seeded \(Plural.count(summary.workspaces, "workspace")), \(Plural.count(summary.artifacts, "artifact")), \
+                \(Plural.count(summary.versions, "version")), \(Plural.count(summary.files, "file")) \
+                (\(Plural.count(summary.bytes, "byte"))), \(Plural.count(summary.remotes, "remote link"))\n
                 """.utf8))
         }
 

@@ -27,8 +27,9 @@ struct Download: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The version to download.", valueName: "workspace/artifact[:version|alias]"))
     var reference: String
 
-    @Argument(help: ArgumentHelp("Destination folder (default: the current folder).", valueName: "dir"))
-    var directory: String = "."
+    @Argument(help: ArgumentHelp("Destination folder (default: ./ARTIFACT-VERSION, the concrete version, as the browser proposes).",
+                                 valueName: "dir"))
+    var directory: String?
 
     @Option(name: .long, help: ArgumentHelp("Only assets whose logical path matches this glob (repeatable).", valueName: "glob"))
     var include: [String] = []
@@ -65,7 +66,7 @@ struct Download: AsyncParsableCommand {
         if let includeRemote {
             do { _ = try RemoteFetchScope(argument: includeRemote) } catch { throw ValidationError(error.description) }
         }
-        if directory.unicodeScalars.contains("\u{FFFD}") {
+        if let directory, directory.unicodeScalars.contains("\u{FFFD}") {
             // The shell passed bytes that are not UTF-8; Swift's arguments replace them with U+FFFD,
             // so writing there would silently create a differently named folder.
             throw ValidationError("The destination folder's name is not valid UTF-8 (or contains U+FFFD); arty cannot name it exactly.")
@@ -105,7 +106,7 @@ struct Download: AsyncParsableCommand {
             watcher.cancel()
             endProgress(enabled: !json)
             if interrupted.isSet || summary.cancelled {
-                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(plan.entries.count) files downloaded; run the same command again to resume.")
+                printError("Interrupted: \(summary.downloaded.count + summary.kept.count) of \(Plural.count(plan.entries.count, "file")) downloaded; run the same command again to resume.")
                 throw ExitCode(130)
             }
             if json {

@@ -86,7 +86,7 @@ struct Log: AsyncParsableCommand {
             if json {
                 print(jsonText(created))
             } else {
-                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(created.localAssets) files (\(Listing.byteCount(created.bytesUploaded))) and \(created.remoteAssets) remote assets."])
+                printLines(["Created \(created.workspace)/\(created.artifact):\(created.version) with \(Plural.count(created.localAssets, "file")) (\(Listing.byteCount(created.bytesUploaded))) and \(Plural.count(created.remoteAssets, "remote asset"))."])
                 printLines(FolderLog.aliasMoves(aliases: plan.aliases, existing: before, newVersion: created.version).map { "moves \($0)" })
             }
         }

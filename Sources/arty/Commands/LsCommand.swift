@@ -12,7 +12,8 @@ struct Ls: AsyncParsableCommand {
             No argument lists workspaces. WORKSPACE lists its artifacts (name, type, latest version, tags, size). \
             WORKSPACE/ARTIFACT lists its versions, newest first (version, aliases, tags, state, size, added, owner). \
             WORKSPACE/ARTIFACT:VERSION or :ALIAS lists the assets of that version (logical path, size in bytes, \
-            remote flag, link). With AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, \
+            remote flag, link); an alias is resolved first and the table starts with a line such as \
+            `production → 1.2.0` (in --json every asset row has `resolvedVersion`). With AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, \
             ~/.aws/credentials; AWS_ENDPOINT_URL_S3 for S3-compatible stores), a remote asset's s3:// link is read \
             (a signed HEAD, or a listing for a prefix) and its size shown as the store's, e.g. "↗ 1.2 GiB s3" \
             (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \

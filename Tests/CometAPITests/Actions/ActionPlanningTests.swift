@@ -16,6 +16,17 @@ let sampleVersion = ArtifactVersion(artifactVersionId: "v-1", version: "1.2.0")
 
 @Suite("Download planning")
 struct DownloadPlanTests {
+    /// Issue 14: the CLI and the TUI default to the same folder, named by the concrete version.
+    @Test func theDefaultDestinationIsNameDashVersion() async throws {
+        #expect(DownloadPlan.defaultDestination(artifact: "mnist", version: "2.1.0") == "./mnist-2.1.0")
+        #expect(DownloadPlan.defaultDestination(artifact: "a/b c", version: "1.0.0") == "./a_b c-1.0.0")
+        // No destination given: the alias is resolved first and names the folder (FakeReader: prod → 1.0.0).
+        let plan = try await ActionPlanning.planDownload(ArtifactReference(workspace: "alice", artifact: "cats", selector: .alias("prod")),
+                                                         destination: nil, client: FakeReader())
+        #expect(plan.destination == "./cats-1.0.0")
+        #expect(plan.version.version == "1.0.0")
+    }
+
     @Test func globsMatchWholePathsAndLastSegments() {
         #expect(GlobPattern("*.csv").matches("data/train.csv"))
         #expect(GlobPattern("data/*").matches("data/train.csv"))

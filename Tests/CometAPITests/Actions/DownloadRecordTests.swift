@@ -118,7 +118,7 @@ struct DownloadRecordPlanningTests {
         #expect(ActionText.confirmLines(plan)[3] == "2 exist already (1 up to date): a.txt, b.txt")
         let all = DownloadPlan.make(workspace: "ws", artifactName: "cats", version: sampleVersion, assets: [a], destination: "/d",
                                     existing: ["a.txt": .file(size: 5)], identities: ["a.txt": identity(1, size: 5)], record: record)
-        #expect(ActionText.confirmLines(all)[3] == "1 exist already (all up to date): a.txt")
+        #expect(ActionText.confirmLines(all)[3] == "1 exists already (all up to date): a.txt")
     }
 
     @Test func theRecordFolderIsReservedForArty() {

@@ -241,7 +241,8 @@ struct Render {
             for c in columns {
                 var style = rowStyle
                 if let color = c.column.color?(entry), !(selected && role == .current) { style.color = color }
-                let text = TextFit.pad(Sanitizer.clean(c.column.value(entry)), to: c.width, align: c.column.align)
+                let value = c.column.fit.map { $0(entry, c.width) } ?? Sanitizer.clean(c.column.value(entry))
+                let text = TextFit.pad(value, to: c.width, align: c.column.align)
                 frame.put(text, x: x, y: y, style: style, limit: c.width)
                 x += c.width + Table.gap
             }
@@ -306,13 +307,16 @@ struct Render {
             if let label = line.label {
                 let labelWidth = min(12, room / 2)
                 frame.put(TextFit.pad(TextFit.truncate(label, to: labelWidth - 1), to: labelWidth), x: col.x + 1, y: y, style: .dim)
-                // Values wrap (paths and links are what people came to read); at most 3 lines each.
-                let parts = TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
-                for (i, part) in parts.prefix(3).enumerated() {
+                // Values wrap (paths and links are what people came to read); at most 3 lines each,
+                // except paths, which wrap after a `/` and are never cut.
+                let parts = line.isPath ? TextFit.wrapPath(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                    : TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                let limit = line.isPath ? parts.count : 3
+                for (i, part) in parts.prefix(limit).enumerated() {
                     guard y < top + height else { break }
-                    let text = i == 2 && parts.count > 3 ? TextFit.truncate(part + "…", to: room - labelWidth) : part
+                    let text = i == 2 && parts.count > limit ? TextFit.truncate(part + "…", to: room - labelWidth) : part
                     frame.put(text, x: col.x + 1 + labelWidth, y: y, style: line.style, limit: room - labelWidth)
-                    if i < min(parts.count, 3) - 1 { y += 1 }
+                    if i < min(parts.count, limit) - 1 { y += 1 }
                 }
             } else {
                 frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room), x: col.x + 1, y: y, style: line.style)
@@ -408,6 +412,9 @@ enum Table {
         var flex = false
         var value: (Entry) -> String
         var color: ((Entry) -> Color?)? = nil
+        /// The cell's text at a width, when the column fits its text itself (paths cut in the
+        /// middle); otherwise the value is cut at its end. Must return sanitised text.
+        var fit: ((Entry, Int) -> String)? = nil
     }
 
     struct Fitted {
@@ -461,13 +468,28 @@ enum Table {
                 Column(title: "LOGICAL PATH", maxWidth: 60, priority: 9, flex: true, value: { e in
                     guard let asset = a(e) else { return "" }
                     return asset.isRemote ? asset.logicalPath + " → " + (asset.link ?? "?") : asset.logicalPath
-                }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }),
+                }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }, fit: { e, width in
+                    guard let asset = a(e) else { return "" }
+                    return pathCell(asset, width: width)
+                }),
                 Column(title: "SIZE", align: .right, maxWidth: 10, priority: 8) { e in
                     guard let asset = a(e) else { return "" }
                     return asset.isRemote ? "remote" : Formatting.size(asset.size)
                 },
             ]
         }
+    }
+
+    /// An asset's path cell at `width` cells: too long, it is cut in the middle so the file name stays
+    /// (``TextFit/middle(_:to:)``); a remote asset's link (`path → link`) is cut first, then dropped.
+    static func pathCell(_ asset: Asset, width: Int) -> String {
+        let path = Sanitizer.clean(asset.logicalPath)
+        guard asset.isRemote else { return TextFit.middle(path, to: width) }
+        let whole = path + " → " + Sanitizer.clean(asset.link ?? "?")
+        if DisplayWidth.of(whole) <= width { return whole }
+        let pathWidth = DisplayWidth.of(path)
+        if pathWidth + 3 + 4 <= width { return TextFit.truncate(whole, to: width) }
+        return TextFit.middle(path, to: width)
     }
 
     /// Column widths for `width` cells: each column as wide as its widest value (up to its
@@ -513,6 +535,8 @@ enum Details {
         var label: String?
         var value: String
         var style: Style = .plain
+        /// A path: wraps after its `/`s and is never cut.
+        var isPath = false
     }
 
     static func metadata(_ json: JSONValue?) -> [Line] {
@@ -540,7 +564,7 @@ enum Details {
 
     static func asset(_ a: Asset, path: [String]) -> [Line] {
         var lines = [
-            Line(label: "Path", value: a.logicalPath, style: .bold),
+            Line(label: "Path", value: a.logicalPath, style: .bold, isPath: true),
             Line(label: "Kind", value: a.isRemote ? "↗ remote link (not downloaded)" : "local file"),
             Line(label: "Size", value: a.isRemote ? "remote" : Formatting.size(a.size) + " (\(a.size) bytes)"),
         ]

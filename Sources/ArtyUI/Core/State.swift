@@ -97,14 +97,18 @@ public enum Entry: Sendable, Hashable, Identifiable {
     case artifact(Artifact)
     case version(ArtifactVersion)
     case asset(Asset)
+    /// A folder of the assets pane's tree view (`T`): its path and totals.
+    case folder(FolderRow)
 
-    /// A stable identity inside its listing (the name, version string or logical path).
+    /// A stable identity inside its listing (the name, version string or logical path; a folder's
+    /// path and `/`, which no shown file has: a path ending in `/` is a folder marker, see ``FolderTree``).
     public var id: String {
         switch self {
         case .workspace(let n): n
         case .artifact(let a): a.name
         case .version(let v): v.version
         case .asset(let a): a.logicalPath
+        case .folder(let f): f.path + "/"
         }
     }
 
@@ -115,6 +119,7 @@ public enum Entry: Sendable, Hashable, Identifiable {
         case .artifact(let a): a.name
         case .version(let v): v.version
         case .asset(let a): a.logicalPath
+        case .folder(let f): f.path + "/"
         }
     }
 
@@ -139,6 +144,8 @@ public enum Entry: Sendable, Hashable, Identifiable {
 /// What a pane can be sorted by; `s` cycles through ``SortField/fields(for:)``.
 public enum SortField: String, Sendable, Hashable, CaseIterable {
     case name, type, version, size, added
+    /// How many files (and remote links) a folder holds: the tree view's third order.
+    case count
 
     /// The sort fields offered at a level, default first.
     public static func fields(for level: Level) -> [SortField] {
@@ -149,6 +156,9 @@ public enum SortField: String, Sendable, Hashable, CaseIterable {
         case .assets: [.name, .size]
         }
     }
+
+    /// The sort fields of the assets pane's tree view (`T`), default first.
+    public static let treeFields: [SortField] = [.name, .size, .count]
 }
 
 /// A sort order: a field, ascending unless reversed.
@@ -201,12 +211,16 @@ public struct Pane: Sendable, Hashable {
     /// The live filter (case-insensitive substring); empty when none.
     public var filter: String
     public var sort: SortOrder
+    /// For an assets pane in tree view (`T`): the folder it shows (`a/b`, empty for the root);
+    /// nil for the flat list. Entering a folder stacks a pane of the same listing.
+    public var folder: String?
 
-    public init(key: ListingKey, selectedID: String? = nil, filter: String = "", sort: SortOrder? = nil) {
+    public init(key: ListingKey, selectedID: String? = nil, filter: String = "", sort: SortOrder? = nil, folder: String? = nil) {
         self.key = key
         self.selectedID = selectedID
         self.filter = filter
         self.sort = sort ?? .defaultOrder(for: key.level)
+        self.folder = folder
     }
 }
 
@@ -359,6 +373,8 @@ public struct BrowserState: Sendable, Hashable {
     public var preview: AssetPreview? = nil
     /// Preview documents fetched this session, by asset id (the last ``PreviewCache/limit``).
     public var previewCache = PreviewCache()
+    /// Assets panes open as a folder tree (`T` toggles; kept for the versions opened next).
+    public var assetsTree = false
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context
@@ -391,6 +407,9 @@ public struct BrowserState: Sendable, Hashable {
     public func visibleEntries(of pane: Pane) -> VisibleRows? {
         guard let listing = listings[pane.key], let entries = listing.entries else { return nil }
         let index = listing.index ?? RowIndex(entries)
+        if let folder = pane.folder, pane.key.level == .assets {
+            return index.folders().visible(folder: folder, filter: pane.filter, sort: pane.sort, entries: entries, rows: index)
+        }
         return index.visible(filter: pane.filter, sort: pane.sort)
     }
 
@@ -444,6 +463,7 @@ public enum Sorting {
         case (.type, .artifact(let x), .artifact(let y)): return cmp(x.type.lowercased(), y.type.lowercased())
         case (.size, _, _): return cmp(sizeOf(a), sizeOf(b))
         case (.added, .version(let x), .version(let y)): return cmp(x.addedMillis ?? 0, y.addedMillis ?? 0)
+        case (.count, .folder(let x), .folder(let y)): return cmp(x.totals.count, y.totals.count)
         case (.version, .version(let x), .version(let y)):
             switch (x.semanticVersion, y.semanticVersion) {
             case let (p?, q?): return p < q ? -1 : (q < p ? 1 : 0)
@@ -463,6 +483,7 @@ public enum Sorting {
         case .artifact(let a): a.sizeInBytes
         case .version(let v): v.sizeInBytes
         case .asset(let a): a.isRemote ? -1 : a.size
+        case .folder(let f): f.totals.size
         }
     }
 }

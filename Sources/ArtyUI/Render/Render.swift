@@ -68,7 +68,7 @@ struct Render {
         var parts: [String] = [state.context.serverLabel]
         parts.append(state.userName ?? "…")
         if state.context.readOnly { parts.append("read-only") }
-        let path = state.current.key.path
+        let path = state.current.key.path + (state.current.folder ?? "").split(separator: "/").map(String.init)
         let crumb = path.isEmpty ? "workspaces" : path.joined(separator: " › ")
         frame.fill(x: 0, y: 0, count: size.width, style: Style(reverse: true))
         var x = frame.put(" arty ", x: 0, y: 0, style: Style(color: .accent, bold: true, reverse: true))
@@ -179,6 +179,11 @@ struct Render {
     func pane(_ frame: inout Frame, _ pane: Pane, _ col: Layout.Column, role: Role) {
         let listing = state.listings[pane.key]
         let rows = state.visibleEntries(of: pane)
+        if let folder = pane.folder, pane.key.level == .assets {
+            treeTitle(&frame, pane, folder: folder, rows: rows, col, role: role)
+            list(&frame, pane, listing: listing, rows: rows, area: col, top: 2, height: size.height - 4, role: role)
+            return
+        }
         // Title row.
         var title = Render.title(pane.key.level)
         if let all = listing?.entries {
@@ -209,13 +214,18 @@ struct Render {
             return
         }
         if rows.isEmpty {
-            let text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
+            var text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
                 : "No \(pane.key.level.noun) match “\(pane.filter)”. Esc clears the filter."
+            if let folder = pane.folder, listing?.entries?.isEmpty == false {
+                text = pane.filter.isEmpty ? "This folder is empty." : "No file here matches “\(pane.filter)”. Esc clears the filter."
+                if listing?.index?.folders().tree.node(at: folder) == nil { text = "This folder is gone (h goes back)." }
+            }
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
-        let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis),
-                                rows: rows, width: col.width - 2)
+        let all = pane.folder != nil ? Table.treeColumns(full: role == .current, maxSize: rows.folderMaxSize ?? 0)
+            : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis)
+        let columns = Table.fit(all, rows: rows, width: col.width - 2)
         // Headings.
         var x = col.x + 1
         for c in columns {
@@ -289,9 +299,12 @@ struct Render {
                 var title = "Assets"
                 if let n = listing?.entries?.count { title += " (\(n))" }
                 frame.put(title, x: col.x + 1, y: y, style: .dim, limit: col.width - 1)
-                list(&frame, Pane(key: key), listing: listing, rows: state.visibleEntries(of: Pane(key: key)),
+                let pane = state.newPane(key)
+                list(&frame, pane, listing: listing, rows: state.visibleEntries(of: pane),
                      area: col, top: y + 1, height: height - used - 2, role: .preview)
             }
+        case .folder(let f):
+            folderPreview(&frame, f, col)
         case .asset(let a):
             frame.put("Asset", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
             detailLines(&frame, Details.asset(a, path: current.key.path), col, top: 2, height: size.height - 4)
@@ -490,6 +503,54 @@ enum Table {
         let pathWidth = DisplayWidth.of(path)
         if pathWidth + 3 + 4 <= width { return TextFit.truncate(whole, to: width) }
         return TextFit.middle(path, to: width)
+    }
+
+    /// The columns of the assets pane's tree view: marker, name (`name/` for a folder, cut in the
+    /// middle), size, a size bar relative to `maxSize` (the folder's largest row, like ncdu's), and
+    /// what a folder holds (`12 files · 3 remote`). A parent column keeps the name and size.
+    static func treeColumns(full: Bool, maxSize: Int64) -> [Column] {
+        func size(_ e: Entry) -> Int64? {
+            switch e {
+            case .folder(let f): f.totals.size
+            case .asset(let a): a.isRemote ? nil : a.size
+            default: nil
+            }
+        }
+        func name(_ e: Entry) -> String {
+            switch e {
+            case .folder(let f): f.name + "/"
+            case .asset(let a): String(FolderTree.fileName(a.logicalPath))
+            default: e.name
+            }
+        }
+        var cols = [
+            Column(title: " ", maxWidth: 1, priority: 9) { e in
+                if case .asset(let a) = e, a.isRemote { return "↗" }
+                return " "
+            },
+            Column(title: "NAME", maxWidth: 48, priority: 9, flex: true, value: name, color: { e in
+                switch e {
+                case .folder: .accent
+                case .asset(let a) where a.isRemote: .blue
+                default: nil
+                }
+            }, fit: { e, width in TextFit.middle(Sanitizer.clean(name(e)), to: width) }),
+            Column(title: "SIZE", align: .right, maxWidth: 10, priority: 8) { e in
+                // A folder of remote links alone has no known size, as a remote file has none.
+                if case .folder(let f) = e, f.totals.files == 0, f.totals.remote > 0 { return "remote" }
+                return size(e).map(Formatting.size) ?? "remote"
+            },
+        ]
+        guard full else { return cols }
+        cols.append(Column(title: "", maxWidth: Render.barWidth, priority: 4) { e in
+            guard let s = size(e) else { return "" }
+            return Render.bar(s, of: maxSize, width: Render.barWidth)
+        })
+        cols.append(Column(title: "FILES", maxWidth: 20, priority: 6) { e in
+            if case .folder(let f) = e { return f.totals.summary }
+            return ""
+        })
+        return cols
     }
 
     /// Column widths for `width` cells: each column as wide as its widest value (up to its

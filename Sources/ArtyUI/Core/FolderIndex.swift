@@ -42,10 +42,10 @@ final class FolderIndex: @unchecked Sendable {
     }
 
     init(_ entries: [Entry]) {
-        tree = FolderTree(count: entries.count, entries.lazy.map { e in
-            if case .asset(let a) = e { return (a.logicalPath, a.size, a.isRemote) }
-            return (e.name, 0, false)
-        })
+        tree = FolderTree(count: entries.count) { i in
+            if case .asset(let a) = entries[i] { return (a.logicalPath, a.size, a.isRemote) }
+            return (entries[i].name, 0, false)
+        }
     }
 
     /// The rows of the folder at `folder` (empty when no such folder: it went away on a refresh).
@@ -57,7 +57,8 @@ final class FolderIndex: @unchecked Sendable {
         } else {
             view = TreeRows(entries: [], maxSize: 0)
         }
-        return VisibleRows(entries: view.entries, order: view.order, source: view, filter: filter, sort: sort)
+        return VisibleRows(entries: view.entries, order: view.order, source: view, filter: filter, sort: sort,
+                           folderMaxSize: view.maxSize)
     }
 
     /// The first file (flat order of the listing) below the folder `node`, if any.
@@ -95,12 +96,12 @@ final class FolderIndex: @unchecked Sendable {
         var maxSize = folders.map(\.totals.size).max() ?? 0
         // Files: the listing's flat order (the filter applied), kept to this folder. Files all
         // count 1, so the count order lists them by name.
-        let fileSort = sort.field == .count ? SortOrder(field: .name, reversed: sort.reversed) : sort
-        let flat = rows.visible(filter: filter, sort: fileSort)
-        let folderOf = tree.folderOfItem
-        let target = Int32(node)
         let directFiles = tree.nodes[node].files.count
         if directFiles > 0 {
+            let fileSort = sort.field == .count ? SortOrder(field: .name, reversed: sort.reversed) : sort
+            let flat = rows.visible(filter: filter, sort: fileSort)
+            let folderOf = tree.folderOfItem
+            let target = Int32(node)
             result.reserveCapacity(result.count + directFiles)
             for i in flat.order where folderOf[i] == target {
                 let entry = entries[i]
@@ -170,11 +171,6 @@ final class TreeRows: @unchecked Sendable, RowLookup {
         lock.lock(); defer { lock.unlock() }
         if entries.indices.contains(position) { hint = position }
     }
-}
-
-extension VisibleRows {
-    /// The size bar's 100% when these are a tree view's rows (the largest row of the folder), else nil.
-    var folderMaxSize: Int64? { (source as? TreeRows)?.maxSize }
 }
 
 extension BrowserState {

@@ -84,12 +84,12 @@ public struct FolderTree: Sendable {
     public static let root = 0
 
     /// Builds the tree of `items` (their order is kept inside each folder).
-    public init(_ items: some Collection<Item>) {
-        self.init(count: items.count, items.lazy.map { ($0.path, $0.size, $0.isRemote) })
+    public init(_ items: [Item]) {
+        self.init(count: items.count) { (items[$0].path, items[$0].size, items[$0].isRemote) }
     }
 
-    /// Builds the tree from `count` (path, size, isRemote) triples, without an intermediate array.
-    init(count: Int, _ items: some Sequence<(String, Int64, Bool)>) {
+    /// Builds the tree from `count` (path, size, isRemote) triples, read by index (no intermediate array).
+    init(count: Int, _ item: (Int) -> (String, Int64, Bool)) {
         nodes = [Node(name: "", path: "", parent: nil)]
         byPath = ["": 0]
         folderOfItem = []
@@ -97,13 +97,21 @@ public struct FolderTree: Sendable {
         var direct: [Totals] = [Totals()]
         var lastFolder: Substring? = nil
         var lastNode: Int32 = 0
-        for (i, (path, size, isRemote)) in items.enumerated() {
+        // Folders by the path text as the items spell it (a slice of the item's path: no copy).
+        var seen: [Substring: Int32] = [:]
+        for i in 0..<count {
+            let (path, size, isRemote) = item(i)
             let (folder, isMarker) = Self.split(path)
             let node: Int32
             if let last = lastFolder, last == folder {
                 node = lastNode
+            } else if let known = seen[folder] {
+                node = known
+                lastFolder = folder
+                lastNode = node
             } else {
                 node = lookupOrCreate(String(folder), &direct)
+                seen[folder] = node
                 lastFolder = folder
                 lastNode = node
             }
@@ -198,8 +206,8 @@ public struct FolderTree: Sendable {
 
     /// The totals of every node counting only the items in `matching` (indices into the items), and
     /// which items those are: what the tree view shows under a filter (a folder with no match has
-    /// zero totals). O(matches × depth).
-    public func totals(matching: some Sequence<Int>, items: (Int) -> (size: Int64, isRemote: Bool)) -> (totals: [Totals], matched: [Bool]) {
+    /// zero totals). O(matches + folders): each match counts in its folder, then one pass up the tree.
+    public func totals(matching: [Int], items: (Int) -> (size: Int64, isRemote: Bool)) -> (totals: [Totals], matched: [Bool]) {
         var totals = [Totals](repeating: Totals(), count: nodes.count)
         var matched = [Bool](repeating: false, count: folderOfItem.count)
         for i in matching {
@@ -207,11 +215,12 @@ public struct FolderTree: Sendable {
             guard folder >= 0 else { continue }
             matched[i] = true
             let (size, isRemote) = items(i)
-            var n: Int? = Int(folder)
-            while let c = n {
-                if isRemote { totals[c].remote += 1 } else { totals[c].size += size; totals[c].files += 1 }
-                n = nodes[c].parent
-            }
+            let c = Int(folder)
+            if isRemote { totals[c].remote += 1 } else { totals[c].size += size; totals[c].files += 1 }
+        }
+        for n in nodes.indices.reversed() {
+            guard let p = nodes[n].parent else { continue }
+            totals[p] += totals[n]
         }
         return (totals, matched)
     }

@@ -15,6 +15,8 @@ public struct VisibleRows: RandomAccessCollection, Sendable {
     let source: any RowLookup
     let filter: String
     let sort: SortOrder
+    /// For a folder of the tree view: its largest row's size (the size bar's 100%); nil otherwise.
+    var folderMaxSize: Int64? = nil
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
     public subscript(i: Int) -> Entry { entries[order[i]] }

@@ -225,7 +225,8 @@ struct Render {
         }
         let all = pane.folder != nil ? Table.treeColumns(full: role == .current, maxSize: rows.folderMaxSize ?? 0)
             : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis)
-        let columns = Table.fit(all, rows: rows, width: col.width - 2)
+        // A tree view measures its first 100 rows (a size is formatted to be measured: 500 cost milliseconds).
+        let columns = Table.fit(all, rows: rows, width: col.width - 2, sample: pane.folder != nil ? 100 : 500)
         // Headings.
         var x = col.x + 1
         for c in columns {
@@ -423,6 +424,9 @@ enum Table {
         var priority: Int
         /// The one column that takes the remaining width (never dropped).
         var flex = false
+        /// Always `maxWidth` wide, not measured (formatting 500 sizes to measure them costs
+        /// milliseconds a frame).
+        var fixed = false
         var value: (Entry) -> String
         var color: ((Entry) -> Color?)? = nil
         /// The cell's text at a width, when the column fits its text itself (paths cut in the
@@ -524,7 +528,7 @@ enum Table {
             }
         }
         var cols = [
-            Column(title: " ", maxWidth: 1, priority: 9) { e in
+            Column(title: " ", maxWidth: 1, priority: 9, fixed: true) { e in
                 if case .asset(let a) = e, a.isRemote { return "↗" }
                 return " "
             },
@@ -542,7 +546,7 @@ enum Table {
             },
         ]
         guard full else { return cols }
-        cols.append(Column(title: "", maxWidth: Render.barWidth, priority: 4) { e in
+        cols.append(Column(title: "", maxWidth: Render.barWidth, priority: 4, fixed: true) { e in
             guard let s = size(e) else { return "" }
             return Render.bar(s, of: maxSize, width: Render.barWidth)
         })
@@ -553,13 +557,16 @@ enum Table {
         return cols
     }
 
-    /// Column widths for `width` cells: each column as wide as its widest value (up to its
-    /// maximum), the flex column takes what is left; lowest-priority columns are dropped until
-    /// the flex column has 40% of the width (8 to 24 cells).
-    static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int) -> [Fitted] {
-        let sample = rows.prefix(500)
+    /// Column widths for `width` cells: each column as wide as its widest value among the first
+    /// `count` rows (up to its maximum; a fixed column is its maximum), the flex column takes what
+    /// is left; lowest-priority columns are dropped until the flex column has 40% of the width (8 to
+    /// 24 cells).
+    static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int, sample count: Int = 500) -> [Fitted] {
+        let sample = rows.prefix(count)
         var fitted = columns.map { c in
-            let content = sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
+            // A fixed column is as wide as its maximum: no value is formatted to measure it. The flex
+            // column is not measured either: it gets what the others leave.
+            let content = c.fixed ? c.maxWidth : c.flex ? 0 : sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
             return Fitted(column: c, width: min(c.maxWidth, max(DisplayWidth.of(c.title), content)))
         }
         let flexMin = max(8, min(24, width * 40 / 100))

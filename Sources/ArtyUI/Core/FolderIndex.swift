@@ -41,11 +41,19 @@ final class FolderIndex: @unchecked Sendable {
         var sort: SortOrder
     }
 
+    /// Each row's size, -1 for a remote asset (read once: copying an `Entry` to read it costs retains).
+    private let sizes: [Int64]
+
     init(_ entries: [Entry]) {
+        var sizes = [Int64](repeating: 0, count: entries.count)
         tree = FolderTree(count: entries.count) { i in
-            if case .asset(let a) = entries[i] { return (a.logicalPath, a.size, a.isRemote) }
+            if case .asset(let a) = entries[i] {
+                sizes[i] = a.isRemote ? -1 : a.size
+                return (a.logicalPath, a.size, a.isRemote)
+            }
             return (entries[i].name, 0, false)
         }
+        self.sizes = sizes
     }
 
     /// The rows of the folder at `folder` (empty when no such folder: it went away on a refresh).
@@ -104,9 +112,8 @@ final class FolderIndex: @unchecked Sendable {
             let target = Int32(node)
             result.reserveCapacity(result.count + directFiles)
             for i in flat.order where folderOf[i] == target {
-                let entry = entries[i]
-                if case .asset(let a) = entry, !a.isRemote { maxSize = max(maxSize, a.size) }
-                result.append(entry)
+                maxSize = max(maxSize, sizes[i])
+                result.append(entries[i])
             }
         }
         let v = TreeRows(entries: result, maxSize: maxSize)
@@ -119,10 +126,8 @@ final class FolderIndex: @unchecked Sendable {
     private func counts(_ filter: String, entries: [Entry], rows: RowIndex) -> (totals: [FolderTree.Totals], matched: [Bool]) {
         if let c = filtered[filter] { return c }
         let matching = rows.visible(filter: filter, sort: SortOrder(field: .name)).order
-        let c = tree.totals(matching: matching) { i in
-            if case .asset(let a) = entries[i] { return (a.size, a.isRemote) }
-            return (0, false)
-        }
+        let sizes = self.sizes
+        let c = tree.totals(matching: matching) { i in sizes[i] < 0 ? (0, true) : (sizes[i], false) }
         if filtered.count >= 8 { filtered = [:] }
         filtered[filter] = c
         return c
@@ -139,7 +144,6 @@ final class TreeRows: @unchecked Sendable, RowLookup {
     let maxSize: Int64
     private let lock = NSLock()
     private var hint = 0
-    private var positions: [String: Int]?
 
     init(entries: [Entry], maxSize: Int64) {
         self.entries = entries
@@ -150,21 +154,17 @@ final class TreeRows: @unchecked Sendable, RowLookup {
     func index(of id: String, filter: String, sort: SortOrder) -> Int? {
         lock.lock(); defer { lock.unlock() }
         guard !entries.isEmpty else { return nil }
-        // The row selected last, or one next to it (a move), without building the lookup table.
+        // The row selected last first, then outward from it (a move finds its row at once; one
+        // look-up after a sort compares ids once each, cheaper than building a table).
         let h = min(hint, entries.count - 1)
-        for p in [h, h + 1, h - 1] where entries.indices.contains(p) && entries[p].id == id {
-            hint = p
-            return p
+        if entries[h].id == id { return h }
+        var d = 1
+        while h - d >= 0 || h + d < entries.count {
+            if h + d < entries.count, entries[h + d].id == id { hint = h + d; return h + d }
+            if h - d >= 0, entries[h - d].id == id { hint = h - d; return h - d }
+            d += 1
         }
-        if positions == nil {
-            var table: [String: Int] = [:]
-            table.reserveCapacity(entries.count)
-            for (i, e) in entries.enumerated() { table[e.id] = i }
-            positions = table
-        }
-        guard let p = positions?[id] else { return nil }
-        hint = p
-        return p
+        return nil
     }
 
     func noteSelection(_ position: Int, filter: String, sort: SortOrder) {

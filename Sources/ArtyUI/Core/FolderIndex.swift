@@ -63,7 +63,7 @@ final class FolderIndex: @unchecked Sendable {
         if let node = tree.node(at: folder) {
             view = self.view(node: node, filter: filter, sort: sort, entries: entries, rows: rows)
         } else {
-            view = TreeRows(entries: [], maxSize: 0)
+            view = TreeRows(entries: [], ids: [], maxSize: 0)
         }
         return VisibleRows(entries: view.entries, order: view.order, source: view, filter: filter, sort: sort,
                            folderMaxSize: view.maxSize)
@@ -101,6 +101,7 @@ final class FolderIndex: @unchecked Sendable {
         }
         if sort.reversed { order.reverse() }
         var result: [Entry] = order.map { .folder(folders[$0]) }
+        var ids: [String] = order.map { folders[$0].path + "/" }
         var maxSize = folders.map(\.totals.size).max() ?? 0
         // Files: the listing's flat order (the filter applied), kept to this folder. Files all
         // count 1, so the count order lists them by name.
@@ -111,12 +112,15 @@ final class FolderIndex: @unchecked Sendable {
             let folderOf = tree.folderOfItem
             let target = Int32(node)
             result.reserveCapacity(result.count + directFiles)
+            ids.reserveCapacity(result.count + directFiles)
             for i in flat.order where folderOf[i] == target {
                 maxSize = max(maxSize, sizes[i])
-                result.append(entries[i])
+                let entry = entries[i]
+                ids.append(entry.id)
+                result.append(entry)
             }
         }
-        let v = TreeRows(entries: result, maxSize: maxSize)
+        let v = TreeRows(entries: result, ids: ids, maxSize: maxSize)
         if views.count >= 64 { views = [:] }
         views[key] = v
         return v
@@ -139,29 +143,33 @@ final class FolderIndex: @unchecked Sendable {
 /// The rows of one folder in one order (folders, then files), with their positions by id.
 final class TreeRows: @unchecked Sendable, RowLookup {
     let entries: [Entry]
+    /// Each row's ``Entry/id``, taken once: comparing them copies no `Entry` (an asset's copy
+    /// retains each of its strings).
+    let ids: [String]
     let order: [Int]
     /// The largest size among the rows (a folder's total or a local file's size): the size bar's 100%.
     let maxSize: Int64
     private let lock = NSLock()
     private var hint = 0
 
-    init(entries: [Entry], maxSize: Int64) {
+    init(entries: [Entry], ids: [String], maxSize: Int64) {
         self.entries = entries
+        self.ids = ids
         self.order = Array(entries.indices)
         self.maxSize = maxSize
     }
 
     func index(of id: String, filter: String, sort: SortOrder) -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard !entries.isEmpty else { return nil }
+        guard !ids.isEmpty else { return nil }
         // The row selected last first, then outward from it (a move finds its row at once; one
         // look-up after a sort compares ids once each, cheaper than building a table).
-        let h = min(hint, entries.count - 1)
-        if entries[h].id == id { return h }
+        let h = min(hint, ids.count - 1)
+        if ids[h] == id { return h }
         var d = 1
-        while h - d >= 0 || h + d < entries.count {
-            if h + d < entries.count, entries[h + d].id == id { hint = h + d; return h + d }
-            if h - d >= 0, entries[h - d].id == id { hint = h - d; return h - d }
+        while h - d >= 0 || h + d < ids.count {
+            if h + d < ids.count, ids[h + d] == id { hint = h + d; return h + d }
+            if h - d >= 0, ids[h - d] == id { hint = h - d; return h - d }
             d += 1
         }
         return nil

@@ -75,6 +75,8 @@ swiftv=$(swift --version 2>&1 | head -n1)
 # ---------------------------------------------------------------- 1. UI (pure reduce + render)
 echo "bench: 1. UI, $ARTIFACTS artifacts / $VERSIONS versions / $ASSETS assets" >&2
 ui=$("$bin/arty-bench" ui --artifacts $ARTIFACTS --versions $VERSIONS --assets $ASSETS)
+echo "bench: 1c. folder tree view, $ASSETS assets in nested folders" >&2
+tree=$("$bin/arty-bench" tree --assets $ASSETS)
 
 # ---------------------------------------------------------------- 3 + 4. listing and registry
 echo "bench: seeding the listing registry" >&2
@@ -353,6 +355,15 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo "script of moves, pages, ends, sorts and a filter typed and cleared; previews load (untimed) between keys."
   echo
   echo "$ui"
+  echo
+  echo "### Folder tree view (issue 13, \`T\` in the assets pane; release \`arty-bench tree\`)"
+  echo
+  echo "$ASSETS assets in nested folders (\`data/{train,test,valid}/class-NNN/batch-N/\`; one asset in"
+  echo "ten straight in \`dump/\`; one in fifty a remote link). Keys (reduce + render at 160×48, thread CPU time): moves and pages"
+  echo "at the root, in a leaf folder and in the flat \`dump/\` folder, \`l\`/\`h\` through folders, the three sorts and their"
+  echo "reverse, a filter typed, walked into and cleared, and \`T\` back and forth; previews load (untimed) between keys."
+  echo
+  echo "$tree"
   echo
   echo "### The real binary (\`arty browse\` in tmux, 160×48, against \`arty serve\`)"
   echo

@@ -6,6 +6,7 @@ import Foundation
 /// `arty-bench`: the in-process parts of the issue-6 benchmarks (driven by Benchmarks/run.sh).
 ///
 ///     arty-bench ui   [--artifacts N] [--versions N] [--assets N]   pure reduce+render figures (markdown)
+///     arty-bench tree [--assets N]   the assets tree view (`T`): build time and key p99 (markdown)
 ///     arty-bench seed --data DIR [--artifacts N] [--versions N] [--assets N]
 ///                     seeds a registry data directory through the store API (one transaction)
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -47,6 +48,15 @@ case "ui":
     print("- Drilling into the loaded \(assets)-row assets pane (one key + render): \(fmt(r.drillIntoMillis, 2)) ms")
     print("- Before the fix (for comparison): one un-memoised filter + sort of the \(assets) asset rows, as every `visibleEntries` call did: \(r.naiveMillis.map { fmt($0, 1) }.joined(separator: " ms (no filter), ")) ms (filter \"s\"); a key made about 6 such calls")
     print("- Memory per asset row in a loaded listing (RSS growth while building it / rows): **\(Int(r.bytesPerAssetRow.rounded())) bytes**")
+case "tree":
+    let r = TreeBench(assets: assets).run()
+    let s = Stats(r.samples), w = Stats(r.wall)
+    print("| Step | Rows | Keys | p50 ms | p99 ms | max ms | wall p99 ms | Target p99 ≤ 5 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| tree view keys | \(assets) | \(r.samples.count) | \(fmt(s.p(50), 3)) | \(fmt(s.p(99), 3)) | \(fmt(s.max, 3)) | \(fmt(w.p(99), 3)) | \(s.p(99) <= 5 ? "✓" : "✗") |")
+    print("")
+    print("- `FolderTree` build from \(assets) paths (\(r.folders) folders): **\(fmt(r.buildMedian, 2)) ms** median of 5 (best \(fmt(r.buildBest, 2)) ms)")
+    print("- First `T` on the loaded \(assets)-row assets pane (builds the listing's folder index, then draws): \(fmt(r.firstToggle, 2)) ms")
 case "seed":
     guard let data = stringOption("--data") else {
         FileHandle.standardError.write(Data("seed needs --data DIR\n".utf8))
@@ -74,6 +84,6 @@ case "seed":
     _ = try store.seedBulk(workspace: ws, owner: user.name, artifacts: list)
     print("seeded \(artifacts) artifacts, \(versions) versions, \(assets) assets in \(fmt(Date().timeIntervalSince(t0), 1)) s (store API, one transaction)")
 default:
-    FileHandle.standardError.write(Data("usage: arty-bench ui|seed [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: arty-bench ui|tree|seed [options]\n".utf8))
     exit(2)
 }

@@ -159,7 +159,7 @@ import Testing
         let keys = Keymap.jobs.flatMap { $0.keys }
         #expect(Set(keys).count == keys.count)
         var h = await Harness(size: Size(width: 132, height: 43))
-        await h.press(.char("?"), .char("j"), .char("j"), .char("j"), .char("j"))  // the jobs line is below the fold
+        await h.press(.char("?"), .char("j"), .char("j"), .char("j"), .char("j"), .char("j"), .char("j"))  // the jobs line is below the fold
         #expect(h.text.contains("D clear all finished jobs"))
     }
 }

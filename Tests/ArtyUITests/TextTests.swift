@@ -27,6 +27,37 @@ import Testing
         #expect(TextFit.wrap("press r to retry", to: 8) == ["press r", "to retry"])
         #expect(TextFit.wrap("s3://bucket/key", to: 6) == ["s3://b", "ucket/", "key"])
     }
+
+    @Test(arguments: [
+        ("a very long folder name/file.csv", 21, "a very long…/file.csv"),
+        ("data/file.csv", 13, "data/file.csv"),
+        ("data/file.csv", 12, "da…/file.csv"),
+        ("data/file.csv", 10, "…/file.csv"),
+        ("data/file.csv", 9, "…file.csv"),
+        ("data/file.csv", 8, "fil….csv"),
+        ("a_really_long_file_name.csv", 10, "a_re…e.csv"),
+        ("some/long/folder/", 10, "s…/folder/"),
+        ("研究/データ/表.csv", 10, "研…/表.csv"),
+        ("研究/データ/表.csv", 11, "研…/表.csv"),  // 研究 would straddle: one cell short, never split
+        ("cafe\u{301}-données/very/long/path/x.csv", 12, "cafe\u{301}-…/x.csv"),
+        ("模型权重模型权重.bin", 9, "模型….bin"),
+        ("x/y.csv", 1, "…"),
+        ("x/y.csv", 0, ""),
+    ])
+    func middleCutKeepsTheFileName(path: String, width: Int, cut: String) {
+        #expect(TextFit.middle(path, to: width) == cut)
+        #expect(DisplayWidth.of(TextFit.middle(path, to: width)) <= width)
+    }
+
+    @Test func pathsWrapAfterSlashesAndNothingIsCut() {
+        #expect(TextFit.wrapPath("data/images/train/sample_0001.jpg", to: 12) == ["data/images/", "train/", "sample_0001.", "jpg"])
+        #expect(TextFit.wrapPath("images/dogs/a very long name.jpg", to: 12) == ["images/dogs/", "a very long", "name.jpg"])
+        #expect(TextFit.wrapPath("abc", to: 10) == ["abc"])
+        #expect(TextFit.wrapPath("", to: 5) == [""])
+        #expect(TextFit.wrapPath("研究/データ/表.csv", to: 7) == ["研究/", "データ/", "表.csv"])
+        let long = "a/" + String(repeating: "x", count: 50) + "/file.csv"
+        #expect(TextFit.wrapPath(long, to: 16).joined() == long)
+    }
 }
 
 @Suite struct SanitizerTests {

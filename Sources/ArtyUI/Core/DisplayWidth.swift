@@ -149,6 +149,97 @@ public enum TextFit {
         return truncate(texts.joined(), to: width)
     }
 
+    /// A path fitted to `width` cells by cutting its middle, so the file name stays:
+    /// `a very long folder/file.csv` → `a very long…/file.csv`. The folders' start is kept as far as
+    /// it fits before `…/NAME`; when not even that fits, `…NAME`; when the name alone is too long, the
+    /// name's own middle goes (`report-2…final.csv`: its start and its end, the extension, stay).
+    /// Measured in display cells (``DisplayWidth``); a wide character is never split (the result may
+    /// then be one cell narrower than `width`).
+    public static func middle(_ path: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if DisplayWidth.of(path) <= width { return path }
+        let name: Substring
+        var folders: Substring = ""
+        if let slash = path.dropLast().lastIndex(of: "/") {
+            folders = path[..<slash]
+            name = path[path.index(after: slash)...]
+        } else {
+            name = Substring(path)
+        }
+        let nameWidth = DisplayWidth.of(name)
+        if !folders.isEmpty, nameWidth + 2 <= width {
+            // `…/name` fits: as much of the folders' start as the rest of the width holds.
+            let head = prefix(folders, cells: width - nameWidth - 2)
+            return head + String(ellipsis) + "/" + name
+        }
+        if !folders.isEmpty, nameWidth + 1 <= width { return String(ellipsis) + name }
+        if width == 1 { return String(ellipsis) }
+        // The name itself is too long: keep its start and its end (the extension), cut between.
+        let tail = suffix(name, cells: width / 2)
+        let head = prefix(name, cells: width - 1 - DisplayWidth.of(tail))
+        return head + String(ellipsis) + tail
+    }
+
+    /// The longest start of `text` of at most `cells` cells.
+    static func prefix(_ text: Substring, cells: Int) -> String {
+        var result = ""
+        var used = 0
+        for c in text {
+            let w = DisplayWidth.of(c)
+            if used + w > cells { break }
+            result.append(c)
+            used += w
+        }
+        return result
+    }
+
+    /// The longest end of `text` of at most `cells` cells.
+    static func suffix(_ text: Substring, cells: Int) -> String {
+        var result: [Character] = []
+        var used = 0
+        for c in text.reversed() {
+            let w = DisplayWidth.of(c)
+            if used + w > cells { break }
+            result.append(c)
+            used += w
+        }
+        return String(result.reversed())
+    }
+
+    /// A path split into lines of at most `width` cells for the details pane: lines break after a
+    /// `/` when they can, a component longer than a line at its spaces, else anywhere; nothing is
+    /// cut (but the spaces a line breaks at).
+    public static func wrapPath(_ path: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var chunks: [Substring] = []
+        var start = path.startIndex
+        for i in path.indices where path[i] == "/" {
+            let next = path.index(after: i)
+            chunks.append(path[start..<next])
+            start = next
+        }
+        if start < path.endIndex { chunks.append(path[start...]) }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for chunk in chunks {
+            let w = DisplayWidth.of(chunk)
+            if used + w <= width {
+                line += chunk
+                used += w
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            // A component longer than a line breaks at its spaces when it has some, else anywhere.
+            let parts = w <= width ? [String(chunk)] : wrap(String(chunk), to: width)
+            lines += parts.dropLast()
+            line = parts.last ?? ""
+            used = DisplayWidth.of(line)
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// Horizontal alignment inside a column.
     public enum Alignment: Sendable, Hashable { case left, right }
 

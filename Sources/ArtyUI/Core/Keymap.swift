@@ -43,6 +43,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case refresh, copy, help, quit
     case download, editAliases, editTags, bump, mark, compare, jobs
     case preview
+    case toggleTree
 }
 
 /// One key binding: the keys, the command, and the words help and the footer show.
@@ -94,6 +95,7 @@ public enum Keymap {
         KeyBinding([.char("J")], .jobs, "Show the jobs (running and finished)", hint: "jobs"),
         // No footer hint: the footer is full at 132 columns, and `l open` opens the preview of an asset too.
         KeyBinding([.char("p")], .preview, "Preview the asset (first 64 KiB)"),
+        KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list"),
     ]
 
     /// Bindings of the asset preview (`p`), in help order: they dispatch its keys, and help and the

@@ -218,6 +218,7 @@ extension BrowserState {
         case .drillIn: return drillIn()
         case .drillOut:
             guard panes.count > 1 else { return [] }
+            leaveFolder()
             panes.removeLast()
             return ensurePreview()
         case .filter:
@@ -239,7 +240,7 @@ extension BrowserState {
             return ensurePreview()
         case .sort:
             keepSelection()
-            let fields = SortField.fields(for: current.key.level)
+            let fields = current.folder != nil ? SortField.treeFields : SortField.fields(for: current.key.level)
             let i = fields.firstIndex(of: current.sort.field) ?? -1
             current.sort.field = fields[(i + 1) % fields.count]
             message = StatusMessage("Sorted by \(current.sort.label)")
@@ -272,6 +273,8 @@ extension BrowserState {
             return runAction(command)
         case .preview:
             return openPreview()
+        case .toggleTree:
+            return toggleTree()
         }
     }
 
@@ -284,6 +287,7 @@ extension BrowserState {
         case .artifact(let a): return (path + [a.name]).joined(separator: "/")
         case .version(let v): return path.joined(separator: "/") + ":" + v.version
         case .asset(let a): return a.isRemote ? (a.link ?? a.logicalPath) : a.logicalPath
+        case .folder(let f): return f.path + "/"
         }
     }
 
@@ -292,18 +296,19 @@ extension BrowserState {
         let from = BrowserState.index(of: current.selectedID, in: rows)
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
-        listings[current.key]?.index?.noteSelection(to, filter: current.filter, sort: current.sort)
+        rows.noteSelection(to)
         return ensurePreview()
     }
 
     mutating func drillIn() -> [Effect] {
         guard let entry = selectedEntry(of: current) else { return [] }
         current.selectedID = entry.id
+        if case .folder(let folder) = entry { return enterFolder(folder) }
         guard let child = childKey(of: entry, in: current) else {
             // An asset has no children: opening it previews it.
             return openPreview()
         }
-        panes.append(Pane(key: child))
+        panes.append(newPane(child))
         if previewRequest == child { previewRequest = nil }
         return ensureListing(child) + ensurePreview()
     }

@@ -10,16 +10,30 @@ import Glibc
 public struct VisibleRows: RandomAccessCollection, Sendable {
     let entries: [Entry]
     let order: [Int]
-    /// The index these rows come from, and the filter and sort that made them.
-    let source: RowIndex
+    /// The index these rows come from (a listing's ``RowIndex``, or a folder of its tree view), and
+    /// the filter and sort that made them.
+    let source: any RowLookup
     let filter: String
     let sort: SortOrder
+    /// For a folder of the tree view: its largest row's size (the size bar's 100%); nil otherwise.
+    var folderMaxSize: Int64? = nil
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
     public subscript(i: Int) -> Entry { entries[order[i]] }
 
     /// The position of the row with ``Entry/id`` `id`, or nil (see ``RowIndex/index(of:filter:sort:)``).
     public func position(of id: String) -> Int? { source.index(of: id, filter: filter, sort: sort) }
+
+    /// Records that the row at `position` was just selected (makes its next lookup O(1)).
+    func noteSelection(_ position: Int) { source.noteSelection(position, filter: filter, sort: sort) }
+}
+
+/// Where ``VisibleRows`` find a row's position: a listing's ``RowIndex`` or a tree view's folder.
+protocol RowLookup: AnyObject, Sendable {
+    /// The position of the row with `id` among the rows of `filter` and `sort`, or nil.
+    func index(of id: String, filter: String, sort: SortOrder) -> Int?
+    /// Records that the row at `position` of that order was just selected.
+    func noteSelection(_ position: Int, filter: String, sort: SortOrder)
 }
 
 /// A derived, memoised view of one listing's rows: lower-cased names computed once, the last few
@@ -27,7 +41,7 @@ public struct VisibleRows: RandomAccessCollection, Sendable {
 /// keystroke, sort) on a 100,000-row pane from re-lowercasing, re-filtering and re-sorting every
 /// row several times per reduce and render (issue 6, BENCHMARKS.md). Not part of a ``Listing``'s
 /// value: two listings with equal entries are equal whatever their caches hold. Thread-safe (one lock).
-final class RowIndex: @unchecked Sendable, Hashable {
+final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
     private let entries: [Entry]
     private let lock = NSLock()
     private var keys: [String]?
@@ -39,6 +53,8 @@ final class RowIndex: @unchecked Sendable, Hashable {
     /// The filter's texts by field (`""`: all fields), built on the first filter of that field.
     private var searchTexts: [String: SearchText] = [:]
     private var cache: [CacheKey: View] = [:]
+    /// The folder tree of these rows (assets pane, `T`), built on first use.
+    private var folderIndex: FolderIndex?
 
     /// Lower-cased searchable texts of every row (see `searchText(_:)`); `ascii[i]` when row `i`'s are ASCII.
     private struct SearchText {
@@ -71,6 +87,15 @@ final class RowIndex: @unchecked Sendable, Hashable {
         }
         self.ids = ids
         self.sizes = sizes
+    }
+
+    /// The folder tree of these rows for the tree view, built once on first use (O(n)).
+    func folders() -> FolderIndex {
+        lock.lock(); defer { lock.unlock() }
+        if let folderIndex { return folderIndex }
+        let built = FolderIndex(entries)
+        folderIndex = built
+        return built
     }
 
     static func == (a: RowIndex, b: RowIndex) -> Bool { true }

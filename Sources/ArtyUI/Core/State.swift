@@ -100,14 +100,18 @@ public enum Entry: Sendable, Hashable, Identifiable {
     case artifact(Artifact)
     case version(ArtifactVersion)
     case asset(Asset)
+    /// A folder of the assets pane's tree view (`T`): its path and totals.
+    case folder(FolderRow)
 
-    /// A stable identity inside its listing (the name, version string or logical path).
+    /// A stable identity inside its listing (the name, version string or logical path; a folder's
+    /// path and `/`, which no shown file has: a path ending in `/` is a folder marker, see ``FolderTree``).
     public var id: String {
         switch self {
         case .workspace(let n): n
         case .artifact(let a): a.name
         case .version(let v): v.version
         case .asset(let a): a.logicalPath
+        case .folder(let f): f.path + "/"
         }
     }
 
@@ -118,6 +122,7 @@ public enum Entry: Sendable, Hashable, Identifiable {
         case .artifact(let a): a.name
         case .version(let v): v.version
         case .asset(let a): a.logicalPath
+        case .folder(let f): f.path + "/"
         }
     }
 
@@ -132,6 +137,8 @@ public enum Entry: Sendable, Hashable, Identifiable {
 /// What a pane can be sorted by; `s` cycles through ``SortField/fields(for:)``.
 public enum SortField: String, Sendable, Hashable, CaseIterable {
     case name, type, version, size, added
+    /// How many files (and remote links) a folder holds: the tree view's third order.
+    case count
 
     /// The sort fields offered at a level, default first.
     public static func fields(for level: Level) -> [SortField] {
@@ -142,6 +149,9 @@ public enum SortField: String, Sendable, Hashable, CaseIterable {
         case .assets: [.name, .size]
         }
     }
+
+    /// The sort fields of the assets pane's tree view (`T`), default first.
+    public static let treeFields: [SortField] = [.name, .size, .count]
 }
 
 /// A sort order: a field, ascending unless reversed.
@@ -195,12 +205,16 @@ public struct Pane: Sendable, Hashable {
     /// `alias:` `tag:` `name:`); empty when none.
     public var filter: String
     public var sort: SortOrder
+    /// For an assets pane in tree view (`T`): the folder it shows (`a/b`, empty for the root);
+    /// nil for the flat list. Entering a folder stacks a pane of the same listing.
+    public var folder: String?
 
-    public init(key: ListingKey, selectedID: String? = nil, filter: String = "", sort: SortOrder? = nil) {
+    public init(key: ListingKey, selectedID: String? = nil, filter: String = "", sort: SortOrder? = nil, folder: String? = nil) {
         self.key = key
         self.selectedID = selectedID
         self.filter = filter
         self.sort = sort ?? .defaultOrder(for: key.level)
+        self.folder = folder
     }
 }
 
@@ -358,6 +372,8 @@ public struct BrowserState: Sendable, Hashable {
     /// What object stores said about remote assets' links, by asset id, for the session: nil
     /// inside means asked and nothing to say; missing means not asked yet (``ensureRemoteFacts()``).
     public var remoteFacts: [String: RemoteFactsState] = [:]
+    /// Assets panes open as a folder tree (`T` toggles; kept for the versions opened next).
+    public var assetsTree = false
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context
@@ -390,6 +406,9 @@ public struct BrowserState: Sendable, Hashable {
     public func visibleEntries(of pane: Pane) -> VisibleRows? {
         guard let listing = listings[pane.key], let entries = listing.entries else { return nil }
         let index = listing.index ?? RowIndex(entries)
+        if let folder = pane.folder, pane.key.level == .assets {
+            return index.folders().visible(folder: folder, filter: pane.filter, sort: pane.sort, entries: entries, rows: index)
+        }
         return index.visible(filter: pane.filter, sort: pane.sort)
     }
 
@@ -443,6 +462,7 @@ public enum Sorting {
         case (.type, .artifact(let x), .artifact(let y)): return cmp(x.type.lowercased(), y.type.lowercased())
         case (.size, _, _): return cmp(sizeOf(a), sizeOf(b))
         case (.added, .version(let x), .version(let y)): return cmp(x.addedMillis ?? 0, y.addedMillis ?? 0)
+        case (.count, .folder(let x), .folder(let y)): return cmp(x.totals.count, y.totals.count)
         case (.version, .version(let x), .version(let y)):
             switch (x.semanticVersion, y.semanticVersion) {
             case let (p?, q?): return p < q ? -1 : (q < p ? 1 : 0)
@@ -462,6 +482,7 @@ public enum Sorting {
         case .artifact(let a): a.sizeInBytes
         case .version(let v): v.sizeInBytes
         case .asset(let a): a.isRemote ? -1 : a.size
+        case .folder(let f): f.totals.size
         }
     }
 }

@@ -95,6 +95,7 @@ struct Render {
         let path = state.current.key.path
         var place: [(label: String?, value: String)] = path.isEmpty ? [(nil, "workspaces")]
             : zip(["workspace", "artifact", "version"], path).map { ($0, $1) }
+        if let folder = state.current.folder, !folder.isEmpty { place.append(("folder", folder)) }
         if state.context.readOnly { place.insert((nil, "read-only"), at: 0) }
         let server = state.context.serverLabel, user = state.userName ?? "…"
         let forms: [[(label: String?, value: String)]] = [
@@ -203,6 +204,11 @@ struct Render {
     func pane(_ frame: inout Frame, _ pane: Pane, _ col: Layout.Column, role: Role) {
         let listing = state.listings[pane.key]
         let rows = state.visibleEntries(of: pane)
+        if let folder = pane.folder, pane.key.level == .assets {
+            treeTitle(&frame, pane, folder: folder, rows: rows, col, role: role)
+            list(&frame, pane, listing: listing, rows: rows, area: col, top: 2, height: size.height - 4, role: role)
+            return
+        }
         // Title row.
         var title = Render.title(pane.key.level)
         if let all = listing?.entries {
@@ -233,17 +239,22 @@ struct Render {
             return
         }
         if rows.isEmpty {
-            let text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
+            var text = pane.filter.isEmpty ? Render.emptyText(pane.key.level)
                 : "No \(pane.key.level.noun) match “\(pane.filter)”. Esc clears the filter."
+            if let folder = pane.folder, listing?.entries?.isEmpty == false {
+                text = pane.filter.isEmpty ? "This folder is empty." : "No file here matches “\(pane.filter)”. Esc clears the filter."
+                if listing?.index?.folders().tree.node(at: folder) == nil { text = "This folder is gone (h goes back)." }
+            }
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
         // While versions of this pane are marked, the gutter is two cells, so a marked row under
         // the cursor shows both: `›*` (without marks the columns keep their room).
         let gutter = hasMarks(pane) ? 2 : 1
-        let columns = Table.fit(Table.columns(pane.key.level, full: role == .current, now: state.nowMillis,
-                                              remote: { state.remoteFactsOf($0) }),
-                                rows: rows, width: col.width - 1 - gutter)
+        let all = pane.folder != nil ? Table.treeColumns(full: role == .current, maxSize: rows.folderMaxSize ?? 0)
+            : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis, remote: { state.remoteFactsOf($0) })
+        // A tree view measures its first 100 rows (a size is formatted to be measured: 500 cost milliseconds).
+        let columns = Table.fit(all, rows: rows, width: col.width - 1 - gutter, sample: pane.folder != nil ? 100 : 500)
         // Headings.
         var x = col.x + gutter
         for c in columns {
@@ -270,7 +281,8 @@ struct Render {
             for c in columns {
                 var style = rowStyle
                 if let color = c.column.color?(entry), !(selected && role == .current) { style.color = color }
-                let text = TextFit.pad(Sanitizer.clean(c.column.value(entry)), to: c.width, align: c.column.align)
+                let value = c.column.fit.map { $0(entry, c.width) } ?? Sanitizer.clean(c.column.value(entry))
+                let text = TextFit.pad(value, to: c.width, align: c.column.align)
                 frame.put(text, x: x, y: y, style: style, limit: c.width)
                 x += c.width + Table.gap
             }
@@ -323,9 +335,12 @@ struct Render {
                 var title = "Assets"
                 if let n = listing?.entries?.count { title += " (\(n))" }
                 frame.put(title, x: col.x + 1, y: y, style: .dim, limit: col.width - 1)
-                list(&frame, Pane(key: key), listing: listing, rows: state.visibleEntries(of: Pane(key: key)),
+                let pane = state.newPane(key)
+                list(&frame, pane, listing: listing, rows: state.visibleEntries(of: pane),
                      area: col, top: y + 1, height: height - used - 2, role: .preview)
             }
+        case .folder(let f):
+            folderPreview(&frame, f, col)
         case .asset(let a):
             frame.put("Asset", x: col.x + 1, y: 1, style: .dim, limit: col.width - 1)
             detailLines(&frame, Details.asset(a, path: current.key.path, remote: state.remoteFactsOf(a)), col, top: 2,
@@ -342,13 +357,16 @@ struct Render {
             if let label = line.label {
                 let labelWidth = min(12, room / 2)
                 frame.put(TextFit.pad(TextFit.truncate(label, to: labelWidth - 1), to: labelWidth), x: col.x + 1, y: y, style: .dim)
-                // Values wrap (paths and links are what people came to read); at most 3 lines each.
-                let parts = TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
-                for (i, part) in parts.prefix(3).enumerated() {
+                // Values wrap (paths and links are what people came to read); at most 3 lines each,
+                // except paths, which wrap after a `/` and are never cut.
+                let parts = line.isPath ? TextFit.wrapPath(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                    : TextFit.wrap(Sanitizer.clean(line.value), to: max(1, room - labelWidth))
+                let limit = line.isPath ? parts.count : 3
+                for (i, part) in parts.prefix(limit).enumerated() {
                     guard y < top + height else { break }
-                    let text = i == 2 && parts.count > 3 ? TextFit.truncate(part + "…", to: room - labelWidth) : part
+                    let text = i == 2 && parts.count > limit ? TextFit.truncate(part + "…", to: room - labelWidth) : part
                     frame.put(text, x: col.x + 1 + labelWidth, y: y, style: line.style, limit: room - labelWidth)
-                    if i < min(parts.count, 3) - 1 { y += 1 }
+                    if i < min(parts.count, limit) - 1 { y += 1 }
                 }
             } else {
                 frame.put(TextFit.truncate(Sanitizer.clean(line.value), to: room), x: col.x + 1, y: y, style: line.style)
@@ -445,8 +463,14 @@ enum Table {
         /// The row's name (NAME, VERSION, LOGICAL PATH): a flex column that is not the name gets no
         /// more than its content needs, and the name column gets the rest, as far as its content needs.
         var isName = false
+        /// Always `maxWidth` wide, not measured (formatting 500 sizes to measure them costs
+        /// milliseconds a frame).
+        var fixed = false
         var value: (Entry) -> String
         var color: ((Entry) -> Color?)? = nil
+        /// The cell's text at a width, when the column fits its text itself (paths cut in the
+        /// middle); otherwise the value is cut at its end. Must return sanitised text.
+        var fit: ((Entry, Int) -> String)? = nil
     }
 
     struct Fitted {
@@ -503,7 +527,10 @@ enum Table {
                 Column(title: "LOGICAL PATH", maxWidth: 60, priority: 9, flex: true, value: { e in
                     guard let asset = a(e) else { return "" }
                     return asset.isRemote ? asset.logicalPath + " → " + (asset.link ?? "?") : asset.logicalPath
-                }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }),
+                }, color: { e in (a(e)?.isRemote ?? false) ? .blue : nil }, fit: { e, width in
+                    guard let asset = a(e) else { return "" }
+                    return pathCell(asset, width: width)
+                }),
                 Column(title: "SIZE", align: .right, maxWidth: 22, priority: 8) { e in
                     guard let asset = a(e) else { return "" }
                     guard asset.isRemote else { return Formatting.size(asset.size) }
@@ -517,14 +544,77 @@ enum Table {
         }
     }
 
-    /// Column widths for `width` cells: each column as wide as its widest value (up to its
-    /// maximum), the flex column takes what is left (a flex column that is not the name, ALIASES,
-    /// only what its values need: see ``Column/isName``); lowest-priority columns are dropped until
-    /// the flex column has 40% of the width (8 to 24 cells).
-    static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int) -> [Fitted] {
-        let sample = rows.prefix(500)
+    /// An asset's path cell at `width` cells: too long, it is cut in the middle so the file name stays
+    /// (``TextFit/middle(_:to:)``); a remote asset's link (`path → link`) is cut first, then dropped.
+    static func pathCell(_ asset: Asset, width: Int) -> String {
+        let path = Sanitizer.clean(asset.logicalPath)
+        guard asset.isRemote else { return TextFit.middle(path, to: width) }
+        let whole = path + " → " + Sanitizer.clean(asset.link ?? "?")
+        if DisplayWidth.of(whole) <= width { return whole }
+        let pathWidth = DisplayWidth.of(path)
+        if pathWidth + 3 + 4 <= width { return TextFit.truncate(whole, to: width) }
+        return TextFit.middle(path, to: width)
+    }
+
+    /// The columns of the assets pane's tree view: marker, name (`name/` for a folder, cut in the
+    /// middle), size, a size bar relative to `maxSize` (the folder's largest row, like ncdu's), and
+    /// what a folder holds (`12 files · 3 remote`). A parent column keeps the name and size.
+    static func treeColumns(full: Bool, maxSize: Int64) -> [Column] {
+        func size(_ e: Entry) -> Int64? {
+            switch e {
+            case .folder(let f): f.totals.size
+            case .asset(let a): a.isRemote ? nil : a.size
+            default: nil
+            }
+        }
+        func name(_ e: Entry) -> String {
+            switch e {
+            case .folder(let f): f.name + "/"
+            case .asset(let a): String(FolderTree.fileName(a.logicalPath))
+            default: e.name
+            }
+        }
+        var cols = [
+            Column(title: " ", maxWidth: 1, priority: 9, fixed: true) { e in
+                if case .asset(let a) = e, a.isRemote { return "↗" }
+                return " "
+            },
+            Column(title: "NAME", maxWidth: 48, priority: 9, flex: true, value: name, color: { e in
+                switch e {
+                case .folder: .accent
+                case .asset(let a) where a.isRemote: .blue
+                default: nil
+                }
+            }, fit: { e, width in TextFit.middle(Sanitizer.clean(name(e)), to: width) }),
+            Column(title: "SIZE", align: .right, maxWidth: 10, priority: 8) { e in
+                // A folder of remote links alone has no known size, as a remote file has none.
+                if case .folder(let f) = e, f.totals.files == 0, f.totals.remote > 0 { return "remote" }
+                return size(e).map(Formatting.size) ?? "remote"
+            },
+        ]
+        guard full else { return cols }
+        cols.append(Column(title: "", maxWidth: Render.barWidth, priority: 4, fixed: true) { e in
+            guard let s = size(e) else { return "" }
+            return Render.bar(s, of: maxSize, width: Render.barWidth)
+        })
+        cols.append(Column(title: "FILES", maxWidth: 20, priority: 6) { e in
+            if case .folder(let f) = e { return f.totals.summary }
+            return ""
+        })
+        return cols
+    }
+
+    /// Column widths for `width` cells: each column as wide as its widest value among the first
+    /// `count` rows (up to its maximum; a fixed column is its maximum), the flex column takes what
+    /// is left (a flex column that is not the name, ALIASES, only what its values need: see
+    /// ``Column/isName``); lowest-priority columns are dropped until the flex column has 40% of the
+    /// width (8 to 24 cells).
+    static func fit(_ columns: [Column], rows: some Collection<Entry>, width: Int, sample count: Int = 500) -> [Fitted] {
+        let sample = rows.prefix(count)
         var fitted = columns.map { c in
-            let content = sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
+            // A fixed column is as wide as its maximum: no value is formatted to measure it. The flex
+            // column is not measured either: it gets what the others leave.
+            let content = c.fixed ? c.maxWidth : c.flex ? 0 : sample.map { DisplayWidth.of(Sanitizer.clean(c.value($0))) }.max() ?? 0
             return Fitted(column: c, width: min(c.maxWidth, max(DisplayWidth.of(c.title), content)))
         }
         let flexMin = max(8, min(24, width * 40 / 100))
@@ -573,6 +663,8 @@ enum Details {
         var label: String?
         var value: String
         var style: Style = .plain
+        /// A path: wraps after its `/`s and is never cut.
+        var isPath = false
     }
 
     static func metadata(_ json: JSONValue?) -> [Line] {
@@ -600,7 +692,7 @@ enum Details {
 
     static func asset(_ a: Asset, path: [String], remote: RemoteFactsState? = nil) -> [Line] {
         var lines = [
-            Line(label: "Path", value: a.logicalPath, style: .bold),
+            Line(label: "Path", value: a.logicalPath, style: .bold, isPath: true),
             Line(label: "Kind", value: a.isRemote ? "↗ remote link (not downloaded)" : "local file"),
         ]
         if !a.isRemote {

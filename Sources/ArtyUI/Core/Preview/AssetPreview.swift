@@ -221,6 +221,8 @@ extension BrowserState {
         case .nextAsset, .previousAsset:
             var effects = cancelPreviewFetch()
             effects += move(by: command == .nextAsset ? 1 : -1)
+            // In the tree view folders come first: stepping back onto one stays on the first file.
+            if case .folder? = selectedEntry(of: current) { effects += move(by: command == .nextAsset ? -1 : 1) }
             return effects + openPreview()
         case .help:
             overlay = .help(offset: 0)

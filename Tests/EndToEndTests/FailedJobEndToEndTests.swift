@@ -63,7 +63,7 @@ struct FailedJobEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor("Versions (1)", "2.0.0", seconds: Self.patience)
         try tmux.send("d")
-        try tmux.waitFor("Download version cats:2.0.0", "1 exist already: data/x.csv", "[FAIL]", seconds: Self.patience)
+        try tmux.waitFor("Download version cats:2.0.0", "1 exists already: data/x.csv", "[FAIL]", seconds: Self.patience)
         try tmux.send("Right", "Enter")
 
         // The status line (row 29 of 30) names the file and the reason, cut at the width (the reason goes first).

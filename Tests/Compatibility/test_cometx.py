@@ -88,3 +88,25 @@ def test_arty_reads_back_what_cometx_and_the_sdk_see(server, logged, tmp_path):
     assets = arty_ls(server, f"{WORKSPACE}/{DATASET}:staging")
     assert {a["logicalPath"]: a["size"] for a in assets} == {k: len(b) for k, b in got.items()}
     assert {a["logicalPath"]: a["checksum"] for a in assets} == {k: hashlib.sha256(b).hexdigest() for k, b in got.items()}
+
+
+def test_experiments_of_a_project_agree_between_cometx_the_sdk_and_the_registry(server, logged):
+    import comet_ml
+
+    # An experiment created through the REST API (write/experiment/create), then named and listed.
+    created = comet_ml.APIExperiment(workspace=WORKSPACE, project_name="cometx-judge")
+    created.set_name("judged run")
+    assert api().get_experiment(WORKSPACE, "cometx-judge", created.id).name == "judged run"
+
+    stdout = cometx(server, "list", f"{WORKSPACE}/compat")
+    listed = {line.rsplit("/", 1)[1] for line in stdout.splitlines() if line.startswith(f"{WORKSPACE}/compat/")}
+    sdk = api().get_experiments(WORKSPACE, "compat")
+    assert listed == {e.id for e in sdk}
+    assert logged["experiment_key"] in listed
+    # The logging run has ended (its last status report): finished, with epoch-ms times.
+    ended = next(e for e in sdk if e.id == logged["experiment_key"])
+    assert ended.get_state() == "finished"
+    meta = ended.get_metadata()
+    assert meta["workspaceName"] == WORKSPACE and meta["projectName"] == "compat" and meta["archived"] is False
+    assert isinstance(meta["startTimeMillis"], int) and meta["endTimeMillis"] >= meta["startTimeMillis"] > 1_600_000_000_000
+    assert f"{WORKSPACE}/cometx-judge" in cometx(server, "list", WORKSPACE).splitlines()

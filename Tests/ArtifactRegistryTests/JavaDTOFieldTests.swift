@@ -132,6 +132,13 @@ import Testing
         #expect(Self.problems(try JSON.parse(Data(#"{"a":"1","b":false,"c":"s"}"#.utf8)), table) == [#"a: not int: string("1")"#])
     }
 
+    /// The R SDK refuses an experiment without a `link`; the registry builds Comet's page URL.
+    @Test func linkIsTheExperimentsPageWithEncodedParts() {
+        #expect(RegistryResponder.experimentLink(host: "127.0.0.1:5000", workspace: "my ws", project: nil, key: "abc")
+                == "http://127.0.0.1:5000/my%20ws/general/abc")
+        #expect(RegistryResponder.experimentLink(host: "h", workspace: "w", project: "a/b", key: "k") == "http://h/w/a%2Fb/k")
+    }
+
     @Test func everyAnswerCarriesTheJavaSDKsFieldsWithTheirTypes() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -5,7 +5,7 @@ import Hummingbird
 /// The experiment and project answers other Comet clients read (issue 15; the table of routes and
 /// the reasons are in `docs/registry.md`). Field names and JSON types follow the Java SDK's DTOs
 /// (`CreateExperimentResponse`, `ExperimentMetadataRest`, `RestProject`, `ExperimentStatusResponse`,
-/// `ExperimentAssetLink`), the Python SDK's `APIExperiment._ATTR_FIELD_MAP`, and what `cometx list`
+/// `ExperimentAssetLink`), the R SDK `cometr` (`R/experiment.R`), the Python SDK's `APIExperiment._ATTR_FIELD_MAP`, and what `cometx list`
 /// and `cometx download` read through the Python SDK (reference §2.14).
 extension RegistryResponder {
     /// Comet's name for the project of an experiment created without one; used in `link`.
@@ -18,8 +18,8 @@ extension RegistryResponder {
     }
 
     /// The experiment's page, as Comet's `link`: `http://HOST:PORT/WORKSPACE/PROJECT/KEY` (each
-    /// part percent-encoded). Clients keep it as the experiment's page and print it; issue 15 saw a
-    /// client refuse to start on the `null` the registry used to send.
+    /// part percent-encoded). The R SDK stops `create_experiment` when it is null (as the registry sent
+    /// it before issue 15) and builds the same URL itself for an experiment it reopens.
     static func experimentLink(host: String, workspace: String, project: String?, key: String) -> String {
         let parts = [workspace, project ?? defaultProjectName, key].map {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? $0
@@ -29,7 +29,8 @@ extension RegistryResponder {
 
     /// One experiment as `experiment/metadata` and each entry of `experiments` answer it: the fields
     /// of the Java SDK's `ExperimentMetadataRest` (times and duration in epoch milliseconds, `null`
-    /// when unknown; `archived` and `running` booleans) plus Python's `hasCrashed` and `throttle`.
+    /// when unknown; `archived` and `running` booleans: `cometr` branches on `archived`, so it is never
+    /// null) plus Python's `hasCrashed` and `throttle`.
     static func experimentJSON(_ e: ExperimentRecord, nowMillis: Int64) -> WireJSON {
         let end = e.endMillis
         return .object([

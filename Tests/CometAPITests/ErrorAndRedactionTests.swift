@@ -17,6 +17,28 @@ struct CometAPIErrorTests {
         #expect(error.userMessage == "Reading version 'ws/cats:latest' failed: HTTP 400, Comet error 624523: Artifact version not found. Check the workspace, artifact name and version.")
     }
 
+    /// Comet's two not-found codes (reference §3): the Java SDK maps 624522 (no artifact) and the
+    /// Python SDK 624523 (no version); either may come from the artifact endpoints (`artifacts/get`)
+    /// or the version endpoints (`artifacts/version`, `version/files`), as a number or a string, with
+    /// status 400 (Comet) or 404. arty treats all of them as "not found" (issue 15).
+    @Test(arguments: [624522, 624523], [
+        (400, "Reading artifact 'ws/cats'"), (404, "Reading artifact 'ws/cats'"),
+        (400, "Reading version 'ws/cats:prod'"), (404, "Listing files of 'ws/cats:1.0.0'"),
+    ])
+    func notFoundCodesFromEitherEndpointFamily(code: Int, answer: (Int, String)) {
+        let (status, operation) = answer
+        for body in [#"{"msg":"gone","code":\#(status),"sdk_error_code":\#(code)}"#, #"{"msg":"gone","sdk_error_code":"\#(code)"}"#] {
+            let error = CometAPIError.fromResponse(response(status, body), operation: operation)
+            #expect(error.sdkErrorCode == code)
+            #expect(error.isNotFound)
+            #expect(!error.isRetryable && !error.isUnauthorized && !error.isNotFinal)
+            #expect(error.userMessage == "\(operation) failed: HTTP \(status), Comet error \(code): gone. Check the workspace, artifact name and version.")
+        }
+        // Another 4xx code is not a not-found.
+        let other = CometAPIError.fromResponse(response(400, #"{"msg":"exists","sdk_error_code":90399}"#), operation: operation)
+        #expect(!other.isNotFound)
+    }
+
     @Test(arguments: [
         (90402, true, "still OPEN"),
         (90403, true, "ERROR state"),

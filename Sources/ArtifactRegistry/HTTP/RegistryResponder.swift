@@ -81,7 +81,11 @@ public struct RegistryResponder: HTTPResponder {
         case (.post, "/clientlib/logger/add/run"):
             return try await handshake(request, user: user)
         case (.post, "/clientlib/status-report/update"):
-            try await drain(request)
+            // The last report of a run says `is_alive: false`: that is the experiment's end time.
+            let report = (try? await jsonBody(request)) ?? [:]
+            if report["is_alive"] as? Bool == false, let key = Self.string(report, "experimentKey") {
+                try store.endExperiment(key: key, userId: user.id)
+            }
             return Self.json(.object([
                 ("is_alive_beat_duration_millis", .int(60_000)), ("gpu_monitor_interval_millis", .int(60_000)),
                 ("cpu_monitor_interval_millis", .int(60_000)), ("parameter_update_interval_millis", .int(60_000)),
@@ -109,6 +113,21 @@ public struct RegistryResponder: HTTPResponder {
             return try lineage(query, user: user)
         case (.get, "/api/rest/v2/experiment/metadata"):
             return try experimentMetadata(query, user: user)
+        case (.get, "/api/rest/v2/projects"):
+            return try projects(query, user: user)
+        case (.get, "/api/rest/v2/experiments"):
+            return try experiments(query, user: user)
+        case (.get, "/api/rest/v2/experiment/asset/list"):
+            return try experimentAssets(query, user: user)
+        case (.get, "/api/rest/v2/registry-model"):
+            return try registryModels(query, user: user)
+        case (.get, "/api/rest/v2/write/experiment/set-status"), (.post, "/api/rest/v2/write/experiment/set-status"):
+            try await drain(request)
+            return setStatus()
+        case (.post, "/api/rest/v2/write/experiment/log-other"):
+            return try await logOther(request, user: user)
+        case (.post, "/api/rest/v2/write/experiment/set-start-end-time"):
+            return try await setStartEnd(request, user: user)
         case (.post, "/api/rest/v2/write/artifacts/upsert"):
             return try await upsert(request, user: user)
         case (.post, "/api/rest/v2/write/artifacts/state"):
@@ -216,23 +235,6 @@ public struct RegistryResponder: HTTPResponder {
             ("asset_upload_file_size_limit_in_mb", .int(100_000)),
             ("uploadVideoMaxSizeMB", .int(100_000)),
         ]))
-    }
-
-    func createExperiment(_ request: Request, user: UserRecord) async throws -> Response {
-        let body = try await jsonBody(request)
-        let key = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let project = Self.string(body, "projectName")
-        let ws = try store.registerExperiment(key: key, user: user, workspaceName: Self.string(body, "workspaceName"), project: project)
-        return Self.json(.object([("experimentKey", .string(key)), ("workspaceName", .string(ws.name)),
-                                  ("projectName", .optional(project)), ("link", .null)]))
-    }
-
-    func experimentMetadata(_ query: QueryParameters, user: UserRecord) throws -> Response {
-        guard let key = query["experimentKey"], let (ws, project) = try store.experiment(key: key, userId: user.id) else {
-            return Self.json(.object([]))
-        }
-        return Self.json(.object([("experimentKey", .string(key)), ("workspaceName", .string(ws.name)),
-                                  ("projectName", .optional(project)), ("throttle", .bool(false))]))
     }
 
     func lineage(_ query: QueryParameters, user: UserRecord) throws -> Response {

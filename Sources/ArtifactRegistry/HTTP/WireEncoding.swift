@@ -46,6 +46,11 @@ enum WireEncoding {
     }
 
     /// `artifacts/version` (§2.5): the first seven fields and the five `artifact` fields are required by the SDK.
+    ///
+    /// The nested `artifact` carries exactly the fields of the Java SDK's `ArtifactDto` (unknown ones
+    /// as `null`): that class, unlike the others, does not ignore unknown properties, and the Java SDK
+    /// reads answers with a default Jackson `ObjectMapper`, so one extra key (such as `projectName`,
+    /// sent until issue 15) fails the whole read. `note` is the Java `ArtifactVersionDetail`'s.
     static func version(_ v: VersionRecord, of a: ArtifactRecord) -> WireJSON {
         .object([
             ("artifactVersionId", .string(v.id)),
@@ -64,8 +69,15 @@ enum WireEncoding {
                 ("description", .optional(a.description)),
                 ("isPublic", .bool(false)),
                 ("emoji", .null),
-                ("projectName", .optional(a.project)),
+                ("projectId", .optional(a.project.map { RegistryResponder.projectId(workspace: a.workspaceName, project: $0) })),
+                ("workspaceId", .null),
+                ("experimentKey", .null),
+                ("version", .null),
+                ("metadata", .optional(a.metadata)),
+                ("owner", .null),
+                ("s3FileSize", .null),
             ])),
+            ("note", .null),
             ("owner", .string(v.owner)),
             ("state", .string(v.state.rawValue)),
             ("added", .int(v.addedMillis)),

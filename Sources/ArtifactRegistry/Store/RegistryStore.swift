@@ -95,6 +95,13 @@ public final class RegistryStore: Sendable {
                   PRIMARY KEY(experiment_key, version_id));
                 """)
         }
+        // Issue 15: experiment name and end time, for `experiment/metadata`, `experiments` and `set-name`.
+        m.registerMigration("v2-experiment-details") { db in
+            try db.execute(sql: """
+                ALTER TABLE experiments ADD COLUMN name TEXT;
+                ALTER TABLE experiments ADD COLUMN ended INTEGER;
+                """)
+        }
         return m
     }
 

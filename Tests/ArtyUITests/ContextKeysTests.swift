@@ -93,9 +93,14 @@ import Testing
     }
 
     @Test func readOnlyRefusalIsInformationToo() async {
-        var h = await Harness(context: BrowserContext(serverLabel: "x", userName: "a", readOnly: true))
+        var h = await versionsHarness(context: BrowserContext(serverLabel: "x", userName: "a", readOnly: true))
         await h.press(.char("a"))
+        #expect(h.overlay == nil)
         #expect(h.state.message == StatusMessage("Read-only session: aliases, tags and bumps are disabled (d still downloads)", kind: .info))
+        // Off its pane, the key says where it acts first.
+        await h.press(.char("h"), .char("h"), .char("b"))
+        #expect(h.state.current.key.level == .workspaces)
+        #expect(h.state.message == StatusMessage("Bump works on a version: open an artifact's versions first", kind: .info))
     }
 
     @Test func downloadOnAnArtifactPlansItsLatestVersion() async {

@@ -90,6 +90,11 @@ public struct KeyBinding: Sendable, Hashable {
     /// writable connection.
     public func applies(in state: BrowserState) -> Bool {
         if writes, state.context.readOnly || !state.context.canWrite { return false }
+        return inScope(state)
+    }
+
+    /// Whether the current pane and selection are where the binding acts (``scope``), writes aside.
+    func inScope(_ state: BrowserState) -> Bool {
         let level = state.current.key.level
         switch scope {
         case .anywhere:
@@ -110,9 +115,11 @@ public struct KeyBinding: Sendable, Hashable {
     /// Why the binding cannot act on `state` (the status line's info message), or nil when it can.
     public func reason(in state: BrowserState) -> String? {
         guard !applies(in: state) else { return nil }
+        // The place first: `b` on the workspaces pane says what bump works on, even read-only.
+        if !inScope(state) { return whyNot ?? "\(keys[0]) does nothing here" }
         if writes, state.context.readOnly { return "Read-only session: aliases, tags and bumps are disabled (d still downloads)" }
         if writes, !state.context.canWrite { return "This connection cannot write: aliases, tags and bumps are unavailable" }
-        return whyNot ?? "\(keys[0]) does nothing here"
+        return nil
     }
 }
 

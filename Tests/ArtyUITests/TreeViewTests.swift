@@ -141,7 +141,7 @@ import Testing
         await h.press(.char("T"), .char("h"))
         #expect(h.state.current.key.level == .versions)
         await h.press(.char("T"))
-        #expect(h.state.message?.kind == .error)
+        #expect(h.state.message == StatusMessage("T shows a version's assets as a folder tree: open a version first", kind: .info))
         await h.press(.enter)
         #expect(h.state.current.folder == "")
         #expect(h.state.current.selectedID == nil)

@@ -47,17 +47,25 @@ extension BrowserState {
 
     mutating func runAction(_ command: Command) -> [Effect] {
         if let refusal = refusal(command) {
-            message = StatusMessage(refusal, kind: .error)
+            message = StatusMessage(refusal)
             return []
         }
         let entry = selectedEntry(of: current)
         switch command {
         case .download:
             guard context.canDownload else {
-                message = StatusMessage("This connection cannot download files", kind: .error)
+                message = StatusMessage("This connection cannot download files")
                 return []
             }
             switch (entry, current.key) {
+            case (.artifact(let art)?, .artifacts(let ws)):
+                // An artifact downloads its latest version; the dialog's title names it.
+                guard let latest = art.latestVersion, !latest.isEmpty else {
+                    message = StatusMessage("\(art.name) has no version yet: nothing to download")
+                    return []
+                }
+                return [.planDownload(workspace: ws, artifact: art.name, version: latest, assetPath: nil,
+                                      destination: BrowserState.defaultDestination(artifact: art.name, version: latest))]
             case (.version(let v)?, .versions(let ws, let a)):
                 return [.planDownload(workspace: ws, artifact: a, version: v.version, assetPath: nil,
                                       destination: BrowserState.defaultDestination(artifact: a, version: v.version))]
@@ -72,7 +80,7 @@ extension BrowserState {
                 return [.planDownload(workspace: ws, artifact: a, version: v, assetPath: asset.logicalPath,
                                       destination: BrowserState.defaultDestination(artifact: a, version: v), includeRemote: fetchable)]
             default:
-                message = StatusMessage("Select a version or an asset to download", kind: .error)
+                message = StatusMessage("Select an artifact, a version or an asset to download")
                 return []
             }
         case .editAliases, .editTags:
@@ -92,8 +100,7 @@ extension BrowserState {
                 return []
             default:
                 message = StatusMessage(command == .editAliases ? "Select a version to edit its aliases"
-                                                                : "Select a version (version tags) or an artifact (artifact tags)",
-                                        kind: .error)
+                                                                : "Select a version (version tags) or an artifact (artifact tags)")
                 return []
             }
             guard let details = loadedDetails(workspace: ws, artifact: a) else {
@@ -104,7 +111,7 @@ extension BrowserState {
             return []
         case .bump:
             guard case .version(let v)? = entry, case .versions(let ws, let a) = current.key else {
-                message = StatusMessage("Select a version to bump", kind: .error)
+                message = StatusMessage("Select a version to bump")
                 return []
             }
             guard let details = loadedDetails(workspace: ws, artifact: a) else {
@@ -119,7 +126,7 @@ extension BrowserState {
             return []
         case .mark:
             guard case .version(let v)? = entry, case .versions(let ws, let a) = current.key else {
-                message = StatusMessage("Select a version to mark it for comparing", kind: .error)
+                message = StatusMessage("Select a version to mark it for comparing")
                 return []
             }
             let mark = VersionMark(workspace: ws, artifact: a, version: v.version, versionId: v.artifactVersionId)
@@ -141,7 +148,7 @@ extension BrowserState {
                 pair.append(VersionMark(workspace: ws, artifact: a, version: v.version, versionId: v.artifactVersionId))
             }
             guard pair.count == 2 else {
-                message = StatusMessage("Mark two versions with m, then c compares them", kind: .error)
+                message = StatusMessage("Mark two versions with m, then c compares them")
                 return []
             }
             // Older → newer when both are semantic versions.

@@ -46,7 +46,20 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case toggleTree
 }
 
-/// One key binding: the keys, the command, and the words help and the footer show.
+/// Where a binding acts. The footer and the help overlay show a binding only where it acts, and
+/// its key says why elsewhere (``KeyBinding/whyNot``), so both follow the one table.
+public enum KeyScope: Sendable, Hashable {
+    /// In every pane.
+    case anywhere
+    /// When the current pane lists one of these levels (`T` on assets).
+    case panes(Set<Level>)
+    /// On the selected row of a pane of these levels; a folder row of the tree is no asset.
+    case selection(Set<Level>)
+    /// Comparing: a selected version in a versions pane, or two marked versions anywhere.
+    case comparable
+}
+
+/// One key binding: the keys, the command, the words help and the footer show, and where it acts.
 public struct KeyBinding: Sendable, Hashable {
     public var keys: [Key]
     public var command: Command
@@ -54,12 +67,59 @@ public struct KeyBinding: Sendable, Hashable {
     public var help: String
     /// Short footer label ("filter"), or nil to keep it out of the footer.
     public var hint: String?
+    /// Where the binding acts (see ``applies(in:)``).
+    public var scope: KeyScope
+    /// The command changes the server: it acts only with a writable, non-read-only connection.
+    public var writes: Bool
+    /// What the status line says when the key is pressed where it cannot act (an info message).
+    public var whyNot: String?
 
-    public init(_ keys: [Key], _ command: Command, _ help: String, hint: String? = nil) {
+    public init(_ keys: [Key], _ command: Command, _ help: String, hint: String? = nil,
+                scope: KeyScope = .anywhere, writes: Bool = false, whyNot: String? = nil) {
         self.keys = keys
         self.command = command
         self.help = help
         self.hint = hint
+        self.scope = scope
+        self.writes = writes
+        self.whyNot = whyNot
+    }
+
+    /// Whether the binding acts on `state`'s current pane and selection (pure): the footer and help
+    /// show it only then. A binding that ``writes`` never acts under `--read-only` or without a
+    /// writable connection.
+    public func applies(in state: BrowserState) -> Bool {
+        if writes, state.context.readOnly || !state.context.canWrite { return false }
+        return inScope(state)
+    }
+
+    /// Whether the current pane and selection are where the binding acts (``scope``), writes aside.
+    func inScope(_ state: BrowserState) -> Bool {
+        let level = state.current.key.level
+        switch scope {
+        case .anywhere:
+            return true
+        case .panes(let levels):
+            return levels.contains(level)
+        case .selection(let levels):
+            guard levels.contains(level), let entry = state.selectedEntry(of: state.current) else { return false }
+            if case .folder = entry { return false }
+            return true
+        case .comparable:
+            if state.marks.count == 2 { return true }
+            guard level == .versions, case .version? = state.selectedEntry(of: state.current) else { return false }
+            return true
+        }
+    }
+
+    /// Why the binding cannot act on `state` (the status line's info message), or nil when it can.
+    public func reason(in state: BrowserState) -> String? {
+        guard !applies(in: state) else { return nil }
+        // The place first: `b` on the workspaces pane says what bump works on, even read-only.
+        if !inScope(state) { return whyNot ?? "\(keys[0]) does nothing here" }
+        if writes, state.context.readOnly { return "Read-only session: aliases, tags and bumps are disabled (d still downloads)" }
+        if writes, !state.context.canWrite { return "This connection cannot write: aliases, tags and bumps are unavailable" }
+        return nil
     }
 }
 
@@ -86,16 +146,25 @@ public enum Keymap {
         KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
-        KeyBinding([.char("d")], .download, "Download version/asset (read-only too)", hint: "download"),
-        KeyBinding([.char("a")], .editAliases, "Edit the version's aliases", hint: "alias"),
-        KeyBinding([.char("t")], .editTags, "Edit version tags / artifact tags", hint: "tag"),
-        KeyBinding([.char("b")], .bump, "Bump: new major/minor/patch version", hint: "bump"),
-        KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark"),
-        KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff"),
+        KeyBinding([.char("d")], .download, "Download (artifact: its latest version)", hint: "download",
+                   scope: .selection([.artifacts, .versions, .assets]),
+                   whyNot: "Download works on an artifact (its latest version), a version or a file: select one"),
+        KeyBinding([.char("a")], .editAliases, "Edit the version's aliases", hint: "alias", scope: .selection([.versions]), writes: true,
+                   whyNot: "Aliases belong to a version: open an artifact's versions first"),
+        KeyBinding([.char("t")], .editTags, "Edit version tags / artifact tags", hint: "tag", scope: .selection([.artifacts, .versions]),
+                   writes: true, whyNot: "Tags belong to an artifact or a version: select one in the artifacts or versions pane"),
+        KeyBinding([.char("b")], .bump, "Bump: new major/minor/patch version", hint: "bump", scope: .selection([.versions]), writes: true,
+                   whyNot: "Bump works on a version: open an artifact's versions first"),
+        KeyBinding([.char("m")], .mark, "Mark a version to compare", hint: "mark", scope: .selection([.versions]),
+                   whyNot: "Mark works on a version: open an artifact's versions first"),
+        KeyBinding([.char("c")], .compare, "Compare the two marked versions", hint: "diff", scope: .comparable,
+                   whyNot: "Compare works on versions: open an artifact's versions and mark two with m"),
         KeyBinding([.char("J")], .jobs, "Show the jobs (running and finished)", hint: "jobs"),
-        // No footer hint: the footer is full at 132 columns, and `l open` opens the preview of an asset too.
-        KeyBinding([.char("p")], .preview, "Preview the asset (first 64 KiB)"),
-        KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list"),
+        // Footer hints only on the assets pane, where d a t b m c leave room for them.
+        KeyBinding([.char("p")], .preview, "Preview the asset (first 64 KiB)", hint: "preview", scope: .selection([.assets]),
+                   whyNot: "Preview works on a file: open a version's assets and select one"),
+        KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list", hint: "tree", scope: .panes([.assets]),
+                   whyNot: "T shows a version's assets as a folder tree: open a version first"),
     ]
 
     /// Bindings of the asset preview (`p`), in help order: they dispatch its keys, and help and the
@@ -152,8 +221,9 @@ public enum Keymap {
         ("Esc", "Close the dialog, nothing changes"),
     ]
 
-    /// Commands that change the server: refused under `--read-only` and without a writable service.
-    public static let mutating: Set<Command> = [.editAliases, .editTags, .bump]
+    /// Commands that change the server (the bindings that ``KeyBinding/writes``): refused under
+    /// `--read-only` and without a writable service.
+    public static let mutating: Set<Command> = Set(browse.filter(\.writes).map(\.command))
 
     /// Keys while typing a filter (after `/`), shown in help and in the footer while filtering
     /// (the footer shows as many as fit, in this order).
@@ -180,8 +250,24 @@ public enum Keymap {
         browse.first { $0.keys.contains(key) }?.command
     }
 
+    /// The binding of `command` in the browser.
+    public static func binding(for command: Command) -> KeyBinding? {
+        browse.first { $0.command == command }
+    }
+
     /// Footer hints: `key label` for every binding with a hint, in table order.
     public static var hints: [(key: String, label: String)] {
         browse.compactMap { b in b.hint.map { (b.keys[0].description, $0) } }
+    }
+
+    /// The bindings that act on `state`'s current pane and selection, in table order: the help
+    /// overlay lists them.
+    public static func bindings(in state: BrowserState) -> [KeyBinding] {
+        browse.filter { $0.applies(in: state) }
+    }
+
+    /// Footer hints of the bindings that act on `state`'s current pane and selection, in table order.
+    public static func hints(in state: BrowserState) -> [(key: String, label: String)] {
+        bindings(in: state).compactMap { b in b.hint.map { (b.keys[0].description, $0) } }
     }
 }

@@ -207,6 +207,11 @@ extension BrowserState {
     }
 
     mutating func run(_ command: Command) -> [Effect] {
+        // A key that cannot act on this pane and selection says why, as information (not an error).
+        if let reason = Keymap.binding(for: command)?.reason(in: self) {
+            message = StatusMessage(reason)
+            return []
+        }
         let page = max(1, listHeight - 1)
         switch command {
         case .moveUp: return move(by: -1)

@@ -150,7 +150,7 @@ struct Render {
         }
         var hints: [(String, String)] = state.filterEditing
             ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
-            : Keymap.hints.map { ($0.key, $0.label) }
+            : Keymap.hints(in: state).map { ($0.key, $0.label) }
         if !state.filterEditing, !state.jobs.isEmpty || state.finishedJobs.contains(where: { $0.status == .failed }) {
             // While jobs run, or a failed one waits to be read, the key that shows them comes first: it must not be cut off.
             hints = hints.filter { $0.0 == "J" } + hints.filter { $0.0 != "J" }
@@ -379,7 +379,8 @@ struct Render {
     // MARK: Overlays
 
     func helpOverlay(_ frame: inout Frame, offset: Int) {
-        var lines: [(String, String)] = Keymap.browse.map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
+        // Only the keys that act on this pane and selection (the same table and predicate as the footer).
+        var lines: [(String, String)] = Keymap.bindings(in: state).map { b in (b.keys.map(\.description).joined(separator: " "), b.help) }
         let filtering = "While filtering: " + Keymap.filtering.map { "\($0.keys) \($0.help.lowercased())" }.joined(separator: " · ")
         lines += TextFit.wrap(filtering, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let fields = "Text fields (/, a t, e): "
@@ -393,7 +394,7 @@ struct Render {
         let previewKeys = "In the preview (p): " + Keymap.preview.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }
             .joined(separator: " · ")
         lines += TextFit.wrap(previewKeys, to: min(size.width - 2, 64) - 4).map { ($0, "") }
-        let readOnly = "With --read-only, a t b are refused; d still works (downloading changes nothing on the server)."
+        let readOnly = "Only the keys that act on this pane and selection are listed; with --read-only, a t b never are (d still works: downloading changes nothing on the server)."
         lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let labels = "Aliases and tags (a t): " + LabelGrammar.summary
             + " Only your change is written (labels you added or removed): what others changed meanwhile is kept and shown in the review."

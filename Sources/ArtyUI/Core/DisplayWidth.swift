@@ -94,16 +94,7 @@ public enum TextFit {
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
         if DisplayWidth.of(text) <= width { return text }
-        var result = ""
-        var used = 0
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if used + w > width - 1 { break }
-            result.append(character)
-            used += w
-        }
-        result.append(ellipsis)
-        return result
+        return prefix(Substring(text), cells: width - 1) + String(ellipsis)
     }
 
     /// The last characters of `text` that fit in `width` cells (a wide character that would
@@ -175,9 +166,9 @@ public enum TextFit {
         if !folders.isEmpty, nameWidth + 1 <= width { return String(ellipsis) + name }
         if width == 1 { return String(ellipsis) }
         // The name itself is too long: keep its start and its end (the extension), cut between.
-        let tail = suffix(name, cells: width / 2)
-        let head = prefix(name, cells: width - 1 - DisplayWidth.of(tail))
-        return head + String(ellipsis) + tail
+        let end = tail(String(name), to: width / 2)
+        let head = prefix(name, cells: width - 1 - DisplayWidth.of(end))
+        return head + String(ellipsis) + end
     }
 
     /// The longest start of `text` of at most `cells` cells.
@@ -191,19 +182,6 @@ public enum TextFit {
             used += w
         }
         return result
-    }
-
-    /// The longest end of `text` of at most `cells` cells.
-    static func suffix(_ text: Substring, cells: Int) -> String {
-        var result: [Character] = []
-        var used = 0
-        for c in text.reversed() {
-            let w = DisplayWidth.of(c)
-            if used + w > cells { break }
-            result.append(c)
-            used += w
-        }
-        return String(result.reversed())
     }
 
     /// A path split into lines of at most `width` cells for the details pane: lines break after a

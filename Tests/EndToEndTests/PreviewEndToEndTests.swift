@@ -26,15 +26,24 @@ struct PreviewEndToEndTests {
         var reference: String { "\(workspace)/previewed:\(version)" }
 
         static func start() async throws -> Fixture {
+            try await start(artifact: "previewed", files: [("data/iris.csv", Data(iris.utf8)), ("blob.bin", Data(blob))],
+                            remoteLinks: ["s3://bucket/raw/archive.tar.gz"])
+        }
+
+        /// An in-process registry holding `WORKSPACE/artifact:VERSION`, logged from a folder of
+        /// `files` (relative path, bytes) and `remoteLinks`.
+        static func start(artifact: String, files: [(String, Data)], remoteLinks: [String] = []) async throws -> Fixture {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-e2e-\(UUID().uuidString)")
             let folder = dir.appendingPathComponent("folder")
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
-            try Data(iris.utf8).write(to: folder.appendingPathComponent("data/iris.csv"))
-            try Data(blob).write(to: folder.appendingPathComponent("blob.bin"))
+            for (path, bytes) in files {
+                let url = folder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try bytes.write(to: url)
+            }
             let registry = try await LocalRegistry.start(.init(dataDirectory: dir.appendingPathComponent("registry")))
             let client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
-            let log = try FolderLog.prepare(directory: folder.path, workspace: LocalRegistry.defaultUserName, artifactName: "previewed",
-                                            artifactType: "dataset", remoteLinks: ["s3://bucket/raw/archive.tar.gz"])
+            let log = try FolderLog.prepare(directory: folder.path, workspace: LocalRegistry.defaultUserName, artifactName: artifact,
+                                            artifactType: "dataset", remoteLinks: remoteLinks)
             let created = try await VersionCopier(client: client).log(log)
             return Fixture(registry: registry, directory: dir, version: created.version)
         }

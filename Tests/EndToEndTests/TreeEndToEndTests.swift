@@ -12,24 +12,12 @@ extension PreviewEndToEndTests {
     /// `nested:VERSION`, logged from `data/train/{a,b}.csv`, `data/test/c.csv`, `images/cats/cat.jpg`,
     /// `README.md`.
     static func nestedFixture() async throws -> Fixture {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-e2e-\(UUID().uuidString)")
-        let folder = dir.appendingPathComponent("folder")
         let files: [(String, String)] = [
             ("data/train/a.csv", "x,y\n1,2\n"), ("data/train/b.csv", String(repeating: "3,4\n", count: 500)),
             ("data/test/c.csv", "x,y\n5,6\n"), ("images/cats/cat.jpg", String(repeating: "\u{1}", count: 2048)),
             ("README.md", "# nested\n"),
         ]
-        for (path, text) in files {
-            let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        let registry = try await LocalRegistry.start(.init(dataDirectory: dir.appendingPathComponent("registry")))
-        let client = CometClient(configuration: try CometConfiguration(apiKey: registry.apiKey, urlOverride: registry.urlOverride))
-        let log = try FolderLog.prepare(directory: folder.path, workspace: LocalRegistry.defaultUserName, artifactName: "nested",
-                                        artifactType: "dataset")
-        let created = try await VersionCopier(client: client).log(log)
-        return Fixture(registry: registry, directory: dir, version: created.version)
+        return try await Fixture.start(artifact: "nested", files: files.map { ($0.0, Data($0.1.utf8)) })
     }
 
     @Test func tShowsFoldersLEntersOneHLeavesIt() async throws {

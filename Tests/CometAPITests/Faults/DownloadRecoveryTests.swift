@@ -54,8 +54,14 @@ struct DownloadRecoveryTests {
         let plan = try await ActionPlanning.planDownload(
             ArtifactReference(workspace: f.workspace, artifact: "cats", selector: .version("1.0.0")), destination: dest, client: f.client)
         f.injector.setPlan(try FaultPlan.parse("get-asset=slow:100000"))
+        // The fixture's 3 s read timeout is for the fault matrix; a paced body on two loaded cores
+        // can stall that long, be retried and meet the pacing twice (seen in CI). This test is about
+        // progress, so its client waits as long as a user's would.
+        let patient = CometClient(configuration: f.client.configuration,
+                                  transport: CurlTransport(options: CurlTransportOptions(readTimeoutSeconds: 60)),
+                                  retryPolicy: FaultFixture.retry)
         let seen = ProgressLog()
-        let summary = try await ArtifactDownloader(client: f.client).run(plan) { seen.append($0) }
+        let summary = try await ArtifactDownloader(client: patient).run(plan) { seen.append($0) }
         #expect(f.injector.injectedFaults.count == 1)
         #expect(summary.succeeded)
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/data.bin")) == FaultFixture.content)

@@ -96,7 +96,8 @@ struct Serve: AsyncParsableCommand {
         var tls: RegistryTLS?
         if let tlsCert, let tlsKey {
             do { tls = try RegistryTLS(certificateFile: tlsCert, keyFile: tlsKey) } catch {
-                throw ValidationError(String(describing: error))
+                printError("arty serve: \(error)")
+                throw ExitCode(2)  // a usage error: the files named on the command line cannot serve TLS
             }
         }
         let configuration = RegistryConfiguration(
@@ -117,11 +118,17 @@ struct Serve: AsyncParsableCommand {
         printError("arty serve: stopping: waiting up to \(Self.seconds(shutdownTimeout)) s for requests in flight "
                    + "(signal again to stop now)")
         // A second signal, or a server that has not ended 5 s after the bound, ends the process at once.
+        // Signals in the first 300 ms count as the first one: `timeout`, and a kill of the process
+        // group, deliver the same request twice.
+        let firstSignal = ContinuousClock.now
         let watchdog = Task.detached { [shutdownTimeout] in
             await withTaskGroup(of: String?.self) { group in
                 group.addTask {
                     var more = signals.makeAsyncIterator()
-                    return await more.next() == nil ? nil : "stopped at once on a second signal"
+                    while await more.next() != nil {
+                        if ContinuousClock.now - firstSignal >= .milliseconds(300) { return "stopped at once on a second signal" }
+                    }
+                    return nil
                 }
                 group.addTask {
                     try? await Task.sleep(for: .milliseconds(Int64((shutdownTimeout + 5) * 1000)))

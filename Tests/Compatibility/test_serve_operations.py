@@ -245,8 +245,8 @@ def test_a_request_past_the_bound_does_not_hold_the_server(tmp_path):
     srv.proc.send_signal(signal.SIGTERM)
     status, err = stopped(srv)
     took = time.monotonic() - sent
-    assert 0.9 < took < 4, took
-    assert status == 0, err
+    assert 0.9 < took < 6, took
+    assert status == 0, err  # ended by the bound, not by the last-resort exit (status 1, 5 s after it)
     assert "waiting up to 1 s" in err
 
 

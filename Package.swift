@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C shims: libcurl's variadic setopt/getinfo and ncurses' macros cannot be called from Swift.
@@ -54,7 +55,8 @@ let package = Package(
         // The terminal UI: pure state/reduce/render, plus the one ncurses-facing Terminal.
         .target(
             name: "ArtyUI",
-            dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -21,10 +21,11 @@ public enum ActionPlanning {
     /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
     public static func planDownload(_ reference: ArtifactReference, destination: String?, include: [GlobPattern] = [],
                                     exclude: [GlobPattern] = [], assetPath: String? = nil,
-                                    remote: RemoteObjectFetcher? = nil,
+                                    remote: RemoteObjectFetcher? = nil, defaultFolder: String? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
         let version = try await resolveVersion(reference, client: client)
-        let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version)
+        let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version,
+                                                                         under: defaultFolder)
         var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
                                              selector: .version(version.version))
         if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }

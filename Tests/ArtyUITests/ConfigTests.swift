@@ -67,8 +67,8 @@ import Testing
             [keys]
             download = "q"
             """)
-        #expect(e?.line == 2)
-        #expect(e?.description == "config.toml:2: key 'q' is bound to both download and quit")
+        #expect(e?.line == 3)
+        #expect(e?.description == "config.toml:3: key 'q' is bound to both quit and download")
     }
 
     @Test func everyCollisionIsListed() {

@@ -12,7 +12,8 @@ import Testing
         #expect(layout.hit(x: 79, y: 18, height: 24)! == (.preview, 15))
         #expect(layout.hit(x: 13, y: 5, height: 24) == nil)   // the separator
         #expect(layout.hit(x: 20, y: 2, height: 24) == nil)   // column headings
-        #expect(layout.hit(x: 20, y: 19, height: 24) == nil)  // below the 16 list rows: status line
+        #expect(layout.hit(x: 20, y: 21, height: 24)! == (.current, 18))  // the last of 19 list rows
+        #expect(layout.hit(x: 20, y: 22, height: 24) == nil)  // the status line
         #expect(Layout(width: 50).hit(x: 49, y: 3, height: 24)! == (.current, 0))
     }
 
@@ -38,7 +39,9 @@ import Testing
         #expect(h.state.panes.count == 1)
         // A second click on the same row, soon after, opens it (like Enter).
         await h.send(.key(.mouse(MouseEvent(.press, x: 30, y: 5, millis: 1300))))
-        #expect(h.state.current.key == .artifacts(workspace: rows[2].id))
+        #expect(h.state.panes.count == 2)
+        #expect(h.state.current.key.level == .artifacts)
+        #expect(h.state.panes[0].selectedID == rows[2].id)
     }
 
     @Test func slowSecondClickOnlySelects() async {

@@ -1,3 +1,4 @@
+import ArtifactRegistry
 import Testing
 
 /// Context-aware keys (issue 14) in the real binary: the footer follows the pane.
@@ -35,7 +36,7 @@ extension BrowserEndToEndTests {
 /// The footer on the artifacts and assets panes (the workspaces and versions panes: above).
 extension BrowserEndToEndTests {
     @Test func footerOnTheArtifactsAndAssetsPanes() throws {
-        let tmux = try open()
+        let tmux = try open(width: 140)
         try tmux.waitForWholeFrame("Workspaces (4)", "mnist-team", "Artifacts (5)")
         try tmux.send("Enter")
         var screen = try tmux.waitForWholeFrame("Artifacts (5) · name ↑", "d download")

@@ -74,8 +74,10 @@ public struct ArtyConfig: Sendable, Hashable {
                 }
                 config.keymap = Keymap.rebound(Keymap.browse, overrides)
                 let collisions = Keymap.collisions(config.keymap)
-                if !collisions.isEmpty {
-                    throw ConfigError(file: file, line: lines.line(of: nil, in: "keys"),
+                if let first = collisions.first {
+                    // The line of the first collision's rebound command (else the [keys] header).
+                    let line = first.commands.lazy.compactMap { lines.line(of: $0.rawValue, in: "keys") }.first
+                    throw ConfigError(file: file, line: line ?? lines.line(of: nil, in: "keys"),
                                       message: collisions.map(\.description).joined(separator: "\n"))
                 }
             case "theme":
@@ -274,8 +276,8 @@ public struct KeyCollision: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Keymap {
-    /// `table` with each command's keys replaced by the given ones (pure). A rebound key leaves the
-    /// commands it was bound to by default, so `quit = "x"` does not collide with nothing but frees `q`.
+    /// `table` with each command's keys replaced by the given ones (pure): `quit = "x"` binds `x`
+    /// and frees `q` and `^C`.
     public static func rebound(_ table: [KeyBinding], _ overrides: [(Command, [Key])]) -> [KeyBinding] {
         var table = table
         for (command, keys) in overrides {

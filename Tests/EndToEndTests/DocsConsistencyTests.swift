@@ -95,7 +95,8 @@ struct DocsConsistencyTests {
         let man = try String(contentsOf: Self.manPage, encoding: .utf8)
         let info = try commands()
         for leaf in info.leaves {
-            #expect(man.contains(leaf.path.joined(separator: " ")), "the man page misses \(leaf.path.joined(separator: " "))")
+            // generate-manual lists each command as `.It Em NAME` under its parent.
+            for name in leaf.path { #expect(man.contains(".It Em \(name)\n"), "the man page misses the command \(name)") }
             for option in leaf.options {
                 #expect(man.contains("Fl -\(option)") || man.contains("\\-\\-\(option)"), "the man page misses --\(option)")
             }

@@ -25,6 +25,7 @@ let package = Package(
         // (the TLS context check, the service group that bounds a graceful shutdown).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C shims: libcurl's variadic setopt/getinfo and ncurses' macros cannot be called from Swift.
@@ -64,7 +65,8 @@ let package = Package(
         .target(
             name: "ArtyUI",
             dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Yams", package: "Yams")],
+                           .product(name: "Yams", package: "Yams"),
+                           .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict
         ),
         .executableTarget(

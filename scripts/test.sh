@@ -7,6 +7,9 @@ scripts/setup.sh
 # One debug build of everything (the arty binary, which the end-to-end tests drive, and the
 # test targets); `swift test` then runs without building again.
 swift build --build-tests
+# The man page and completions (into .build/docs): DocsConsistencyTests compares the man page with
+# the commands and options ArgumentParser knows.
+scripts/gen-docs.sh > /dev/null
 swift test --skip-build
 scripts/compat-test.sh
 # Coverage-guided fuzzing of the parsers: the committed seeds plus 20,000 inputs per target from a

@@ -22,3 +22,30 @@ int cnc_key_resize(void) { return KEY_RESIZE; }
 int cnc_key_code_yes(void) { return KEY_CODE_YES; }
 int cnc_err(void) { return ERR; }
 int cnc_wcwidth(wchar_t c) { return wcwidth(c); }
+
+int cnc_key_mouse(void) { return KEY_MOUSE; }
+
+int cnc_mouse_enable(int on) {
+    mmask_t wanted = on ? (BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                           | BUTTON5_PRESSED
+#endif
+                           ) : 0;
+    mmask_t old = 0;
+    mmask_t got = mousemask(wanted, &old);
+    mouseinterval(0);  /* report presses at once: arty tells double clicks apart itself */
+    return on ? (got != 0) : 1;
+}
+
+int cnc_get_mouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    *x = e.x;
+    *y = e.y;
+    if (e.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (e.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    return 0;
+}

@@ -7,7 +7,7 @@ struct Arty: AsyncParsableCommand {
         commandName: "arty",
         abstract: "A terminal browser for Comet ML Artifacts.",
         subcommands: [Browse.self, Demo.self, Serve.self, Ls.self, User.self, RegistryCommand.self,
-                      Download.self, Cat.self, Alias.self, Tag.self, Bump.self, Log.self, Diff.self],
+                      Download.self, Cat.self, Alias.self, Tag.self, Bump.self, Log.self, Diff.self, ConfigCommand.self],
         defaultSubcommand: Browse.self
     )
 

@@ -129,7 +129,7 @@ final class BrowserApp {
     }
 
     func run() throws {
-        let terminal = try Terminal()
+        let terminal = try Terminal(theme: context.config.theme, mouse: context.config.mouse)
         defer {
             for task in tasks.values { task.cancel() }
             terminal.close()
@@ -248,8 +248,10 @@ final class BrowserApp {
         case .startDownload(let id, let plan, let strategy):
             guard let client = service as? any AssetDownloading else { return }
             let remote = plan.entries.contains { $0.source != nil } ? remoteFetcher : nil
+            let parallel = context.config.parallel ?? DownloadOptions.defaultParallelTransfers
             jobTasks[id] = Task {
-                let downloader = ArtifactDownloader(client: client, remote: remote, options: DownloadOptions(strategy: strategy))
+                let downloader = ArtifactDownloader(client: client, remote: remote,
+                                                    options: DownloadOptions(parallelTransfers: parallel, strategy: strategy))
                 let outcome: JobOutcome
                 do {
                     let summary = try await downloader.run(plan) { inbox.post(.jobUpdated(id: id, progress: $0)) }

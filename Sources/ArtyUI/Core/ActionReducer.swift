@@ -40,7 +40,8 @@ extension BrowserState {
         return nil
     }
 
-    /// The default download folder, the CLI's too: ``DownloadPlan/defaultDestination(artifact:version:)``.
+    /// The built-in default download folder, the CLI's too: ``DownloadPlan/defaultDestination(artifact:version:)``
+    /// (the dialogs propose ``ArtyConfig/downloadDestination(artifact:version:)``, which a config file can move).
     static func defaultDestination(artifact: String, version: String) -> String {
         DownloadPlan.defaultDestination(artifact: artifact, version: version)
     }
@@ -65,7 +66,7 @@ extension BrowserState {
                 if !paths.isEmpty {
                     // Exactly the marked assets, as one job; remote links among them follow the dialog's `r`.
                     return [.planDownload(workspace: ws, artifact: a, version: v, assets: paths,
-                                          destination: BrowserState.defaultDestination(artifact: a, version: v))]
+                                          destination: context.config.downloadDestination(artifact: a, version: v))]
                 }
             }
             switch (entry, current.key) {
@@ -76,10 +77,10 @@ extension BrowserState {
                     return []
                 }
                 return [.planDownload(workspace: ws, artifact: art.name, version: latest, assets: nil,
-                                      destination: BrowserState.defaultDestination(artifact: art.name, version: latest))]
+                                      destination: context.config.downloadDestination(artifact: art.name, version: latest))]
             case (.version(let v)?, .versions(let ws, let a)):
                 return [.planDownload(workspace: ws, artifact: a, version: v.version, assets: nil,
-                                      destination: BrowserState.defaultDestination(artifact: a, version: v.version))]
+                                      destination: context.config.downloadDestination(artifact: a, version: v.version))]
             case (.asset(let asset)?, .assets(let ws, let a, let v, _)):
                 // An s3:// link is fetched from the store with AWS credentials; other links never.
                 let fetchable = asset.isRemote && context.readsRemoteStores && RemoteLinkKind(asset.link ?? "") == .s3
@@ -89,7 +90,7 @@ extension BrowserState {
                     return []
                 }
                 return [.planDownload(workspace: ws, artifact: a, version: v, assets: [asset.logicalPath],
-                                      destination: BrowserState.defaultDestination(artifact: a, version: v), includeRemote: fetchable)]
+                                      destination: context.config.downloadDestination(artifact: a, version: v), includeRemote: fetchable)]
             default:
                 message = StatusMessage("Select an artifact, a version or an asset to download")
                 return []

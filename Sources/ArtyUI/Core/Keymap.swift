@@ -8,6 +8,8 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
     case resize
     /// Any other key code, kept for diagnostics.
     case other(Int32)
+    /// A mouse event (only with the mouse on: `--mouse` or `mouse = true`).
+    case mouse(MouseEvent)
 
     /// How help and the footer write the key: `j`, `↓`, `PgDn`, `Enter`, `^C`.
     public var description: String {
@@ -30,6 +32,7 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
         case .delete: "Del"
         case .resize: "resize"
         case .other(let code): "key\(code)"
+        case .mouse(let event): "mouse \(event.kind) at \(event.x),\(event.y)"
         }
     }
 }
@@ -268,6 +271,11 @@ public enum Keymap {
         browse.first { $0.keys.contains(key) }?.command
     }
 
+    /// The command bound to `key` in `table` (the keymap with the config's `[keys]`), if any.
+    public static func command(for key: Key, in table: [KeyBinding]) -> Command? {
+        table.first { $0.keys.contains(key) }?.command
+    }
+
     /// The binding of `command` in the browser.
     public static func binding(for command: Command) -> KeyBinding? {
         browse.first { $0.command == command }
@@ -281,7 +289,7 @@ public enum Keymap {
     /// The bindings that act on `state`'s current pane and selection, in table order: the help
     /// overlay lists them.
     public static func bindings(in state: BrowserState) -> [KeyBinding] {
-        browse.filter { $0.applies(in: state) }
+        state.context.config.keymap.filter { $0.applies(in: state) }
     }
 
     /// Footer hints of the bindings that act on `state`'s current pane and selection, in table order.

@@ -85,6 +85,7 @@ extension BrowserState {
             // Only quit works on the "too small" screen.
             return key == .char("q") ? requestQuit() : []
         }
+        if case .mouse(let event) = key { return handleMouse(event) }
         if let effects = handleActionOverlay(key) { return effects }
         if let overlay {
             switch overlay {
@@ -104,7 +105,7 @@ extension BrowserState {
         }
         if preview != nil { return handlePreview(key) }
         if filterEditing { return editFilter(key) }
-        guard let command = Keymap.command(for: key) else { return [] }
+        guard let command = Keymap.command(for: key, in: context.config.keymap) else { return [] }
         if BrowserState.typeaheadCommands.contains(command), currentIsLoading {
             // Keys typed ahead of a pane that is still loading (`l l l` faster than the server)
             // wait for its rows instead of being lost; they replay when the rows arrive.
@@ -208,7 +209,7 @@ extension BrowserState {
 
     mutating func run(_ command: Command) -> [Effect] {
         // A key that cannot act on this pane and selection says why, as information (not an error).
-        if let reason = Keymap.binding(for: command)?.reason(in: self) {
+        if let reason = context.config.keymap.first(where: { $0.command == command })?.reason(in: self) {
             message = StatusMessage(reason)
             return []
         }

@@ -34,6 +34,8 @@ public struct BrowserContext: Sendable, Hashable {
     /// True when AWS credentials were found (``RemoteAssetInspector``): remote assets' `s3://`
     /// links on screen are read from the store (sizes, existence). False: nothing is requested.
     public var readsRemoteStores: Bool = false
+    /// The user's settings (config.toml): key bindings, theme, mouse, download folder and parallelism.
+    public var config: ArtyConfig = ArtyConfig()
 
     public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false,
                 canWrite: Bool = true, canDownload: Bool = true) {
@@ -377,6 +379,8 @@ public struct BrowserState: Sendable, Hashable {
     public var assetMarks: [ListingKey: AssetMarks] = [:]
     /// Assets panes open as a folder tree (`T` toggles; kept for the versions opened next).
     public var assetsTree = false
+    /// The last mouse click, to recognise a double click (``handleMouse(_:)``).
+    public var lastClick: MouseClick?
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context

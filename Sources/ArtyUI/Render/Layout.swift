@@ -42,4 +42,34 @@ public struct Layout: Sendable, Hashable {
         if let preview { xs.append(preview.x - 1) }
         return xs
     }
+
+    /// The screen row of a pane list's first row: below the header (0), pane titles (1) and column headings (2).
+    public static let firstListRow = 3
+
+    /// Rows of a pane list on a screen `height` rows tall (the chrome's ``chromeRows`` aside).
+    public static func listRows(height: Int) -> Int { max(0, height - chromeRows) }
+
+    /// The first list row drawn when the cursor is on row `cursor` of `count`: the list scrolls to
+    /// keep the cursor near its middle (pure; the renderer and the mouse share it).
+    public static func firstVisible(cursor: Int, count: Int, listRows: Int) -> Int {
+        max(0, min(cursor - listRows / 2, count - listRows))
+    }
+
+    /// A column of the Miller layout.
+    public enum Slot: Sendable, Hashable {
+        case parent, current, preview
+    }
+
+    /// Where the cell (`x`, `y`) lies on a screen `height` rows tall: the column and the line of its
+    /// list (0 for the first list row), or nil on the header, a title, a heading, a separator or the
+    /// footer. Pure: the mouse maps clicks with it.
+    public func hit(x: Int, y: Int, height: Int) -> (slot: Slot, line: Int)? {
+        let line = y - Layout.firstListRow
+        guard line >= 0, line < Layout.listRows(height: height) else { return nil }
+        let slots: [(Slot, Column?)] = [(.parent, parent), (.current, current), (.preview, preview)]
+        for (slot, column) in slots {
+            if let column, x >= column.x, x < column.x + column.width { return (slot, line) }
+        }
+        return nil
+    }
 }

@@ -278,7 +278,7 @@ struct Render {
         let listRows = height - 1
         guard listRows > 0 else { return }
         let cursor = BrowserState.index(of: pane.selectedID, in: rows)
-        let first = max(0, min(cursor - listRows / 2, rows.count - listRows))
+        let first = Layout.firstVisible(cursor: cursor, count: rows.count, listRows: listRows)
         for (i, entry) in rows[first..<min(rows.count, first + listRows)].enumerated() {
             let y = top + 1 + i
             let selected = first + i == cursor

@@ -36,7 +36,12 @@ final class Terminal {
     /// True when colours are used (the terminal has them, `NO_COLOR` is unset, `TERM` is not dumb).
     let colors: Bool
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// True when mouse reports were asked for and the terminal has a mouse.
+    let mouse: Bool
+
+    /// Opens the terminal with `theme`'s colours (none under `NO_COLOR`) and, when `mouse` is true,
+    /// mouse reports of left presses and the wheel (text selection then needs Shift in most terminals).
+    init(environment: [String: String] = ProcessInfo.processInfo.environment, theme: Theme = Theme(), mouse: Bool = false) throws {
         guard isatty(0) == 1, isatty(1) == 1 else { throw TerminalError.notATerminal }
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else { throw TerminalError.dumbTerminal }
@@ -60,12 +65,13 @@ final class Terminal {
             start_color()
             use_default_colors()
             for (i, color) in Color.allCases.enumerated() where i > 0 {
-                init_pair(Int16(i), Terminal.colorNumber(color), -1)
+                init_pair(Int16(i), theme.number(for: color), -1)
             }
             colors = true
         } else {
             colors = false
         }
+        self.mouse = mouse && cnc_mouse_enable(1) != 0
     }
 
     deinit { close() }
@@ -74,6 +80,7 @@ final class Terminal {
     func close() {
         guard open else { return }
         open = false
+        if mouse { _ = cnc_mouse_enable(0) }
         curs_set(1)
         endwin()
     }
@@ -127,9 +134,25 @@ final class Terminal {
             var ch: wint_t = 0
             let rc = wget_wch(window, &ch)
             if rc == cnc_err() { break }
+            if rc == cnc_key_code_yes(), Int32(ch) == cnc_key_mouse() {
+                if let event = readMouse() { keys.append(.mouse(event)) }
+                continue
+            }
             keys.append(rc == cnc_key_code_yes() ? Terminal.functionKey(Int32(ch)) : Terminal.characterKey(UInt32(ch)))
         }
         return keys
+    }
+
+    /// The pending mouse event (after `KEY_MOUSE`), or nil for one arty does not use.
+    private func readMouse() -> MouseEvent? {
+        var x: Int32 = 0, y: Int32 = 0
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        switch cnc_get_mouse(&x, &y) {
+        case 1: return MouseEvent(.press, x: Int(x), y: Int(y), millis: millis)
+        case 4: return MouseEvent(.wheelUp, x: Int(x), y: Int(y), millis: millis)
+        case 5: return MouseEvent(.wheelDown, x: Int(x), y: Int(y), millis: millis)
+        default: return nil
+        }
     }
 
     static func functionKey(_ code: Int32) -> Key {
@@ -171,18 +194,6 @@ final class Terminal {
         guard encoded.utf8.count <= 100_000 else { return false }
         let sequence = Array("\u{1B}]52;c;\(encoded)\u{07}".utf8)
         return sequence.withUnsafeBytes { write(1, $0.baseAddress, $0.count) } == sequence.count
-    }
-
-    private static func colorNumber(_ color: Color) -> Int16 {
-        switch color {
-        case .normal: -1
-        case .red: 1
-        case .green: 2
-        case .yellow: 3
-        case .blue: 4
-        case .magenta: 5
-        case .accent: 6
-        }
     }
 
     /// On SIGTERM, SIGHUP or SIGQUIT: restore the terminal, then die of the signal as usual.

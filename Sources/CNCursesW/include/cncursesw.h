@@ -30,6 +30,13 @@ int cnc_key_resize(void);
 int cnc_key_code_yes(void);
 int cnc_err(void);
 
+/// The mouse: KEY_MOUSE; turning reports of left presses and the wheel on or off (returns 0 when
+/// the terminal has no mouse); reading the pending event: 1 left press, 4 wheel up, 5 wheel down,
+/// 0 anything else, with the cell in *x, *y.
+int cnc_key_mouse(void);
+int cnc_mouse_enable(int on);
+int cnc_get_mouse(int *x, int *y);
+
 /// Display width of one character, as wcwidth(3) in the current locale.
 int cnc_wcwidth(wchar_t c);
 

@@ -23,10 +23,11 @@ public enum ActionPlanning {
     ///   for the first path the version does not hold, so nothing is downloaded under a wrong name.
     public static func planDownload(_ reference: ArtifactReference, destination: String?, include: [GlobPattern] = [],
                                     exclude: [GlobPattern] = [], assetPaths: [String]? = nil,
-                                    remote: RemoteObjectFetcher? = nil,
+                                    remote: RemoteObjectFetcher? = nil, defaultFolder: String? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
         let version = try await resolveVersion(reference, client: client)
-        let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version)
+        let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version,
+                                                                         under: defaultFolder)
         var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
                                              selector: .version(version.version))
         if let assetPaths {

@@ -247,6 +247,15 @@ public struct DownloadPlan: Sendable, Hashable {
         "./" + (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
     }
 
+    /// The default destination under `folder` (the config file's `[download] folder`):
+    /// `FOLDER/ARTIFACT-VERSION`; ``defaultDestination(artifact:version:)`` when `folder` is nil.
+    public static func defaultDestination(artifact: String, version: String, under folder: String?) -> String {
+        guard var base = folder else { return defaultDestination(artifact: artifact, version: version) }
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+        let name = (artifact + "-" + version).replacingOccurrences(of: "/", with: "_")
+        return base == "/" ? "/" + name : base + "/" + name
+    }
+
     /// What happens to `entry` under `strategy`: SDK semantics (reference §4.6), except that a file
     /// arty recorded and nobody changed since is arty's own copy: kept with no transfer when it is
     /// already this asset's content, otherwise replaced (under FAIL too; PRESERVE keeps it).

@@ -13,6 +13,11 @@ struct Browse: AsyncParsableCommand {
     @Flag(name: .long, help: "Disable every key that changes the server (aliases, tags, bumps).")
     var readOnly = false
 
+    @Flag(name: .long, help: "Turn the mouse on: click selects a row, double-click opens it, the wheel scrolls (also `mouse = true` in the config file).")
+    var mouse = false
+
+    @OptionGroup var config: ConfigOption
+
     /// Dev harness: run on the in-memory sample data instead of a server.
     @Flag(name: .long, help: .hidden)
     var fake = false
@@ -22,15 +27,20 @@ struct Browse: AsyncParsableCommand {
     var fakeLatency = 150
 
     func run() async throws {
+        var settings = try config.load()
+        if mouse { settings.mouse = true }
         try await runReportingErrors {
             if fake {
-                try await browse(FakeArtifactService.sample(latencyMillis: fakeLatency),
-                                 BrowserContext(serverLabel: "fake data", userName: nil, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
+                var context = BrowserContext(serverLabel: "fake data", userName: nil, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly)
+                context.config = settings
+                try await browse(FakeArtifactService.sample(latencyMillis: fakeLatency), context)
                 return
             }
             let server = try await connect(connection)
-            try await browse(server.client, BrowserContext(serverLabel: server.label, userName: nil,
-                                                           initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
+            var context = BrowserContext(serverLabel: server.label, userName: nil,
+                                         initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly)
+            context.config = settings
+            try await browse(server.client, context)
         }
     }
 }

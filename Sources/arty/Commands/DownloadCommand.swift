@@ -27,7 +27,8 @@ struct Download: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The version to download.", valueName: "workspace/artifact[:version|alias]"))
     var reference: String
 
-    @Argument(help: ArgumentHelp("Destination folder (default: ./ARTIFACT-VERSION, the concrete version, as the browser proposes).",
+    @Argument(help: ArgumentHelp("Destination folder (default: ./ARTIFACT-VERSION, the concrete version, as the browser proposes; "
+                                 + "[download] folder in the config file moves it to FOLDER/ARTIFACT-VERSION).",
                                  valueName: "dir"))
     var directory: String?
 
@@ -45,8 +46,9 @@ struct Download: AsyncParsableCommand {
                                             valueName: "fail|preserve|overwrite"))
     var overwrite: String = "fail"
 
-    @Option(name: .long, help: ArgumentHelp("Transfers at once.", valueName: "n"))
-    var parallel: Int = DownloadOptions.defaultParallelTransfers
+    @Option(name: .long, help: ArgumentHelp("Transfers at once (default: [download] parallel in the config file, else \(DownloadOptions.defaultParallelTransfers)).",
+                                            valueName: "n"))
+    var parallel: Int?
 
     @Option(name: .customLong("include-remote"),
             help: ArgumentHelp("Also fetch remote assets: s3 (the default when given alone) or https (S3 and web links).",
@@ -58,12 +60,13 @@ struct Download: AsyncParsableCommand {
 
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var config: ConfigOption
 
     func validate() throws {
         guard OverwriteStrategy(argument: overwrite) != nil else {
             throw ValidationError("--overwrite must be fail, preserve or overwrite.")
         }
-        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1.") }
+        if let parallel, parallel < 1 { throw ValidationError("--parallel must be at least 1.") }
         if let includeRemote {
             do { _ = try RemoteFetchScope(argument: includeRemote) } catch { throw ValidationError(error.description) }
         }
@@ -75,6 +78,7 @@ struct Download: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try config.load()
         try await runAction {
             let ref = try parseReference(reference)
             let client = try await makeClient(connection)
@@ -86,8 +90,8 @@ struct Download: AsyncParsableCommand {
             }
             let plan = try await ActionPlanning.planDownload(
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
-                assetPaths: asset.isEmpty ? nil : asset, remote: remote, client: client)
-            var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
+                assetPaths: asset.isEmpty ? nil : asset, remote: remote, defaultFolder: settings.downloadFolder, client: client)
+            var options = DownloadOptions(parallelTransfers: parallel ?? settings.parallel ?? DownloadOptions.defaultParallelTransfers, strategy: OverwriteStrategy(argument: overwrite)!)
             options.keepPartialFiles = true  // after Ctrl-C or a failed transfer, the same command resumes each .part
             let downloader = ArtifactDownloader(client: client, remote: remote, options: options)
             // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has

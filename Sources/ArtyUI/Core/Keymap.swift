@@ -44,6 +44,8 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case download, editAliases, editTags, bump, mark, compare, jobs
     case preview
     case toggleTree
+    /// `:`: the command line (``LineCommand``).
+    case commandLine
 }
 
 /// Where a binding acts. The footer and the help overlay show a binding only where it acts, and
@@ -145,6 +147,7 @@ public enum Keymap {
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
         KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
+        KeyBinding([.char(":")], .commandLine, "Command line: :goto WS/A:V/PATH, :download, :alias, …", hint: "cmd"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
         KeyBinding([.char("d")], .download, "Download (artifact: its latest version)", hint: "download",
                    scope: .selection([.artifacts, .versions, .assets]),
@@ -234,6 +237,14 @@ public enum Keymap {
         ("Bksp ← → ^W ^U", "Edit (the text-field keys)"),
         ("↑ ↓", "Recall earlier filters"),
         ("type:x alias:x tag:x name:x", "Field only (prefix)"),
+    ]
+
+    /// Keys of the `:` command line (after `:`), shown in help and in the footer while it is open.
+    public static let commandLineKeys: [(keys: String, help: String)] = [
+        ("Enter", "Run the command"),
+        ("Esc", "Close, nothing runs"),
+        ("Tab", "Complete (names loaded; again lists)"),
+        ("↑ ↓", "Recall earlier commands"),
     ]
 
     /// Keys of every text field (``TextField``: the `/` filter, the alias/tag editor, the download

@@ -53,6 +53,7 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         s.listings[key] = listing
         if s.previewRequest == key { s.previewRequest = nil }
         effects = s.ensurePreview()
+        if s.pendingGoto != nil { effects += s.advanceGoto() }
         if key == s.current.key { effects += s.replayTypeahead() }
     case .accountLoaded(let name):
         if let name { s.userName = name }
@@ -103,6 +104,7 @@ extension BrowserState {
             return []
         }
         if preview != nil { return handlePreview(key) }
+        if commandLine != nil { return editCommandLine(key) }
         if filterEditing { return editFilter(key) }
         guard let command = Keymap.command(for: key) else { return [] }
         if BrowserState.typeaheadCommands.contains(command), currentIsLoading {
@@ -111,6 +113,8 @@ extension BrowserState {
             if typeahead.count < BrowserState.typeaheadLimit { typeahead.append(key) }
             return []
         }
+        // Any other key takes over from a `:goto` still on its way.
+        pendingGoto = nil
         return run(command)
     }
 
@@ -280,6 +284,8 @@ extension BrowserState {
             return openPreview()
         case .toggleTree:
             return toggleTree()
+        case .commandLine:
+            return openCommandLine()
         }
     }
 

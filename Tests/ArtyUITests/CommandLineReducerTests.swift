@@ -88,7 +88,7 @@ let mnistAssetsKey = ListingKey.assets(workspace: "mnist-team", artifact: "mnist
         #expect(h.state.panes.map(\.selectedID) == ["mnist-team", "mnist-digits", "2.1.0", "data/test.csv"])
         #expect(h.selected?.id == "data/test.csv")
         #expect(h.state.pendingGoto == nil)
-        #expect(h.messageText == "mnist-team/mnist-digits:2.1.0 · data/test.csv (production → 2.1.0) · $ arty ls mnist-team/mnist-digits:2.1.0")
+        #expect(h.messageText == "data/test.csv (production → 2.1.0) · $ arty ls mnist-team/mnist-digits:2.1.0")
         #expect(h.state.lastEquivalent == "arty ls mnist-team/mnist-digits:2.1.0")
     }
 

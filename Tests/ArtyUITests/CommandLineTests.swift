@@ -57,7 +57,7 @@ import Testing
         #expect(try GotoTarget.parse("ws/mnist:2.1.0/data/train.csv")
             == GotoTarget(workspace: "ws", artifact: "mnist", selector: .version("2.1.0"), path: "data/train.csv"))
         // Without a version: the path is in the latest version.
-        #expect(try GotoTarget.parse("ws/mnist/data/x:y.csv") == GotoTarget(workspace: "ws", artifact: "mnist", path: "data/x:y.csv"))
+        #expect(try GotoTarget.parse("ws/mnist/data/x.csv") == GotoTarget(workspace: "ws", artifact: "mnist", path: "data/x.csv"))
         // With a version, an artifact name may hold `/` and a path may hold `:`.
         #expect(try GotoTarget.parse("ws/a/b:1.0.0/c:d") == GotoTarget(workspace: "ws", artifact: "a/b", selector: .version("1.0.0"), path: "c:d"))
         #expect(try GotoTarget.parse(" ws/my model:prod/ ") == GotoTarget(workspace: "ws", artifact: "my model", selector: .alias("prod")))
@@ -134,12 +134,14 @@ import Testing
         var h = await Harness()
         #expect(h.state.complete("goto ") == Completion(text: "goto ", candidates: ["mnist-team", "restricted", "vision", "研究チーム"]))
         #expect(h.state.complete("goto v") == Completion(text: "goto vision/"))
-        // The artifacts of mnist-team are not loaded yet: Tab asks for them.
-        #expect(h.state.complete("goto mnist-team/m") == Completion(text: "goto mnist-team/m", needs: .artifacts(workspace: "mnist-team")))
-        await h.press(.enter)  // opens mnist-team: its artifacts load
+        // The artifacts of 研究チーム are not loaded yet: Tab asks for them.
+        #expect(h.state.complete("goto 研究チーム/模") == Completion(text: "goto 研究チーム/模", needs: .artifacts(workspace: "研究チーム")))
+        // mnist-team's are (the preview of the selected workspace).
         #expect(h.state.complete("goto mnist-team/m") == Completion(text: "goto mnist-team/mnist-digits:"))
         #expect(h.state.complete("goto mnist-team/e") == Completion(text: "goto mnist-team/e", candidates: ["empty-artifact", "evil\u{1B}[31mred\u{07}"]))
-        await h.press(.enter)  // mnist-digits' versions
+        #expect(h.state.complete("mnist-team/mnist-digits:2") == Completion(text: "mnist-team/mnist-digits:2", needs: .versions(workspace: "mnist-team", artifact: "mnist-digits")))
+        await h.command("goto mnist-team/mnist-digits")  // its versions
+        await h.press(.char("j"))  // 2.1.0: the preview loads its assets
         #expect(h.state.complete("mnist-team/mnist-digits:2.") == Completion(text: "mnist-team/mnist-digits:2.", candidates: ["2.0.0", "2.1.0", "2.2.0-rc.1"]))
         #expect(h.state.complete("mnist-team/mnist-digits:prod") == Completion(text: "mnist-team/mnist-digits:production/"))
         // The assets of production (2.1.0) load with the preview of the selected version.
@@ -149,7 +151,7 @@ import Testing
         #expect(h.state.complete("mnist-team/mnist-digits:production/d") == Completion(text: "mnist-team/mnist-digits:production/data/"))
         #expect(h.state.complete("mnist-team/mnist-digits:production/data/tr") == Completion(text: "mnist-team/mnist-digits:production/data/train.csv"))
         #expect(h.state.complete("mnist-team/mnist-digits:production/data/") == Completion(
-            text: "mnist-team/mnist-digits:production/data/", candidates: ["test.csv", "train.csv"]))
+            text: "mnist-team/mnist-digits:production/data/t", candidates: ["test.csv", "train.csv"]))  // their common start
     }
 
     @Test func completesLabelsAndSortFields() async {

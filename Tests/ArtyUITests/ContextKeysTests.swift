@@ -18,7 +18,7 @@ import Testing
         let h = await Harness()
         #expect(h.state.current.key.level == .workspaces)
         #expect(acting(h).isEmpty)
-        #expect(hintKeys(h) == ["l", "h", "/", "s", "r", "y", "?", "q", "J"])
+        #expect(hintKeys(h) == ["l", "h", "/", "s", "r", "y", "?", "q", "J", ":"])
         #expect(!h.frame().line(23).contains("d download"))
         #expect(h.frame().line(23).contains("J jobs"))
     }
@@ -33,7 +33,7 @@ import Testing
     @Test func versionsPaneHasEveryVersionAction() async {
         let h = await versionsHarness()
         #expect(acting(h) == [.download, .editAliases, .editTags, .bump, .mark, .compare])
-        #expect(Array(hintKeys(h).suffix(7)) == ["d", "a", "t", "b", "m", "c", "J"])
+        #expect(Array(hintKeys(h).suffix(8)) == ["d", "a", "t", "b", "m", "c", "J", ":"])
         let footer = h.frame(Size(width: 132, height: 43)).line(42)
         #expect(footer.contains("d download  a alias  t tag  b bump  m mark  c diff  J jobs"))
     }
@@ -43,7 +43,7 @@ import Testing
         await h.press(.enter)
         #expect(h.state.current.key.level == .assets)
         #expect(acting(h) == [.download, .preview, .toggleTree])
-        #expect(Array(hintKeys(h).suffix(4)) == ["d", "J", "p", "T"])
+        #expect(Array(hintKeys(h).suffix(5)) == ["d", "J", "p", "T", ":"])
     }
 
     @Test func compareActsAnywhereOnceTwoVersionsAreMarked() async {

@@ -10,11 +10,14 @@ import Testing
 struct CommandLineEndToEndTests {
     typealias Fixture = ActionsEndToEndTests.Fixture
 
-    /// The command after `$ ` on the status line (the screen's second-to-last line).
+    /// The command after `$ ` on the status line, up to the gap before the line's right side
+    /// (a spinner, the jobs summary).
     static func printedCommand(_ screen: String) -> String? {
         guard let line = screen.split(separator: "\n").last(where: { $0.contains("$ arty ") }),
               let start = line.range(of: "$ ")?.upperBound else { return nil }
-        return line[start...].trimmingCharacters(in: .whitespaces)
+        let rest = line[start...]
+        let end = rest.range(of: "   ")?.lowerBound ?? rest.endIndex
+        return rest[..<end].trimmingCharacters(in: .whitespaces)
     }
 
     /// Runs `line` with /bin/sh, `arty` on PATH and the registry's connection in the environment:

@@ -296,8 +296,8 @@ extension BrowserState {
         pendingGoto = nil
         let command = CLIEquivalent.list(target, version: version)
         lastEquivalent = command
-        var place = target.reference(version: version)
-        if let path = target.path { place += " · " + path }
+        // The header shows where; the message names the asset (or the place) and what an alias resolved to.
+        var place = target.path ?? target.reference(version: version)
         if let alias = target.selector, version != nil, alias.description != version { place += " (\(alias) → \(version!))" }
         message = CLIEquivalent.message(place, command: command)
         return ensurePreview()

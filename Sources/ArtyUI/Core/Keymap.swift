@@ -147,7 +147,6 @@ public enum Keymap {
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
         KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
-        KeyBinding([.char(":")], .commandLine, "Command line: :goto WS/A:V/PATH, :download, :alias, …", hint: "cmd"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
         KeyBinding([.char("d")], .download, "Download (artifact: its latest version)", hint: "download",
                    scope: .selection([.artifacts, .versions, .assets]),
@@ -168,6 +167,8 @@ public enum Keymap {
                    whyNot: "Preview works on a file: open a version's assets and select one"),
         KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list", hint: "tree", scope: .panes([.assets]),
                    whyNot: "T shows a version's assets as a folder tree: open a version first"),
+        // Last: the footer shows it where there is room after the pane's own keys.
+        KeyBinding([.char(":")], .commandLine, "Command line (:goto, :download, …)", hint: "cmd"),
     ]
 
     /// Bindings of the asset preview (`p`), in help order: they dispatch its keys, and help and the
@@ -242,7 +243,7 @@ public enum Keymap {
     /// Keys of the `:` command line (after `:`), shown in help and in the footer while it is open.
     public static let commandLineKeys: [(keys: String, help: String)] = [
         ("Enter", "Run the command"),
-        ("Esc", "Close, nothing runs"),
+        ("Esc", "Close without running"),
         ("Tab", "Complete (names loaded; again lists)"),
         ("↑ ↓", "Recall earlier commands"),
     ]

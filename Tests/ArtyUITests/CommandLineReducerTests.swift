@@ -282,4 +282,28 @@ let mnistAssetsKey = ListingKey.assets(workspace: "mnist-team", artifact: "mnist
         await h.command("q")
         #expect(h.state.quitRequested)
     }
+
+    @Test func helpListsTheCommandsAndTheLastActionAsACommand() async {
+        var h = await Harness(size: Size(width: 132, height: 80))
+        await h.command("goto mnist-team/mnist-digits:staging")
+        await h.press(.char("?"))
+        let text = h.text
+        #expect(text.contains("Command line (:): :goto WS[/ARTIFACT[:VERSION|ALIAS][/PATH]]"))
+        #expect(text.contains("Last action as a command: $ arty ls"))
+        #expect(text.contains("mnist-team/mnist-digits:2.0.0  "))  // wrapped onto the next line
+    }
+
+    @Test func labelEquivalentsQuoteAndJoin() {
+        let both = CLIEquivalent.labels(kind: .alias, workspace: "ws", artifact: "my model", version: "1.0.0",
+                                        delta: LabelDelta(add: ["prod"], remove: ["old"]))
+        #expect(both == "arty alias 'ws/my model:1.0.0' add prod && arty alias 'ws/my model:1.0.0' remove old")
+        let comma = CLIEquivalent.labels(kind: .versionTag, workspace: "ws", artifact: "a", version: "1.0.0", delta: LabelDelta(add: ["x,y"]))
+        #expect(comma == #"arty tag ws/a:1.0.0 add '"x,y"'"#)  // the CLI reads each argument as a label list
+        #expect(CLIEquivalent.bump(workspace: "ws", artifact: "a", version: "1.0.0", kind: .patch, withAliases: true)
+            == "arty bump ws/a:1.0.0 patch --with-aliases")
+        #expect(CLIEquivalent.download(workspace: "ws", artifact: "a", version: "1.0.0", destination: "./a-1.0.0", assetPath: nil,
+                                       strategy: .overwrite, includeRemote: true)
+            == "arty download ws/a:1.0.0 --overwrite overwrite --include-remote=s3")
+    }
 }
+

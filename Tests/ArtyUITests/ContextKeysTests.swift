@@ -19,7 +19,7 @@ import Testing
         let h = await Harness()
         #expect(h.state.current.key.level == .workspaces)
         #expect(acting(h).isEmpty)
-        #expect(hintKeys(h) == ["l", "h", "/", "s", "r", "y", "?", "q", "J"])
+        #expect(hintKeys(h) == ["l", "h", "/", "s", "r", "y", "?", "q", "J", ":"])
         #expect(!h.frame().line(23).contains("d download"))
         #expect(h.frame().line(23).contains("J jobs"))
     }
@@ -34,9 +34,9 @@ import Testing
     @Test func versionsPaneHasEveryVersionAction() async {
         let h = await versionsHarness()
         #expect(acting(h) == [.download, .editAliases, .editTags, .bump, .mark, .compare])
-        #expect(Array(hintKeys(h).suffix(7)) == ["d", "a", "t", "b", "m", "c", "J"])
+        #expect(Array(hintKeys(h).suffix(8)) == ["d", "a", "t", "b", "m", "c", "J", ":"])
         let footer = h.frame(Size(width: 132, height: 43)).line(42)
-        #expect(footer.contains("d download  a alias  t tag  b bump  m mark  c diff  J jobs"))
+        #expect(footer.contains("d download  a alias  t tag  b bump  m mark  c diff  ? help"))  // the pane's keys first when all do not fit
     }
 
     @Test func assetsPaneDownloadsPreviewsAndTogglesTheTree() async {
@@ -44,7 +44,7 @@ import Testing
         await h.press(.enter)
         #expect(h.state.current.key.level == .assets)
         #expect(acting(h) == [.download, .preview, .markAsset, .markRange, .toggleTree])
-        #expect(Array(hintKeys(h).suffix(5)) == ["d", "J", "p", "Space", "T"])
+        #expect(Array(hintKeys(h).suffix(6)) == ["d", "J", "p", "Space", "T", ":"])
     }
 
     @Test func compareActsAnywhereOnceTwoVersionsAreMarked() async {

@@ -46,7 +46,8 @@ extension BrowserState {
         DownloadPlan.defaultDestination(artifact: artifact, version: version)
     }
 
-    mutating func runAction(_ command: Command) -> [Effect] {
+    /// Runs an action key's command; `destination` is `:download DIR`'s folder (nil: the default).
+    mutating func runAction(_ command: Command, destination: String? = nil) -> [Effect] {
         if let refusal = refusal(command) {
             message = StatusMessage(refusal)
             return []
@@ -66,7 +67,7 @@ extension BrowserState {
                 if !paths.isEmpty {
                     // Exactly the marked assets, as one job; remote links among them follow the dialog's `r`.
                     return [.planDownload(workspace: ws, artifact: a, version: v, assets: paths,
-                                          destination: context.config.downloadDestination(artifact: a, version: v))]
+                                          destination: destination ?? context.config.downloadDestination(artifact: a, version: v))]
                 }
             }
             switch (entry, current.key) {
@@ -77,10 +78,10 @@ extension BrowserState {
                     return []
                 }
                 return [.planDownload(workspace: ws, artifact: art.name, version: latest, assets: nil,
-                                      destination: context.config.downloadDestination(artifact: art.name, version: latest))]
+                                      destination: destination ?? context.config.downloadDestination(artifact: art.name, version: latest))]
             case (.version(let v)?, .versions(let ws, let a)):
                 return [.planDownload(workspace: ws, artifact: a, version: v.version, assets: nil,
-                                      destination: context.config.downloadDestination(artifact: a, version: v.version))]
+                                      destination: destination ?? context.config.downloadDestination(artifact: a, version: v.version))]
             case (.asset(let asset)?, .assets(let ws, let a, let v, _)):
                 // An s3:// link is fetched from the store with AWS credentials; other links never.
                 let fetchable = asset.isRemote && context.readsRemoteStores && RemoteLinkKind(asset.link ?? "") == .s3
@@ -90,7 +91,7 @@ extension BrowserState {
                     return []
                 }
                 return [.planDownload(workspace: ws, artifact: a, version: v, assets: [asset.logicalPath],
-                                      destination: context.config.downloadDestination(artifact: a, version: v), includeRemote: fetchable)]
+                                      destination: destination ?? context.config.downloadDestination(artifact: a, version: v), includeRemote: fetchable)]
             default:
                 message = StatusMessage("Select an artifact, a version or an asset to download")
                 return []
@@ -260,9 +261,14 @@ extension BrowserState {
                     for (key, marks) in assetMarks where key.path == [d.plan.workspace, d.plan.artifactName, d.plan.version.version]
                         && marks.paths == Set(chosen) { assetMarks[key] = nil }
                 }
+                let command = CLIEquivalent.download(workspace: d.plan.workspace, artifact: d.plan.artifactName,
+                                                     version: d.plan.version.version, destination: d.plan.destination,
+                                                     assets: d.assets, strategy: d.strategy, includeRemote: d.includeRemote)
                 return startJob(kind: .download, title: "\(d.plan.artifactName):\(d.plan.version.version) → \(d.plan.destination)",
                                 label: "\(d.plan.artifactName):\(d.plan.version.version)",
-                                total: d.plan.totalBytes, refresh: []) { id in [.startDownload(jobID: id, plan: d.plan, strategy: d.strategy)] }
+                                total: d.plan.totalBytes, refresh: [], equivalent: command) { id in
+                    [.startDownload(jobID: id, plan: d.plan, strategy: d.strategy)]
+                }
             default: break
             }
             overlay = .download(d)
@@ -287,7 +293,10 @@ extension BrowserState {
                         message = StatusMessage("No change to write: the server already has these \(review.kind.plural)")
                         return []
                     }
-                    message = StatusMessage("Writing \(review.kind.plural): \(review.delta.summary)…")
+                    let command = CLIEquivalent.labels(kind: review.kind, workspace: l.workspace, artifact: l.artifactName,
+                                                       version: review.version?.version, delta: review.delta)
+                    lastEquivalent = command
+                    message = CLIEquivalent.message("Writing \(review.kind.plural): \(review.delta.summary)…", command: command)
                     labelWritesInFlight += 1
                     return [.applyLabels(review, workspace: l.workspace, artifactName: l.artifactName,
                                          refresh: refreshKeys(workspace: l.workspace, artifact: l.artifactName))]
@@ -349,8 +358,11 @@ extension BrowserState {
                     message = StatusMessage(error.userMessage, kind: .error)
                 case .success(let plan):
                     overlay = nil
+                    let command = CLIEquivalent.bump(workspace: b.workspace, artifact: b.details.artifact.name,
+                                                     version: b.source.version, kind: b.kind, withAliases: b.withAliases)
                     return startJob(kind: .bump, title: "bump \(b.details.artifact.name) \(plan.preview)", total: nil,
-                                    refresh: refreshKeys(workspace: b.workspace, artifact: b.details.artifact.name)) { id in
+                                    refresh: refreshKeys(workspace: b.workspace, artifact: b.details.artifact.name),
+                                    equivalent: command) { id in
                         [.startBump(jobID: id, workspace: b.workspace, artifact: b.details.artifact.name,
                                     version: b.source.version, kind: b.kind, withAliases: b.withAliases)]
                     }
@@ -380,12 +392,18 @@ extension BrowserState {
         }
     }
 
+    /// Starts a background job; `equivalent` is the `arty …` command doing the same
+    /// (``CLIEquivalent``), shown when it starts and when it is done.
     mutating func startJob(kind: JobKind, title: String, label: String? = nil, total: Int64?, refresh: [ListingKey],
-                           effects: (Int) -> [Effect]) -> [Effect] {
+                           equivalent: String? = nil, effects: (Int) -> [Effect]) -> [Effect] {
         let id = nextJobID
         nextJobID += 1
-        jobs.append(Job(id: id, title: title, label: label, total: total, kind: kind, refresh: refresh))
-        message = StatusMessage("Started \(kind == .download ? "download" : "bump") \(title) (J shows jobs)")
+        var job = Job(id: id, title: title, label: label, total: total, kind: kind, refresh: refresh)
+        job.equivalent = equivalent
+        jobs.append(job)
+        if let equivalent { lastEquivalent = equivalent }
+        message = CLIEquivalent.message("Started \(kind == .download ? "download" : "bump") \(title) (J shows jobs)",
+                                        command: equivalent ?? "")
         return effects(id)
     }
 
@@ -446,6 +464,9 @@ extension BrowserState {
             return []
         case .labelsApplied(let text, let refresh):
             message = text
+            if text.kind == .info, let command = lastEquivalent, command.hasPrefix("arty alias ") || command.hasPrefix("arty tag ") {
+                message = CLIEquivalent.message(text.text, command: command)
+            }
             labelWritesInFlight = Swift.max(0, labelWritesInFlight - 1)
             if quitWhenWritesFinish, labelWritesInFlight == 0 {
                 quitWhenWritesFinish = false

@@ -105,6 +105,9 @@ extension BrowserState {
         finishedJobs.insert(job, at: 0)
         if finishedJobs.count > BrowserState.finishedJobLimit { finishedJobs.removeLast(finishedJobs.count - BrowserState.finishedJobLimit) }
         message = outcome.statusMessage(label: job.label, kind: job.kind)
+        if outcome.status == .done, let command = job.equivalent, let text = message?.text {
+            message = CLIEquivalent.message(text, command: command)
+        }
         if case .jobs(let selected)? = overlay {
             // The finished job moves from index i to jobs.count (the head of the finished ones).
             let moved = selected == i ? jobs.count : (selected > i && selected <= jobs.count ? selected - 1 : selected)

@@ -51,6 +51,8 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case markAsset
     /// `v`: open a range of marks at the cursor, or keep the open one.
     case markRange
+    /// `:`: the command line (``LineCommand``).
+    case commandLine
 }
 
 /// Where a binding acts. The footer and the help overlay show a binding only where it acts, and
@@ -186,6 +188,8 @@ public enum Keymap {
                    whyNot: "v marks a range of assets: open a version's assets first"),
         KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list", hint: "tree", scope: .panes([.assets]),
                    whyNot: "T shows a version's assets as a folder tree: open a version first"),
+        // Last: the footer shows it where there is room after the pane's own keys.
+        KeyBinding([.char(":")], .commandLine, "Command line (:goto, :download, …)", hint: "cmd"),
     ]
 
     /// Bindings of the asset preview (`p`), in help order: they dispatch its keys, and help and the
@@ -255,6 +259,14 @@ public enum Keymap {
         ("Bksp ← → ^W ^U", "Edit (the text-field keys)"),
         ("↑ ↓", "Recall earlier filters"),
         ("type:x alias:x tag:x name:x", "Field only (prefix)"),
+    ]
+
+    /// Keys of the `:` command line (after `:`), shown in help and in the footer while it is open.
+    public static let commandLineKeys: [(keys: String, help: String)] = [
+        ("Enter", "Run the command"),
+        ("Esc", "Close without running"),
+        ("Tab", "Complete (names loaded; again lists)"),
+        ("↑ ↓", "Recall earlier commands"),
     ]
 
     /// Keys of every text field (``TextField``: the `/` filter, the alias/tag editor, the download

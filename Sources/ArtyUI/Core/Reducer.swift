@@ -53,6 +53,7 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         s.listings[key] = listing
         if s.previewRequest == key { s.previewRequest = nil }
         effects = s.ensurePreview()
+        if s.pendingGoto != nil { effects += s.advanceGoto() }
         if key == s.current.key { effects += s.replayTypeahead() }
     case .accountLoaded(let name):
         if let name { s.userName = name }
@@ -104,6 +105,7 @@ extension BrowserState {
             return []
         }
         if preview != nil { return handlePreview(key) }
+        if commandLine != nil { return editCommandLine(key) }
         if filterEditing { return editFilter(key) }
         guard let command = Keymap.command(for: key, in: context.config.keymap) else { return [] }
         if BrowserState.typeaheadCommands.contains(command), currentIsLoading {
@@ -112,6 +114,8 @@ extension BrowserState {
             if typeahead.count < BrowserState.typeaheadLimit { typeahead.append(key) }
             return []
         }
+        // Any other key takes over from a `:goto` still on its way.
+        pendingGoto = nil
         return run(command)
     }
 
@@ -287,6 +291,8 @@ extension BrowserState {
             return toggleMark()
         case .markRange:
             return markRange()
+        case .commandLine:
+            return openCommandLine()
         }
     }
 

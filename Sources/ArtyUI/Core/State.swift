@@ -239,6 +239,8 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var refresh: [ListingKey]
     /// How the job ended, nil while it runs; a finished job stays in the jobs view until dismissed.
     public var outcome: JobOutcome?
+    /// The `arty …` command that does the same (``CLIEquivalent``), shown when the job is done.
+    public var equivalent: String? = nil
 
     /// Running, or how it ended.
     public var status: JobStatus { outcome?.status ?? .running }
@@ -381,6 +383,15 @@ public struct BrowserState: Sendable, Hashable {
     public var assetsTree = false
     /// The last mouse click, to recognise a double click (``handleMouse(_:)``).
     public var lastClick: MouseClick?
+    /// The `:` command line while it is open, nil otherwise (``CommandLineState``).
+    public var commandLine: CommandLineState? = nil
+    /// The command lines run this session, newest first (`↑`/`↓` on the command line).
+    public var commandHistory = FilterHistory()
+    /// A `:goto` waiting for the listings on its way (``advanceGoto()``).
+    public var pendingGoto: PendingGoto? = nil
+    /// The `arty …` command equivalent to the last action (download, alias, tag, bump, goto),
+    /// shown after it runs and in the help overlay (``CLIEquivalent``).
+    public var lastEquivalent: String? = nil
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context

@@ -59,6 +59,7 @@ struct Render {
         }
         statusLine(&frame)
         hintLine(&frame)
+        completionList(&frame)
         if case .help(let offset) = state.overlay { helpOverlay(&frame, offset: offset) }
         if case .dialog(let dialog) = state.overlay { dialogOverlay(&frame, dialog) }
         actionOverlay(&frame)
@@ -125,7 +126,9 @@ struct Render {
             frame.put(TextFit.truncate(right, to: rightWidth), x: size.width - rightWidth, y: y, style: .dim)
         }
         let leftRoom = size.width - rightWidth - (right.isEmpty ? 0 : 1)
-        if state.filterEditing {
+        if let line = state.commandLine {
+            commandLineStatus(&frame, line, y: y, room: leftRoom)
+        } else if state.filterEditing {
             // The field scrolls to keep its cursor in view; the hint after it goes first when narrow.
             let hint = "  Enter keeps · Esc clears"
             let fieldRoom = leftRoom - 1 - DisplayWidth.of(hint) >= 12 ? leftRoom - 1 - DisplayWidth.of(hint) : leftRoom - 1
@@ -146,6 +149,10 @@ struct Render {
         let y = size.height - 1
         if state.preview != nil, !state.filterEditing {
             frame.put(TextFit.truncate(Keymap.previewHints, to: size.width), x: 0, y: y, style: .dim)
+            return
+        }
+        if state.commandLine != nil {
+            commandLineHints(&frame, y: y)
             return
         }
         var hints: [(String, String)] = state.filterEditing
@@ -420,6 +427,7 @@ struct Render {
         let previewKeys = "In the preview (p): " + Keymap.preview.map { b in "\(b.keys.map { $0.description }.joined(separator: " ")) \(b.help.lowercased())" }
             .joined(separator: " · ")
         lines += TextFit.wrap(previewKeys, to: min(size.width - 2, 64) - 4).map { ($0, "") }
+        lines += Render.commandLineHelp(state, width: min(size.width - 2, 64) - 4).map { ($0, "") }
         let readOnly = "Only the keys that act on this pane and selection are listed; with --read-only, a t b never are (d still works: downloading changes nothing on the server)."
         lines += TextFit.wrap(readOnly, to: min(size.width - 2, 64) - 4).map { ($0, "") }
         let labels = "Aliases and tags (a t): " + LabelGrammar.summary

@@ -29,8 +29,10 @@ struct Browse: AsyncParsableCommand {
                 return
             }
             let server = try await connect(connection)
-            try await browse(server.client, BrowserContext(serverLabel: server.label, userName: nil,
-                                                           initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly))
+            var context = BrowserContext(serverLabel: server.label, userName: nil,
+                                         initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly)
+            context.webRoot = server.webRoot
+            try await browse(server.client, context)
         }
     }
 }

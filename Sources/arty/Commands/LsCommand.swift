@@ -27,6 +27,11 @@ struct Ls: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "With --json and a version: one object {version, lineage, assets} instead of the array of assets.",
+        discussion: "lineage holds the producing experiment and the consuming ones (null where the server cannot list them)."))
+    var lineage = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -40,7 +45,10 @@ struct Ls: AsyncParsableCommand {
             let client = try await makeClient(connection)
             // Remote assets' S3 links are read only with AWS credentials (never otherwise).
             let inspector: RemoteAssetInspector? = if case .assets = request { RemoteAssetInspector.fromEnvironment() } else { nil }
-            print(try await Listing.render(request, from: client, json: json, inspector: inspector))
+            // A version's table ends with its lineage line (`produced by …`); --lineage puts it in the JSON.
+            if lineage, !json { throw UsageError(message: "--lineage only changes --json output (the table always ends with the lineage)") }
+            let reader: (any LineageReading)? = if case .assets = request, !json || lineage { client } else { nil }
+            print(try await Listing.render(request, from: client, json: json, inspector: inspector, lineage: reader, lineageJSON: lineage))
         }
     }
 }

@@ -57,6 +57,8 @@ public enum KeyScope: Sendable, Hashable {
     case selection(Set<Level>)
     /// Comparing: a selected version in a versions pane, or two marked versions anywhere.
     case comparable
+    /// On any selected row, a folder row of the tree included (`y`).
+    case anySelection
 }
 
 /// One key binding: the keys, the command, the words help and the footer show, and where it acts.
@@ -105,6 +107,8 @@ public struct KeyBinding: Sendable, Hashable {
             guard levels.contains(level), let entry = state.selectedEntry(of: state.current) else { return false }
             if case .folder = entry { return false }
             return true
+        case .anySelection:
+            return state.selectedEntry(of: state.current) != nil
         case .comparable:
             if state.marks.count == 2 { return true }
             guard level == .versions, case .version? = state.selectedEntry(of: state.current) else { return false }
@@ -143,7 +147,8 @@ public enum Keymap {
         KeyBinding([.char("s")], .sort, "Sort by the next field", hint: "sort"),
         KeyBinding([.char("S")], .reverseSort, "Reverse the sort order"),
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
-        KeyBinding([.char("y")], .copy, "Copy a reference/link (OSC 52)", hint: "copy"),
+        KeyBinding([.char("y")], .copy, "Copy web link (comet.com) or reference",
+                   hint: "copy", scope: .anySelection, whyNot: "Nothing selected to copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
         KeyBinding([.char("d")], .download, "Download (artifact: its latest version)", hint: "download",

@@ -4,8 +4,8 @@ import Foundation
 import Testing
 
 /// Lineage (issue 13) with the real binary in tmux: a version's details name the experiment that
-/// produced it (key, name, project) and the one that consumed it; `y` on the local registry copies
-/// the reference and says there is no web UI.
+/// produced it (key, name, project) and the one that consumed it; `y` on a server with no known web
+/// UI copies the reference and says so.
 @Suite(.enabled(if: TmuxSession.isAvailable && ArtyBinary.path != nil, "needs tmux and a built arty binary"), .serialized)
 struct LineageEndToEndTests {
     @Test func versionDetailsShowTheProducingExperiment() async throws {
@@ -44,8 +44,9 @@ struct LineageEndToEndTests {
         #expect(screen.contains("prep"))
         #expect(screen.contains("Consumers"))
         #expect(screen.contains(String(consumer.experimentKey.prefix(20))))
+        // `arty serve` reached by URL: no web UI is known for that host, so `y` copies the reference.
         try tmux.send("y")
-        try tmux.waitFor("the local registry has no web UI")
+        try tmux.waitFor("Copied arty/iris:1.0.0 (127.0.0.1:", "has no known web UI)")
         try tmux.send("q")
         try tmux.waitForExit()
     }

@@ -100,7 +100,8 @@ extension CometClient: LineageReading {
     }
 
     /// `GET artifacts/version/consumers?artifactVersionId=` (arty's registry extension, docs/wire.md);
-    /// nil on a server without it (404/405: comet.com).
+    /// nil on a server without it (it answers 400, 403, 404, 405 or 501 to a route it does not know:
+    /// comet.com).
     public func versionConsumers(artifactVersionId: String) async throws -> [ExperimentSummary]? {
         struct Body: Decodable { var consumers: [ExperimentSummary]? }
         var request = makeRequest(.get, url: url("artifacts/version/consumers", [.plain("artifactVersionId", artifactVersionId)]))
@@ -109,7 +110,7 @@ extension CometClient: LineageReading {
         do {
             let response = try await perform(request, operation: operation, sink: .memory, progress: nil, idempotent: true)
             return try Self.decode(Body.self, from: response, operation: operation).consumers
-        } catch let error as CometAPIError where error.status == 404 || error.status == 405 {
+        } catch let error as CometAPIError where [400, 403, 404, 405, 501].contains(error.status ?? 0) {
             return nil
         }
     }

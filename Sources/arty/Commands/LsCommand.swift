@@ -16,7 +16,9 @@ struct Ls: AsyncParsableCommand {
             `production → 1.2.0` (in --json every asset row has `resolvedVersion`). With AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, \
             ~/.aws/credentials; AWS_ENDPOINT_URL_S3 for S3-compatible stores), a remote asset's s3:// link is read \
             (a signed HEAD, or a listing for a prefix) and its size shown as the store's, e.g. "↗ 1.2 GiB s3" \
-            (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
+            (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. A version's table ends with its lineage, \
+            `produced by KEY (name · workspace/project) · consumed by …` (consumers where the server lists them: \
+            arty's registry does, comet.com does not); --json --lineage prints it as an object. Exit status: 0 on success, \
             1 when the server or the connection fails, 2 for a malformed argument.
             """
     )
@@ -27,9 +29,7 @@ struct Ls: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    @Flag(name: .long, help: ArgumentHelp(
-        "With --json and a version: one object {version, lineage, assets} instead of the array of assets.",
-        discussion: "lineage holds the producing experiment and the consuming ones (null where the server cannot list them)."))
+    @Flag(name: .long, help: "With --json and a version: {version, lineage: {producer, consumers}, assets} instead of the array of assets.")
     var lineage = false
 
     @OptionGroup var connection: ConnectionOptions

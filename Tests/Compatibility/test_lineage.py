@@ -13,9 +13,11 @@ import subprocess
 
 import comet_ml
 
-from conftest import API_KEY, ARTY_BIN, WORKSPACE, new_experiment
+from conftest import API_KEY, ARTY_BIN, new_experiment
 
 LINEAGE_ARTIFACT = "lineage-input"
+# A workspace of its own: the session's registry is shared, and other tests count compat-ws's artifacts.
+WORKSPACE = "lineage-ws"
 
 
 def arty(server, *args):
@@ -31,14 +33,14 @@ def test_download_through_an_experiment_is_recorded_as_lineage(server, tmp_path)
     (source / "train.csv").write_text("a,b\n1,2\n3,4\n")
     (source / "labels.txt").write_text("cat\ndog\n")
 
-    producer = new_experiment(project="lineage-producers")
+    producer = new_experiment(project="lineage-producers", workspace=WORKSPACE)
     artifact = comet_ml.Artifact(LINEAGE_ARTIFACT, "dataset", version="1.0.0", aliases=["gold"])
     artifact.add(str(source), logical_path="data")
     producer.log_artifact(artifact)
     producer_key = producer.get_key()
     producer.end()
 
-    consumer = new_experiment(project="lineage-consumers")
+    consumer = new_experiment(project="lineage-consumers", workspace=WORKSPACE)
     logged = consumer.get_artifact(LINEAGE_ARTIFACT, workspace=WORKSPACE, version_or_alias="gold")
     assert logged.source_experiment_key == producer_key
     logged.download(str(tmp_path / "downloaded"))
@@ -63,7 +65,7 @@ def test_download_through_an_experiment_is_recorded_as_lineage(server, tmp_path)
            [("output", LINEAGE_ARTIFACT, "1.0.0", "CLOSED", len("a,b\n1,2\n3,4\n") + len("cat\ndog\n"))]
 
     # A second read by the same experiment is one consumption, not two.
-    again = new_experiment(project="lineage-consumers")
+    again = new_experiment(project="lineage-consumers", workspace=WORKSPACE)
     again.get_artifact(f"{WORKSPACE}/{LINEAGE_ARTIFACT}:1.0.0")
     again_key = again.get_key()
     again.end()

@@ -43,9 +43,13 @@ import Testing
         assertSnapshot(h.text, named: "lineage-loaded-80x24")
     }
 
-    @Test func loadedAtTheNarrowestTerminal() async {
-        let h = await Self.versions(size: .minimum)
+    @Test func narrowTerminalsAskOnlyOnceTheDetailsShow() async {
+        var h = await Self.versions(size: .minimum)  // 40 columns: no details column
+        #expect(Self.lineageEffects(h).isEmpty)
         assertSnapshot(h.text, named: "lineage-loaded-40x10")
+        await h.send(.resized(Size(width: 80, height: 24)))
+        #expect(Self.lineageEffects(h) == ["c41d7788a"])
+        #expect(h.text.contains("Consumers  eval0001"))
     }
 
     @Test func movingBackDoesNotAskAgain() async {

@@ -32,9 +32,11 @@ extension BrowserState {
     }
 
     /// Asks for the lineage of the version whose details are shown, once per session (lazy: only
-    /// a version someone looks at is read). Nothing when the service cannot read lineage.
+    /// a version someone looks at is read, and only while the terminal is wide enough to show its
+    /// details column). Nothing when the service cannot read lineage.
     mutating func ensureLineage() -> [Effect] {
-        guard context.readsLineage, preview == nil, let v = detailedVersion, !v.artifactVersionId.isEmpty,
+        guard context.readsLineage, preview == nil, Layout(width: size.width).preview != nil,
+              let v = detailedVersion, !v.artifactVersionId.isEmpty,
               lineage[v.artifactVersionId] == nil else { return [] }
         lineage[v.artifactVersionId] = .loading
         return [.loadLineage(v)]

@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already in the graph through Hummingbird; named because the registry uses them directly
+        // (the TLS context check, the service group that bounds a graceful shutdown).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C shims: libcurl's variadic setopt/getinfo and ncurses' macros cannot be called from Swift.
@@ -44,6 +49,10 @@ let package = Package(
             dependencies: [
                 "CometAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -54,7 +63,8 @@ let package = Package(
         // The terminal UI: pure state/reduce/render, plus the one ncurses-facing Terminal.
         .target(
             name: "ArtyUI",
-            dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CometAPI", "CNCursesW", "CZlib", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -84,7 +94,7 @@ let package = Package(
             dependencies: ["ArtifactRegistry", "CometAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "ArtyUITests", dependencies: ["ArtyUI", "CometAPI", .product(name: "Yams", package: "Yams")], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CometAPI", "ArtifactRegistry"]),
     ]
 )

@@ -1,8 +1,11 @@
 import CometAPI
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -35,10 +38,18 @@ public struct RegistryConfiguration: Sendable {
     /// Level of the server's own log (swift-log, to standard error): `.warning` by default. At
     /// `.debug` and `.trace` Hummingbird's own messages are shown too.
     public var logLevel: Logger.Level = .warning
+    /// HTTPS with this certificate and key; nil (the default) serves plain HTTP.
+    public var tls: RegistryTLS?
+    /// How long ``LocalRegistry/stop()`` lets requests in flight (uploads, downloads) finish after
+    /// it stops accepting connections; what is still running then is cut off. 10 seconds by default.
+    public var shutdownTimeout: Duration = .seconds(10)
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil,
                 faults: FaultInjector? = nil, requests: RequestCounter? = nil, extensions: Bool = true,
-                accessLog: (any AccessLogSink)? = nil, logLevel: Logger.Level = .warning) {
+                accessLog: (any AccessLogSink)? = nil, logLevel: Logger.Level = .warning,
+                tls: RegistryTLS? = nil, shutdownTimeout: Duration = .seconds(10)) {
+        self.tls = tls
+        self.shutdownTimeout = shutdownTimeout
         self.extensions = extensions
         self.dataDirectory = dataDirectory
         self.host = host
@@ -137,6 +148,8 @@ public final class LocalRegistry: Sendable {
     public let port: Int
     /// The bound host.
     public let host: String
+    /// Whether the registry serves HTTPS (``RegistryConfiguration/tls``).
+    public let isTLS: Bool
     /// The default user's API key (a secret: never print or log it).
     public let apiKey: String
     /// The 0600 file holding the generated key, or nil when the key was given in the configuration.
@@ -146,15 +159,18 @@ public final class LocalRegistry: Sendable {
     /// The metadata store.
     public let store: RegistryStore
     let task: Task<Void, any Error>
+    let group: ServiceGroup
     let lock: DataDirectoryLock
 
-    /// The value for `COMET_URL_OVERRIDE`: `http://HOST:PORT/clientlib/`.
-    public var urlOverride: String { "http://\(Self.urlHost(host)):\(port)/clientlib/" }
+    /// The value for `COMET_URL_OVERRIDE`: `http://HOST:PORT/clientlib/`, `https://…` with TLS.
+    public var urlOverride: String { "\(isTLS ? "https" : "http")://\(Self.urlHost(host)):\(port)/clientlib/" }
 
-    private init(port: Int, host: String, apiKey: String, apiKeyFile: URL?, dataDirectory: URL, store: RegistryStore,
-                 task: Task<Void, any Error>, lock: DataDirectoryLock) {
+    private init(port: Int, host: String, isTLS: Bool, apiKey: String, apiKeyFile: URL?, dataDirectory: URL,
+                 store: RegistryStore, task: Task<Void, any Error>, group: ServiceGroup, lock: DataDirectoryLock) {
         self.port = port
         self.host = host
+        self.isTLS = isTLS
+        self.group = group
         self.apiKey = apiKey
         self.apiKeyFile = apiKeyFile
         self.dataDirectory = dataDirectory
@@ -203,9 +219,12 @@ public final class LocalRegistry: Sendable {
         var serverLogger = logger
         serverLogger.logLevel = configuration.logLevel <= .debug ? configuration.logLevel : .critical
         let faulty = FaultInjectingResponder(inner: responder, injector: configuration.faults)
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls { server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration) }
         let app = Application(
             responder: AccessLogResponder(inner: CountingResponder(inner: faulty, counter: configuration.requests),
                                           sink: configuration.accessLog),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)
@@ -213,9 +232,15 @@ public final class LocalRegistry: Sendable {
             },
             logger: serverLogger
         )
+        // The application runs as the one service of a group whose graceful shutdown (``stop()``)
+        // closes the listening socket, lets open requests finish, and after `shutdownTimeout`
+        // cancels what is left (swift-service-lifecycle's maximumGracefulShutdownDuration).
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: serverLogger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var bound: Int?
         for await port in ports { bound = port }
@@ -226,13 +251,17 @@ public final class LocalRegistry: Sendable {
             throw RegistryStartError.cannotListen(host: configuration.host, port: configuration.port,
                                                   reason: RegistryStartError.reason(error))
         }
-        return LocalRegistry(port: port, host: configuration.host, apiKey: key, apiKeyFile: keyFile,
-                             dataDirectory: configuration.dataDirectory, store: store, task: task, lock: lock)
+        return LocalRegistry(port: port, host: configuration.host, isTLS: configuration.tls != nil, apiKey: key,
+                             apiKeyFile: keyFile, dataDirectory: configuration.dataDirectory, store: store,
+                             task: task, group: group, lock: lock)
     }
 
-    /// Stops serving (graceful: in-flight requests finish) and waits for the server to end.
+    /// Stops serving gracefully and waits for the server to end: the listening socket is closed at
+    /// once (new connections are refused), idle connections are closed, and requests in flight get
+    /// up to ``RegistryConfiguration/shutdownTimeout`` to finish; then they are cancelled and
+    /// their connections closed. An upload that completes in time is committed as usual.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
         lock.release()
     }

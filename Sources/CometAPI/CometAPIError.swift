@@ -131,7 +131,9 @@ public enum CometAPIError: Error, Sendable, Hashable, LocalizedError, CustomStri
             case 35 where Self.isPlainHTTPAnswer(message):
                 " The server does not speak TLS: check the URL scheme (http:// rather than https://?)."
             case 35: " The TLS handshake failed: check the URL scheme (http:// or https://) and port."
-            case 51, 58, 60, 77, 83, 90, 91: " TLS verification failed; for a trusted server with a self-signed certificate use --insecure."
+            case 51, 58, 60, 77, 83, 90, 91:
+                " TLS verification failed: trust the server's CA with COMET_INCLUDE_CUSTOM_CA_BUNDLE=CA.pem, "
+                    + "or, for a trusted server with a self-signed certificate, use --insecure."
             default: ""
             }
             text = "\(operation) failed: \(message) (curl error \(code)).\(hint)"

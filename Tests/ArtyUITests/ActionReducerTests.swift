@@ -20,17 +20,17 @@ func versionsHarness(select version: String = "2.1.0", size: Size = Size(width: 
 extension Harness {
     /// Answers the last `planDownload` effect as the app would, from the fake's assets (nothing exists at the destination).
     mutating func answerPlan(existing: [String: ExistingFile] = [:]) async {
-        guard case .planDownload(let ws, let artifact, let version, let assetPath, let destination, _)? =
+        guard case .planDownload(let ws, let artifact, let version, let chosen, let destination, _)? =
             effects.last(where: { if case .planDownload = $0 { true } else { false } }) else {
             Issue.record("no planDownload effect")
             return
         }
         let v = try! await service.artifactVersion(workspace: ws, name: artifact, selector: .version(version))
         var assets = try! await service.assets(workspace: ws, name: artifact, selector: .version(version))
-        if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
+        if let chosen { assets = assets.filter { chosen.contains($0.logicalPath) } }
         let plan = DownloadPlan.make(workspace: ws, artifactName: artifact, version: v, assets: assets,
                                      destination: destination, existing: existing)
-        await send(.downloadPlanned(.success(plan), assetPath: assetPath))
+        await send(.downloadPlanned(.success(plan), assets: chosen))
     }
 
     /// Answers the last `reviewLabels` effect as the app would: the fake's artifact, changed by
@@ -56,7 +56,7 @@ extension Harness {
         var h = await versionsHarness()
         await h.press(.char("d"))
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: nil, destination: "./mnist-digits-2.1.0"))
+                                              assets: nil, destination: "./mnist-digits-2.1.0"))
         await h.answerPlan()
         guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
         #expect(d.focus == .cancel)
@@ -117,7 +117,7 @@ extension Harness {
         #expect(d2.editedDestination == "out")  // readline's ^W: back to the previous space
         await h.press(.enter)
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: nil, destination: "out"))
+                                              assets: nil, destination: "out"))
     }
 
     /// Issue 14: the alias editor's field edits at the cursor, with readline's keys.
@@ -178,7 +178,7 @@ extension Harness {
         await h.type("/tmp/out")
         await h.press(.enter)
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: nil, destination: "/tmp/out"))
+                                              assets: nil, destination: "/tmp/out"))
         await h.answerPlan(existing: ["README.md": .file(size: 3)])
         guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
         #expect(d.plan.destination == "/tmp/out")
@@ -192,7 +192,7 @@ extension Harness {
         await h.type("test")
         await h.press(.enter, .char("d"))
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: "data/test.csv", destination: "./mnist-digits-2.1.0"))
+                                              assets: ["data/test.csv"], destination: "./mnist-digits-2.1.0"))
         await h.answerPlan()
         guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
         #expect(d.plan.entries.map(\.path.relativePath) == ["data/test.csv"])
@@ -206,7 +206,7 @@ extension Harness {
 
     @Test func plannerFailureGoesToTheStatusLine() async {
         var h = await versionsHarness()
-        await h.send(.downloadPlanned(.failure(ActionFailure("HTTP 404: no such version")), assetPath: nil))
+        await h.send(.downloadPlanned(.failure(ActionFailure("HTTP 404: no such version")), assets: nil))
         #expect(h.overlay == nil)
         #expect(h.state.message == StatusMessage("Cannot download: HTTP 404: no such version", kind: .error))
     }
@@ -223,7 +223,7 @@ extension Harness {
         }
         await h.press(.char("d"))
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: nil, destination: "./mnist-digits-2.1.0"))
+                                              assets: nil, destination: "./mnist-digits-2.1.0"))
     }
 
     @Test func aServiceWithoutWritesSaysSo() async {

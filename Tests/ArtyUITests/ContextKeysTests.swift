@@ -10,7 +10,8 @@ import Testing
 
     /// The commands whose bindings act on `h`'s state, among the pane-dependent ones.
     func acting(_ h: Harness) -> Set<Command> {
-        let contextual: Set<Command> = [.download, .editAliases, .editTags, .bump, .mark, .compare, .preview, .toggleTree]
+        let contextual: Set<Command> = [.download, .editAliases, .editTags, .bump, .mark, .compare, .preview, .toggleTree,
+                                        .markAsset, .markRange]
         return Set(Keymap.bindings(in: h.state).map(\.command)).intersection(contextual)
     }
 
@@ -42,8 +43,8 @@ import Testing
         var h = await versionsHarness()
         await h.press(.enter)
         #expect(h.state.current.key.level == .assets)
-        #expect(acting(h) == [.download, .preview, .toggleTree])
-        #expect(Array(hintKeys(h).suffix(4)) == ["d", "J", "p", "T"])
+        #expect(acting(h) == [.download, .preview, .markAsset, .markRange, .toggleTree])
+        #expect(Array(hintKeys(h).suffix(5)) == ["d", "J", "p", "Space", "T"])
     }
 
     @Test func compareActsAnywhereOnceTwoVersionsAreMarked() async {
@@ -51,7 +52,7 @@ import Testing
         await h.press(.char("m"), .char("j"), .char("m"), .enter)
         #expect(h.state.marks.count == 2)
         #expect(h.state.current.key.level == .assets)
-        #expect(acting(h) == [.download, .preview, .toggleTree, .compare])
+        #expect(acting(h) == [.download, .preview, .markAsset, .markRange, .toggleTree, .compare])
     }
 
     @Test func readOnlyHidesTheKeysThatWrite() async {
@@ -113,11 +114,11 @@ import Testing
         #expect(a.latestVersion == "2.1.0")
         await h.press(.char("d"))
         #expect(h.lastEffect == .planDownload(workspace: "mnist-team", artifact: "mnist-digits", version: "2.1.0",
-                                              assetPath: nil, destination: "./mnist-digits-2.1.0"))
+                                              assets: nil, destination: "./mnist-digits-2.1.0"))
         await h.answerPlan()
         guard case .download(let d)? = h.overlay else { Issue.record("no dialog"); return }
         #expect(d.plan.version.version == "2.1.0")
-        #expect(d.assetPath == nil)
+        #expect(d.assets == nil)
         #expect(h.text.contains("Download latest version mnist-digits:2.1.0"))
     }
 }

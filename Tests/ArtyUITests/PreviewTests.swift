@@ -2,6 +2,7 @@
 import CometAPI
 import Foundation
 import Testing
+import Yams
 
 /// The asset preview (issue 13): one version holding one asset of each content kind, served by
 /// the fake service's ``FakeArtifactService/contents``.
@@ -338,5 +339,70 @@ extension Harness {
         let doc = PreviewDocument.build(name: "a.txt", bytes: bytes, totalBytes: 100)
         #expect(doc.kind == "Text")
         #expect(doc.lines.first?.text == "héllo wörld ")
+    }
+
+    // MARK: YAML (issue 13: "JSON and YAML pretty-printed")
+
+    func yaml(_ text: String, total: Int? = nil) -> PreviewDocument {
+        PreviewDocument.build(name: "params.yaml", bytes: Array(text.utf8), totalBytes: Int64(total ?? text.utf8.count))
+    }
+
+    @Test func flowStyleYAMLIsReindentedInBlockStyle() {
+        let doc = yaml("model: {name: resnet, layers: [64, 128], opt: {lr: 0.001}}\nseed: 7\n")
+        #expect(doc.kind == "YAML")
+        #expect(doc.lines.map(\.text) == ["model:", "  name: resnet", "  layers:", "  - 64", "  - 128", "  opt:", "    lr: 0.001",
+                                           "seed: 7"])
+        #expect(doc.lines.map(\.number) == Array(1...8))
+    }
+
+    @Test func yamlWithCommentsIsShownAsWritten() {
+        let text = "# training\nlr: 0.1  # tuned\nname: 'a # b'\n"
+        let doc = yaml(text)
+        #expect(doc.kind == "YAML (shown as written: it has comments)")
+        #expect(doc.lines.map(\.text) == ["# training", "lr: 0.1  # tuned", "name: 'a # b'"])
+        #expect(!YAMLPreview.hasComments("url: http://x/#frag\nk: \"a # b\"\n"))
+    }
+
+    @Test func severalDocumentsKeepTheirSeparators() {
+        let doc = yaml("a: 1\n---\nb: [2]\n")
+        #expect(doc.kind == "YAML · 2 documents")
+        #expect(doc.lines.map(\.text) == ["---", "a: 1", "---", "b:", "- 2"])
+    }
+
+    @Test func aCutOrBrokenYAMLIsShownAsWritten() {
+        let cut = yaml("a: 1\nb: \"unterminated", total: 10_000)
+        #expect(cut.kind == "YAML (cut: shown as written)")
+        #expect(cut.lines.map(\.text) == ["a: 1", "b: \"unterminated"])
+        #expect(yaml("a: [1, 2\n").kind == "YAML (does not parse: shown as written)")
+        let prefix = yaml("a: {b: 1}\nc: 2\n", total: 10_000)
+        #expect(prefix.kind == "YAML (cut: the prefix's complete part)")
+    }
+
+    @Test func aliasesThatExplodeAreNotExpanded() {
+        // "Billion laughs": 9 levels of 10 aliases each would be 10^9 nodes re-emitted.
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let doc = yaml(text)
+        #expect(doc.kind == "YAML (shown as written: it uses anchors)")
+        #expect(doc.lines.count == 10)
+        // The budget alone (a walk that stops once spent) also refuses it, without expanding it.
+        let root = try! Yams.compose(yaml: text)!
+        var budget = YAMLPreview.nodeBudget
+        #expect(!YAMLPreview.fits(root, budget: &budget))
+        #expect(!YAMLPreview.hasAnchors("a: 'x & y'\nb: \"*not\"\nc: 2 * 3\n"))
+        #expect(YAMLPreview.hasAnchors("base: &b {lr: 1}\nrun: *b\n"))
+    }
+
+    @Test func deepNestingIsNeverHandedToTheComposer() {
+        let flow = String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000)
+        #expect(yaml(flow).kind == "YAML (nested too deeply to re-indent; shown as written)")
+        let dashes = String(repeating: "- ", count: 20_000) + "x\n"
+        #expect(yaml(dashes).kind == "YAML (nested too deeply to re-indent; shown as written)")
+        #expect(YAMLPreview.nestingDepth("a:\n  b:\n    - c: [1, {d: 2}]\n") == 7)
+    }
+
+    @Test func yamlNeverPutsAnEscapeOnScreen() {
+        let doc = yaml("k: \"\\e[2J cleared\"\nraw: \u{1B}]52;c;ZXZpbA==\u{07}\n")
+        #expect(doc.lines.allSatisfy { TerminalText.isSafe($0.text) })
     }
 }

@@ -94,7 +94,7 @@ struct RemoteFactsReducerTests {
         (after, effects) = reduce(after, .key(.char("y")))
         #expect(!effects.contains { if case .startDownload = $0 { true } else { false } })
         #expect(after.message?.text.hasPrefix("Still planning") == true)
-        (after, _) = reduce(after, .downloadPlanned(.success(plan), assetPath: nil))
+        (after, _) = reduce(after, .downloadPlanned(.success(plan), assets: nil))
         (after, effects) = reduce(after, .key(.char("y")))
         #expect(effects.contains { if case .startDownload = $0 { true } else { false } })
     }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Runs a program and returns its standard output; nil when it cannot run or fails.
-private func run(_ executable: String, _ arguments: [String]) -> String? {
+func runTool(_ executable: String, _ arguments: [String]) -> String? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
@@ -16,7 +16,7 @@ private func run(_ executable: String, _ arguments: [String]) -> String? {
     return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
 }
 
-private let toolsAvailable = run("openssl", ["version"]) != nil && run("python3", ["-c", "import ssl"]) != nil
+private let toolsAvailable = runTool("openssl", ["version"]) != nil && runTool("python3", ["-c", "import ssl"]) != nil
 
 /// An HTTPS server on loopback with a fresh self-signed certificate (openssl + Python's ssl module),
 /// answering every GET with `{"workspaceNames": ["tls"]}`.
@@ -27,7 +27,7 @@ private final class SelfSignedServer {
     init() throws {
         let key = temporaryPath("key.pem")
         let cert = (key as NSString).deletingLastPathComponent + "/cert.pem"
-        guard run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+        guard runTool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                               "-days", "1", "-subj", "/CN=127.0.0.1"]) != nil else {
             throw CometAPIError.configuration("openssl could not make a certificate")
         }

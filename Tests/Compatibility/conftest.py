@@ -56,7 +56,7 @@ class Server:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError("arty serve exited: " + self.proc.stderr.read())
-            m = re.match(r"COMET_URL_OVERRIDE=(http://[^:]+:(\d+)/clientlib/)$", line.strip())
+            m = re.match(r"COMET_URL_OVERRIDE=(https?://[^:]+:(\d+)/clientlib/)$", line.strip())
             if m:
                 self.url_override, self.port = m.group(1), int(m.group(2))
                 return self

@@ -23,9 +23,11 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 class Tmux:
     """One private tmux server (-L) running one arty process."""
 
-    def __init__(self, command, env, width=100, height=30):
+    def __init__(self, command, env, width=100, height=30, cwd=None):
         self.socket = "arty-e2e-" + uuid.uuid4().hex[:8]
         args = ["tmux", "-L", self.socket, "new-session", "-d", "-x", str(width), "-y", str(height)]
+        if cwd:
+            args += ["-c", str(cwd)]
         # The tmux server (and so arty) gets exactly this environment, not pytest's (which holds
         # the SDK's COMET_* settings).
         clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
@@ -158,6 +160,43 @@ def test_starts_in_the_configured_workspace(arty_env):
         t.keys("q")
     finally:
         t.close()
+
+
+def test_mark_three_assets_in_a_folder_and_download_exactly_those(arty_env, logged, tmp_path):
+    """Space marks three files of data/ in the tree view; d downloads those three and nothing else."""
+    t = Tmux(ARTY_BIN, dict(arty_env, COMET_WORKSPACE=WORKSPACE), width=120, height=32, cwd=tmp_path)
+    try:
+        t.wait_for(re.escape(DATASET))
+        t.keys("/")
+        t.type("sklearn")
+        t.keys("Enter", "Enter")
+        t.wait_for(r"Versions \(3\)")
+        t.keys("G", "Enter")  # 1.0.0, the oldest: data/, images/, remote/
+        t.wait_for(r"Assets \(\d+\)")
+        t.keys("T")
+        t.wait_for(r"›\s+data/")
+        t.keys("Enter")
+        screen = t.wait_for(r"Assets /data/")
+        # The files of data/ in the order shown (the cursor is on the first).
+        files = [m.group(1) for l in column(screen, 1) if (m := re.match(r"[› ][ *]\s+(\S+)\s+[\d.]+ (?:B|KiB|MiB)\b", l))]
+        assert len(files) >= 3, screen
+        t.keys("Space", "Space", "Space")
+        screen = t.wait_for(r"3 marked · ")
+        marked_rows = [l for l in column(screen, 1) if re.match(r"[› ]\*", l)]
+        assert len(marked_rows) == 3, screen
+        t.keys("d")
+        t.wait_for(r"Download 3 marked assets of " + re.escape(DATASET) + r":1\.0\.0")
+        t.keys("Right", "Enter")
+        t.wait_for(r"Downloaded 3 files", timeout=30)
+        t.keys("q")
+    finally:
+        t.close()
+    dest = tmp_path / f"{DATASET}-1.0.0"
+    got = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file() and ".arty" not in p.parts)
+    want = sorted(f"data/{name}" for name in files[:3])
+    assert got == want
+    for path in want:
+        assert (dest / path).read_bytes() == logged["v1"][path], path
 
 
 ACTIONS_WS = "tui-actions-ws"

@@ -248,12 +248,12 @@ final class BrowserApp {
     private func performAction(_ effect: Effect) {
         let service = self.service, inbox = self.inbox
         switch effect {
-        case .planDownload(let ws, let artifact, let version, let assetPath, let destination, let includeRemote):
+        case .planDownload(let ws, let artifact, let version, let assets, let destination, let includeRemote):
             let remote = includeRemote ? remoteFetcher : nil
             Task {
-                let result = await BrowserApp.planDownload(ws, artifact, version, assetPath: assetPath, destination: destination,
+                let result = await BrowserApp.planDownload(ws, artifact, version, assets: assets, destination: destination,
                                                            remote: remote, service: service)
-                inbox.post(.downloadPlanned(result, assetPath: assetPath))
+                inbox.post(.downloadPlanned(result, assets: assets))
             }
         case .startDownload(let id, let plan, let strategy):
             guard let client = service as? any AssetDownloading else { return }
@@ -326,12 +326,12 @@ final class BrowserApp {
     }
 
     /// Plans a download (`artifacts/version`, `artifacts/version/files`, §2.5–2.6).
-    static func planDownload(_ ws: String, _ artifact: String, _ version: String, assetPath: String?, destination: String,
+    static func planDownload(_ ws: String, _ artifact: String, _ version: String, assets: [String]?, destination: String,
                              remote: RemoteObjectFetcher? = nil, service: any ArtifactReading) async -> Result<DownloadPlan, ActionFailure> {
         do {
             return .success(try await ActionPlanning.planDownload(
                 ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
-                destination: destination, assetPath: assetPath, remote: remote, client: service))
+                destination: destination, assetPaths: assets, remote: remote, client: service))
         } catch {
             return .failure(ActionFailure(describe(error)))
         }

@@ -21,9 +21,9 @@ public enum Action: Sendable, Hashable {
     case jobProgress(Job, finished: Bool)
     /// Replace the status-line message.
     case showMessage(StatusMessage)
-    /// ``Effect/planDownload(workspace:artifact:version:assetPath:destination:)`` answered: the
-    /// plan opens (or updates) the download confirm dialog; a failure goes to the status line.
-    case downloadPlanned(Result<DownloadPlan, ActionFailure>, assetPath: String?)
+    /// ``Effect/planDownload(workspace:artifact:version:assets:destination:includeRemote:)`` answered:
+    /// the plan opens (or updates) the download confirm dialog; a failure goes to the status line.
+    case downloadPlanned(Result<DownloadPlan, ActionFailure>, assets: [String]?)
     /// A job's progress (throttled by the engine to ≤10 reports/s; the inbox keeps only the newest).
     case jobUpdated(id: Int, progress: DownloadProgress)
     /// A job ended: how (kept in the jobs view until dismissed, and shown on the status line);
@@ -80,12 +80,12 @@ public enum Effect: Sendable, Hashable {
     case cancel(requestID: Int)
     /// Put text on the system clipboard through the terminal (OSC 52).
     case copyToClipboard(String)
-    /// Plan a download of a version (or one asset of it) into `destination` (a path relative to
-    /// the working directory or absolute): `artifacts/version` + `artifacts/version/files`
-    /// (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assetPath:)``.
+    /// Plan a download of a version (or of the assets with the logical paths `assets`) into
+    /// `destination` (a path relative to the working directory or absolute): `artifacts/version` +
+    /// `artifacts/version/files` (§2.5, §2.6) and a look at the destination → ``Action/downloadPlanned(_:assets:)``.
     /// With `includeRemote`, remote assets' `s3://` links are expanded into objects to fetch
     /// (``RemoteObjectFetcher``, signed `HEAD`s and listings) and planned as files.
-    case planDownload(workspace: String, artifact: String, version: String, assetPath: String?, destination: String,
+    case planDownload(workspace: String, artifact: String, version: String, assets: [String]?, destination: String,
                       includeRemote: Bool = false)
     /// Run `plan` as background job `jobID` (``ArtifactDownloader``) → ``Action/jobUpdated(id:progress:)``
     /// while it runs, ``Action/jobFinished(id:outcome:)`` at the end.

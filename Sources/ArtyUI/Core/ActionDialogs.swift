@@ -22,8 +22,9 @@ public struct DownloadDialog: Sendable, Hashable {
         get { destinationField?.text }
         set { destinationField = newValue.map { TextField($0) } }
     }
-    /// The single asset downloaded (`d` on an asset), nil for the whole version.
-    public var assetPath: String?
+    /// The logical paths downloaded (`d` on an asset: one; `d` with marks: the marked ones), nil
+    /// for the whole version.
+    public var assets: [String]?
     /// Remote assets' S3 objects are fetched too (`r` toggles; off by default, and only offered
     /// with AWS credentials).
     public var includeRemote: Bool
@@ -32,13 +33,13 @@ public struct DownloadDialog: Sendable, Hashable {
     public var planning = false
 
     public init(plan: DownloadPlan, strategy: OverwriteStrategy = .fail, focus: DialogButton = .cancel,
-                assetPath: String? = nil, includeRemote: Bool = false) {
+                assets: [String]? = nil, includeRemote: Bool = false) {
         self.plan = plan
         self.includeRemote = includeRemote
         self.strategy = strategy
         self.focus = focus
         self.destinationField = nil
-        self.assetPath = assetPath
+        self.assets = assets
     }
 
     /// Entries that fail under the chosen strategy (FAIL with a different existing file, or a non-file in the way).

@@ -57,6 +57,17 @@ extension BrowserState {
                 message = StatusMessage("This connection cannot download files")
                 return []
             }
+            if case .assets(let ws, let a, let v, _) = current.key {
+                keepRange()
+                let marked = markedPaths(in: current)
+                let listed = Set((listings[current.key]?.entries ?? []).map(\.id))
+                let paths = marked.filter(listed.contains).sorted()
+                if !paths.isEmpty {
+                    // Exactly the marked assets, as one job; remote links among them follow the dialog's `r`.
+                    return [.planDownload(workspace: ws, artifact: a, version: v, assets: paths,
+                                          destination: BrowserState.defaultDestination(artifact: a, version: v))]
+                }
+            }
             switch (entry, current.key) {
             case (.artifact(let art)?, .artifacts(let ws)):
                 // An artifact downloads its latest version; the dialog's title names it.
@@ -64,10 +75,10 @@ extension BrowserState {
                     message = StatusMessage("\(art.name) has no version yet: nothing to download")
                     return []
                 }
-                return [.planDownload(workspace: ws, artifact: art.name, version: latest, assetPath: nil,
+                return [.planDownload(workspace: ws, artifact: art.name, version: latest, assets: nil,
                                       destination: BrowserState.defaultDestination(artifact: art.name, version: latest))]
             case (.version(let v)?, .versions(let ws, let a)):
-                return [.planDownload(workspace: ws, artifact: a, version: v.version, assetPath: nil,
+                return [.planDownload(workspace: ws, artifact: a, version: v.version, assets: nil,
                                       destination: BrowserState.defaultDestination(artifact: a, version: v.version))]
             case (.asset(let asset)?, .assets(let ws, let a, let v, _)):
                 // An s3:// link is fetched from the store with AWS credentials; other links never.
@@ -77,7 +88,7 @@ extension BrowserState {
                     message = StatusMessage("\(asset.logicalPath) is a remote asset (a link): nothing to download\(why)", kind: .error)
                     return []
                 }
-                return [.planDownload(workspace: ws, artifact: a, version: v, assetPath: asset.logicalPath,
+                return [.planDownload(workspace: ws, artifact: a, version: v, assets: [asset.logicalPath],
                                       destination: BrowserState.defaultDestination(artifact: a, version: v), includeRemote: fetchable)]
             default:
                 message = StatusMessage("Select an artifact, a version or an asset to download")
@@ -198,7 +209,7 @@ extension BrowserState {
                     guard !trimmed.isEmpty else { return [] }
                     let p = d.plan
                     return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
-                                          assetPath: d.assetPath, destination: trimmed, includeRemote: d.includeRemote)]
+                                          assets: d.assets, destination: trimmed, includeRemote: d.includeRemote)]
                 default:
                     if field.handle(key) { d.destinationField = field }
                 }
@@ -222,7 +233,7 @@ extension BrowserState {
                 let p = d.plan
                 message = d.includeRemote ? Self.readingRemoteLinks : StatusMessage("S3 links left out")
                 return [.planDownload(workspace: p.workspace, artifact: p.artifactName, version: p.version.version,
-                                      assetPath: d.assetPath, destination: p.destination, includeRemote: d.includeRemote)]
+                                      assets: d.assets, destination: p.destination, includeRemote: d.includeRemote)]
             case .escape, .char("q"), .char("n"):
                 overlay = nil
                 message = StatusMessage("Download cancelled; nothing was written")
@@ -237,10 +248,17 @@ extension BrowserState {
                     return []
                 }
                 guard !d.plan.entries.isEmpty else {
-                    message = StatusMessage("Nothing to download: the version has no local files", kind: .error)
+                    let what = d.assets == nil ? "the version has no local files"
+                        : "the chosen assets are remote links\(d.includeRemote ? "" : " (r fetches s3:// objects when offered)")"
+                    message = StatusMessage("Nothing to download: \(what)", kind: .error)
                     return []
                 }
                 overlay = nil
+                if let chosen = d.assets {
+                    // The marks did their job: a download of exactly them clears them (as nnn does).
+                    for (key, marks) in assetMarks where key.path == [d.plan.workspace, d.plan.artifactName, d.plan.version.version]
+                        && marks.paths == Set(chosen) { assetMarks[key] = nil }
+                }
                 return startJob(kind: .download, title: "\(d.plan.artifactName):\(d.plan.version.version) → \(d.plan.destination)",
                                 label: "\(d.plan.artifactName):\(d.plan.version.version)",
                                 total: d.plan.totalBytes, refresh: []) { id in [.startDownload(jobID: id, plan: d.plan, strategy: d.strategy)] }
@@ -373,7 +391,7 @@ extension BrowserState {
     /// Reduces the results of the action effects.
     mutating func reduceActionResult(_ action: Action) -> [Effect] {
         switch action {
-        case .downloadPlanned(let result, let assetPath):
+        case .downloadPlanned(let result, let assets):
             switch result {
             case .success(let plan):
                 if case .download(var d)? = overlay {
@@ -383,7 +401,7 @@ extension BrowserState {
                     if message == Self.readingRemoteLinks { message = nil }
                 } else if overlay == nil {
                     let remote = plan.entries.contains { $0.source != nil }
-                    overlay = .download(DownloadDialog(plan: plan, assetPath: assetPath, includeRemote: remote))
+                    overlay = .download(DownloadDialog(plan: plan, assets: assets, includeRemote: remote))
                 }
             case .failure(let failure):
                 if case .download(var d)? = overlay {

@@ -44,6 +44,10 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case download, editAliases, editTags, bump, mark, compare, jobs
     case preview
     case toggleTree
+    /// `Space`: mark the asset or folder for a download of the marked assets.
+    case markAsset
+    /// `v`: open a range of marks at the cursor, or keep the open one.
+    case markRange
 }
 
 /// Where a binding acts. The footer and the help overlay show a binding only where it acts, and
@@ -57,8 +61,10 @@ public enum KeyScope: Sendable, Hashable {
     case selection(Set<Level>)
     /// Comparing: a selected version in a versions pane, or two marked versions anywhere.
     case comparable
-    /// On any selected row, a folder row of the tree included (`y`).
-    case anySelection
+    /// On any selected row (a folder of the tree included) of a pane of these levels.
+    case rows(Set<Level>)
+    /// Like ``selection(_:)``, or anywhere in an assets pane that has marked assets (`d` on marks).
+    case selectionOrMarks(Set<Level>)
 }
 
 /// One key binding: the keys, the command, the words help and the footer show, and where it acts.
@@ -107,8 +113,11 @@ public struct KeyBinding: Sendable, Hashable {
             guard levels.contains(level), let entry = state.selectedEntry(of: state.current) else { return false }
             if case .folder = entry { return false }
             return true
-        case .anySelection:
-            return state.selectedEntry(of: state.current) != nil
+        case .rows(let levels):
+            return levels.contains(level) && state.selectedEntry(of: state.current) != nil
+        case .selectionOrMarks(let levels):
+            if level == .assets, !state.markedPaths(in: state.current).isEmpty { return true }
+            return KeyBinding(keys, command, help, scope: .selection(levels)).inScope(state)
         case .comparable:
             if state.marks.count == 2 { return true }
             guard level == .versions, case .version? = state.selectedEntry(of: state.current) else { return false }
@@ -135,7 +144,7 @@ public enum Keymap {
         KeyBinding([.char("k"), .up], .moveUp, "Move up"),
         KeyBinding([.char("j"), .down], .moveDown, "Move down"),
         KeyBinding([.pageUp, .ctrl("b"), .ctrl("u")], .pageUp, "Page up"),
-        KeyBinding([.pageDown, .ctrl("f"), .ctrl("d"), .char(" ")], .pageDown, "Page down"),
+        KeyBinding([.pageDown, .ctrl("f"), .ctrl("d")], .pageDown, "Page down"),
         KeyBinding([.char("g"), .home], .top, "Go to top"),
         KeyBinding([.char("G"), .end], .bottom, "Go to bottom"),
         KeyBinding([.char("l"), .right, .enter], .drillIn, "Open the selection", hint: "open"),
@@ -148,11 +157,11 @@ public enum Keymap {
         KeyBinding([.char("S")], .reverseSort, "Reverse the sort order"),
         KeyBinding([.char("r"), .ctrl("r")], .refresh, "Refresh the pane", hint: "refresh"),
         KeyBinding([.char("y")], .copy, "Copy web link (comet.com) or reference",
-                   hint: "copy", scope: .anySelection, whyNot: "Nothing selected to copy"),
+                   hint: "copy", scope: .rows(Set(Level.allCases)), whyNot: "Nothing selected to copy"),
         KeyBinding([.char("?")], .help, "Show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "Quit (asks first while jobs run)", hint: "quit"),
         KeyBinding([.char("d")], .download, "Download (artifact: its latest version)", hint: "download",
-                   scope: .selection([.artifacts, .versions, .assets]),
+                   scope: .selectionOrMarks([.artifacts, .versions, .assets]),
                    whyNot: "Download works on an artifact (its latest version), a version or a file: select one"),
         KeyBinding([.char("a")], .editAliases, "Edit the version's aliases", hint: "alias", scope: .selection([.versions]), writes: true,
                    whyNot: "Aliases belong to a version: open an artifact's versions first"),
@@ -168,6 +177,11 @@ public enum Keymap {
         // Footer hints only on the assets pane, where d a t b m c leave room for them.
         KeyBinding([.char("p")], .preview, "Preview the asset (first 64 KiB)", hint: "preview", scope: .selection([.assets]),
                    whyNot: "Preview works on a file: open a version's assets and select one"),
+        KeyBinding([.char(" ")], .markAsset, "Mark/unmark the asset or folder (d downloads the marks)", hint: "mark",
+                   scope: .rows([.assets]),
+                   whyNot: "Space marks assets to download: open a version's assets first (m marks versions to compare)"),
+        KeyBinding([.char("v")], .markRange, "Mark a range: v at one end, move, v again", scope: .rows([.assets]),
+                   whyNot: "v marks a range of assets: open a version's assets first"),
         KeyBinding([.char("T")], .toggleTree, "Assets as a folder tree / flat list", hint: "tree", scope: .panes([.assets]),
                    whyNot: "T shows a version's assets as a folder tree: open a version first"),
     ]

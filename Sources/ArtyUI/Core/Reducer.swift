@@ -255,6 +255,8 @@ extension BrowserState {
         case .nextMatch: return jumpToMatch(forward: true)
         case .previousMatch: return jumpToMatch(forward: false)
         case .clearFilter:
+            // Esc undoes the nearest thing first: an open range, then the marks, then the filter.
+            if clearMarks() { return [] }
             guard !current.filter.isEmpty else { return [] }
             keepSelection()
             current.filter = ""
@@ -297,6 +299,10 @@ extension BrowserState {
             return openPreview()
         case .toggleTree:
             return toggleTree()
+        case .markAsset:
+            return toggleMark()
+        case .markRange:
+            return markRange()
         }
     }
 

@@ -381,6 +381,9 @@ public struct BrowserState: Sendable, Hashable {
     /// What object stores said about remote assets' links, by asset id, for the session: nil
     /// inside means asked and nothing to say; missing means not asked yet (``ensureRemoteFacts()``).
     public var remoteFacts: [String: RemoteFactsState] = [:]
+    /// Assets marked with `Space`/`v`, per version's assets listing (``AssetMarks``); `d` in that
+    /// pane downloads exactly them.
+    public var assetMarks: [ListingKey: AssetMarks] = [:]
     /// Assets panes open as a folder tree (`T` toggles; kept for the versions opened next).
     public var assetsTree = false
     /// Versions' lineage, by version id, for the session (``ensureLineage()``: read when a

@@ -130,7 +130,10 @@ extension Render {
         var footer = buttons(&frame, "Download", focus: d.focus)
         footer.append(PanelLine(d.editedDestination == nil ? "←→ button · Tab strategy · e edit folder\(offer ? " · r remote" : "") · Enter · Esc"
                                                            : "type the folder · Enter re-plans · Esc keeps the old one", style: .dim))
-        let what = d.assetPath.map { "Download asset \($0) of \(plan.artifactName):\(plan.version.version)" }
+        let what = d.assets.map { paths in
+            paths.count == 1 ? "Download asset \(paths[0]) of \(plan.artifactName):\(plan.version.version)"
+                : "Download \(Plural.count(paths.count, "marked asset")) of \(plan.artifactName):\(plan.version.version)"
+        }
             ?? "Download \(state.current.key.level == .artifacts ? "latest version" : "version") \(plan.artifactName):\(plan.version.version)"
         panel(&frame, title: what, body: body, footer: footer)
     }

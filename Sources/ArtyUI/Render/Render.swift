@@ -151,11 +151,25 @@ struct Render {
         var hints: [(String, String)] = state.filterEditing
             ? Keymap.filtering.map { ($0.keys, $0.help.split(separator: " ").first.map(String.init)?.lowercased() ?? "") }
             : Keymap.hints(in: state).map { ($0.key, $0.label) }
+        if !state.filterEditing, hints.reduce(0, { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }) > size.width {
+            // Too many for one line: the keys of this pane and selection (d, p, T, Space…) first,
+            // then `?` (which lists the rest), then the ones that act everywhere.
+            // (`y` acts on any selected row of any pane: not one of this pane's keys.)
+            let scoped = Keymap.bindings(in: state).filter { $0.hint != nil && $0.scope != .anywhere && $0.command != .copy }
+                .map { $0.keys[0].description }
+            let first = scoped + ["?"]
+            hints = first.compactMap { key in hints.first { $0.0 == key } } + hints.filter { !first.contains($0.0) }
+        }
         if !state.filterEditing, !state.jobs.isEmpty || state.finishedJobs.contains(where: { $0.status == .failed }) {
             // While jobs run, or a failed one waits to be read, the key that shows them comes first: it must not be cut off.
             hints = hints.filter { $0.0 == "J" } + hints.filter { $0.0 != "J" }
         }
         var x = 0
+        if !state.filterEditing, let summary = state.markSummary(in: state.current) {
+            // What `d` would download now comes first: `3 marked · 1.2 MiB`.
+            x += frame.put(TextFit.truncate(summary.text, to: size.width) + "  ", x: x, y: y,
+                           style: Style(color: .yellow, bold: true), limit: size.width)
+        }
         for (key, label) in hints {
             let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
             if x + width > size.width { break }
@@ -248,9 +262,11 @@ struct Render {
             message(&frame, [text], col, top, height, style: .dim)
             return
         }
-        // While versions of this pane are marked, the gutter is two cells, so a marked row under
-        // the cursor shows both: `›*` (without marks the columns keep their room).
-        let gutter = hasMarks(pane) ? 2 : 1
+        // While versions (or assets) of this pane are marked, the gutter is two cells, so a marked
+        // row under the cursor shows both: `›*` (without marks the columns keep their room); a
+        // folder with only some of its assets marked shows `+`.
+        let markedAssets = state.markedPaths(in: pane)
+        let gutter = hasMarks(pane) || !markedAssets.isEmpty ? 2 : 1
         let all = pane.folder != nil ? Table.treeColumns(full: role == .current, maxSize: rows.folderMaxSize ?? 0)
             : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis, remote: { state.remoteFactsOf($0) },
                             assetCount: { v in state.assetCounts[v.artifactVersionId] },
@@ -277,7 +293,7 @@ struct Render {
             }
             if selected && role == .current { frame.fill(x: col.x, y: y, count: col.width, style: rowStyle) }
             let cursorMark = selected && role != .preview ? "›" : " "
-            let mark = gutter == 2 ? cursorMark + (isMarked(entry, in: pane) ? "*" : " ") : cursorMark
+            let mark = gutter == 2 ? cursorMark + markGlyph(entry, in: pane, markedAssets: markedAssets) : cursorMark
             frame.put(mark, x: col.x, y: y, style: rowStyle)
             var x = col.x + gutter
             for c in columns {
@@ -295,6 +311,18 @@ struct Render {
     func hasMarks(_ pane: Pane) -> Bool {
         guard case .versions(let ws, let a) = pane.key else { return false }
         return state.marks.contains { $0.workspace == ws && $0.artifact == a }
+    }
+
+    /// The gutter's second cell: `*` for a marked version or asset (a folder: all its assets),
+    /// `+` for a folder with some of its assets marked, else a space.
+    func markGlyph(_ entry: Entry, in pane: Pane, markedAssets: Set<String>) -> String {
+        if isMarked(entry, in: pane) { return "*" }
+        guard !markedAssets.isEmpty, let assets = state.listings[pane.key]?.entries else { return " " }
+        switch AssetMarks.rowMark(entry, marked: markedAssets, assets: assets, filter: pane.filter) {
+        case .all: return "*"
+        case .partly: return "+"
+        case .none: return " "
+        }
     }
 
     /// True for a version marked with `m` (drawn with `*` beside the cursor column).

@@ -18,16 +18,25 @@ public enum ActionPlanning {
     /// and what arty recorded there (``DownloadRecordStore/read(root:)``), and builds the ``DownloadPlan``.
     /// - Parameter destination: the folder; nil for ``DownloadPlan/defaultDestination(artifact:version:)``
     ///   of the resolved version (`./NAME-VERSION`).
-    /// - Parameter assetPath: only the asset with this logical path (the TUI's "download an asset").
+    /// - Parameter assetPaths: only the assets with these logical paths (`--asset`, the TUI's `d` on
+    ///   an asset or on marked assets); nil for all. Throws ``ActionError/noSuchAsset(path:version:)``
+    ///   for the first path the version does not hold, so nothing is downloaded under a wrong name.
     public static func planDownload(_ reference: ArtifactReference, destination: String?, include: [GlobPattern] = [],
-                                    exclude: [GlobPattern] = [], assetPath: String? = nil,
+                                    exclude: [GlobPattern] = [], assetPaths: [String]? = nil,
                                     remote: RemoteObjectFetcher? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
         let version = try await resolveVersion(reference, client: client)
         let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version)
         var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
                                              selector: .version(version.version))
-        if let assetPath { assets = assets.filter { $0.logicalPath == assetPath } }
+        if let assetPaths {
+            let wanted = Set(assetPaths)
+            let listed = Set(assets.map(\.logicalPath))
+            if let missing = assetPaths.first(where: { !listed.contains($0) }) {
+                throw ActionError.noSuchAsset(path: missing, version: "\(reference.workspace)/\(reference.artifact):\(version.version)")
+            }
+            assets = assets.filter { wanted.contains($0.logicalPath) }
+        }
         // Remote assets fetched under `--include-remote` become files (one per object of a prefix);
         // a link the store refuses is reported by its logical path, the rest stay in remote-assets.json.
         var sources: [String: RemoteObjectSource] = [:]

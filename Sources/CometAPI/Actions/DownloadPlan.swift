@@ -176,7 +176,7 @@ public struct DownloadPlan: Sendable, Hashable {
     ///   - assets: the version's assets (or the one asset chosen).
     ///   - include/exclude: globs on logical paths (``GlobPattern``); remote assets are filtered too.
     ///   - existing: what is at each relative path under `destination` now (see
-    ///     ``SafeFileSystem/existing(under:path:)``, as ``ActionPlanning/planDownload(_:destination:include:exclude:assetPath:client:)`` does).
+    ///     ``SafeFileSystem/existing(under:path:)``, as ``ActionPlanning/planDownload(_:destination:include:exclude:assetPaths:remote:client:)`` does).
     ///   - identities: the identity of each existing regular file (``SafeFileSystem/identity(under:path:)``).
     ///   - record: the destination's ``DownloadRecord`` (``DownloadRecordStore/read(root:)``), nil for none.
     ///   - sources: for stand-in assets of remote objects (``RemoteObjectFile``), where their bytes

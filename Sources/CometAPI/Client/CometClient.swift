@@ -116,10 +116,20 @@ public final class CometClient: ArtifactReading, Sendable {
             let resolved = try await artifactVersion(workspace: workspace, name: name, selector: selector)
             selectorItem = .plain("version", resolved.version)
         }
-        let body: Body = try await getJSON(
-            "artifacts/version/files", [.plain("workspace", workspace), .artifactName(name), selectorItem],
-            operation: "Listing assets of '\(workspace)/\(name):\(selector)'")
-        return body.files
+        let operation = "Listing assets of '\(workspace)/\(name):\(selector)'"
+        let response = try await getResponse("artifacts/version/files",
+                                             [.plain("workspace", workspace), .artifactName(name), selectorItem], operation: operation)
+        // A big version's list is decoded in batches, its repeated ids sharing one string; a document
+        // the batch scanner does not follow, or a bad element, is decoded whole for the usual error.
+        var interner = StringInterner()
+        if let files = try? BatchedArrayDecoding.decode(Asset.self, ofArrayAt: "files", in: response.body, transform: { asset in
+            asset.artifactId = interner.intern(asset.artifactId)
+            asset.artifactVersionId = interner.intern(asset.artifactVersionId)
+            asset.type = interner.intern(asset.type)
+        }) {
+            return files
+        }
+        return try Self.decode(Body.self, from: response, operation: operation).files
     }
 
     static func selectorItem(_ selector: VersionSelector) -> QueryItem {
@@ -258,10 +268,14 @@ public final class CometClient: ArtifactReading, Sendable {
     }
 
     private func getJSON<T: Decodable>(_ path: String, _ query: [QueryItem], operation: String) async throws -> T {
+        try Self.decode(T.self, from: try await getResponse(path, query, operation: operation), operation: operation)
+    }
+
+    /// A JSON `GET`'s whole answer, undecoded.
+    private func getResponse(_ path: String, _ query: [QueryItem], operation: String) async throws -> TransportResponse {
         var request = makeRequest(.get, url: url(path, query))
         request.totalTimeoutMilliseconds = Self.jsonTimeoutMilliseconds
-        let response = try await perform(request, operation: operation, sink: .memory, progress: nil, idempotent: true)
-        return try Self.decode(T.self, from: response, operation: operation)
+        return try await perform(request, operation: operation, sink: .memory, progress: nil, idempotent: true)
     }
 
     private func postJSON<T: Decodable>(_ path: String, _ body: JSONValue, operation: String) async throws -> T {

@@ -37,8 +37,9 @@ struct Download: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Leave out assets whose logical path matches this glob (repeatable).", valueName: "glob"))
     var exclude: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Only the asset with this logical path.", valueName: "path"))
-    var asset: String?
+    @Option(name: .long, help: ArgumentHelp("Only the asset with this logical path (repeatable; a path the version does not hold is an error).",
+                                            valueName: "path"))
+    var asset: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("When a file exists: fail (identical content is accepted), preserve or overwrite.",
                                             valueName: "fail|preserve|overwrite"))
@@ -85,10 +86,7 @@ struct Download: AsyncParsableCommand {
             }
             let plan = try await ActionPlanning.planDownload(
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
-                assetPath: asset, remote: remote, client: client)
-            if let asset, plan.entries.isEmpty, plan.remote.isEmpty, plan.refused.isEmpty {
-                throw ActionError.noSuchAsset(path: asset, version: "\(ref.workspace)/\(ref.artifact):\(plan.version.version)")
-            }
+                assetPaths: asset.isEmpty ? nil : asset, remote: remote, client: client)
             var options = DownloadOptions(parallelTransfers: parallel, strategy: OverwriteStrategy(argument: overwrite)!)
             options.keepPartialFiles = true  // after Ctrl-C or a failed transfer, the same command resumes each .part
             let downloader = ArtifactDownloader(client: client, remote: remote, options: options)

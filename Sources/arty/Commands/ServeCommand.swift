@@ -9,9 +9,13 @@ struct Serve: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the local Comet-compatible artifact registry.",
         discussion: """
-            Prints COMET_URL_OVERRIDE=http://HOST:PORT/clientlib/ (the real bound port, also for --port 0), \
-            then serves until SIGINT or SIGTERM. Without --api-key, a key is generated once and kept in a \
-            0600 file in the data directory; its path (never the key) is printed.
+            Prints COMET_URL_OVERRIDE=http://HOST:PORT/clientlib/ (https:// with --tls-cert/--tls-key; \
+            the real bound port, also for --port 0), then serves until SIGINT or SIGTERM. Without \
+            --api-key, a key is generated once and kept in a 0600 file in the data directory; its path \
+            (never the key) is printed. Plain HTTP on an address other than loopback prints a warning: \
+            API keys would travel in clear text. On SIGINT or SIGTERM the registry stops accepting \
+            connections and lets requests in flight finish for up to --shutdown-timeout seconds; a \
+            second signal stops it at once. GET /health answers 200 {"status":"ok"} without a key.
             """
     )
 
@@ -34,6 +38,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Level of the server's own log on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Option(name: .long, help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.",
+                                            valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("The PEM private key of --tls-cert (unencrypted).", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds requests in flight get to finish after SIGINT/SIGTERM.",
+                                            valueName: "SECONDS"))
+    var shutdownTimeout: Double = 10
+
     @Option(name: .long, help: .hidden)
     var faults: String?
 
@@ -51,6 +66,14 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if accessLog?.isEmpty == true { throw ValidationError("--access-log needs a file name, or - for stderr") }
+        switch (tlsCert, tlsKey) {
+        case (nil, nil), (.some, .some): break
+        case (.some, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
+        case (nil, .some): throw ValidationError("--tls-key needs --tls-cert (the certificate it belongs to)")
+        }
+        guard shutdownTimeout.isFinite, (0...3600).contains(shutdownTimeout) else {
+            throw ValidationError("--shutdown-timeout must be a number of seconds between 0 and 3600")
+        }
     }
 
     func run() async throws {
@@ -70,16 +93,61 @@ struct Serve: AsyncParsableCommand {
             printError("arty serve: \(error)")
             throw ExitCode(1)
         }
-        let registry = try await startRegistry(.init(dataDirectory: dir, host: host, port: port, apiKey: apiKey,
-                                                     faults: injector, requests: counter, accessLog: sink,
-                                                     logLevel: Logger.Level(rawValue: logLevel) ?? .warning), command: "serve")
+        var tls: RegistryTLS?
+        if let tlsCert, let tlsKey {
+            do { tls = try RegistryTLS(certificateFile: tlsCert, keyFile: tlsKey) } catch {
+                printError("arty serve: \(error)")
+                throw ExitCode(2)  // a usage error: the files named on the command line cannot serve TLS
+            }
+        }
+        let configuration = RegistryConfiguration(
+            dataDirectory: dir, host: host, port: port, apiKey: apiKey, faults: injector, requests: counter,
+            accessLog: sink, logLevel: Logger.Level(rawValue: logLevel) ?? .warning, tls: tls,
+            shutdownTimeout: .milliseconds(Int64((shutdownTimeout * 1000).rounded())))
+        // Signals are handled from before the start, so one that arrives early still stops gracefully.
+        let signals = SignalWaiter.signals()
+        let registry = try await startRegistry(configuration, command: "serve")
+        if let warning = configuration.plainTextWarning { printError("arty serve: \(warning)") }
         print("COMET_URL_OVERRIDE=\(registry.urlOverride)")
         if let file = registry.apiKeyFile {
             print("API key file: \(file.path)  (export COMET_API_KEY=\"$(cat \(file.path))\")")
         }
         fflush(nil)  // all output streams: scripts read the override line right away
-        await SignalWaiter.waitForTermination()
+        var received = signals.makeAsyncIterator()
+        _ = await received.next()
+        printError("arty serve: stopping: waiting up to \(Self.seconds(shutdownTimeout)) s for requests in flight "
+                   + "(signal again to stop now)")
+        // A second signal, or a server that has not ended 5 s after the bound, ends the process at once.
+        // Signals in the first 300 ms count as the first one: `timeout`, and a kill of the process
+        // group, deliver the same request twice.
+        let firstSignal = ContinuousClock.now
+        let watchdog = Task.detached { [shutdownTimeout] in
+            await withTaskGroup(of: String?.self) { group in
+                group.addTask {
+                    var more = signals.makeAsyncIterator()
+                    while await more.next() != nil {
+                        if ContinuousClock.now - firstSignal >= .milliseconds(300) { return "stopped at once on a second signal" }
+                    }
+                    return nil
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(Int64((shutdownTimeout + 5) * 1000)))
+                    return Task.isCancelled ? nil : "the server did not stop in time"
+                }
+                if let reason = await group.next() ?? nil {
+                    printError("arty serve: \(reason); requests in flight were cut off")
+                    terminateProcess(1)
+                }
+                group.cancelAll()
+            }
+        }
         await registry.stop()
+        watchdog.cancel()
+    }
+
+    /// `10`, `0.5`: seconds without a needless `.0`.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
 
@@ -98,6 +166,22 @@ func startRegistry(_ configuration: RegistryConfiguration, command: String) asyn
 /// Waits for SIGINT or SIGTERM (the handlers replace the default "terminate now" behaviour, so
 /// the registry can stop gracefully).
 enum SignalWaiter {
+    /// Handles SIGINT and SIGTERM from now on (instead of terminating) and yields each one that
+    /// arrives, as its signal number. The stream never finishes.
+    static func signals() -> AsyncStream<Int32> {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            sources.append(source)
+        }
+        SignalSources.keep(sources)
+        return stream
+    }
+
     static func waitForTermination() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let once = OnceFlag()
@@ -134,4 +218,10 @@ final class OnceFlag: @unchecked Sendable {
         done = true
         return true
     }
+}
+
+/// Ends the process now with `status` (the C library's `exit`, out of reach of a command's own
+/// `exit(withError:)`).
+private func terminateProcess(_ status: Int32) -> Never {
+    exit(status)
 }

@@ -73,6 +73,7 @@ public struct PreviewDocument: Sendable, Hashable {
         case "csv": return table(text, separator: ",", label: "CSV", cut: cut)
         case "tsv", "tab": return table(text, separator: "\t", label: "TSV", cut: cut)
         case "md", "markdown": return markdown(text)
+        case "yaml", "yml": return YAMLPreview.document(text, cut: cut)
         default: break
         }
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }

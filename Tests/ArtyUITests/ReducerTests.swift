@@ -149,6 +149,8 @@ import Testing
         #expect(h.state.visibleEntries(of: h.state.current)?.first?.name == "resnet50-🚀")
         #expect(h.state.message?.text == "Sorted by size ↓")
         await h.press(.char("s"))
+        #expect(h.state.current.sort.field == .updated)
+        await h.press(.char("s"))
         #expect(h.state.current.sort.field == .name)
     }
 

@@ -53,6 +53,10 @@ struct Harness {
                 }
                 continue
             }
+            if resolveLoads, let action = await Harness.answer(effect, service: service) {
+                await send(action)
+                continue
+            }
             guard let (key, id) = BrowserApp.request(effect) else { continue }
             if resolveLoads {
                 let result = await BrowserApp.load(key, service: service)
@@ -60,6 +64,20 @@ struct Harness {
             } else {
                 pending.append((key, id))
             }
+        }
+    }
+
+    /// The answer to a lineage or column-facts effect, as the app computes it (nil for other effects).
+    static func answer(_ effect: Effect, service: FakeArtifactService) async -> Action? {
+        switch effect {
+        case .loadLineage(let v):
+            return .lineageLoaded(versionId: v.artifactVersionId, result: await BrowserApp.lineage(of: v, service: service))
+        case .loadArtifactDates(let ws, let names):
+            return .artifactDatesLoaded(workspace: ws, dates: await BrowserApp.artifactDates(ws, names, service: service))
+        case .loadAssetCounts(let ws, let a, let versions):
+            return .assetCountsLoaded(await BrowserApp.assetCounts(ws, a, versions, service: service))
+        default:
+            return nil
         }
     }
 

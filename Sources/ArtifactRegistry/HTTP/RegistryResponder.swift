@@ -140,6 +140,9 @@ public struct RegistryResponder: HTTPResponder {
             return try await createExperiment(request, user: user)
         case (.post, Self.copyAssetPath) where extensions: return try await copyAsset(request, user: user)  // arty extension
         case (.post, Self.labelDeltaPath) where extensions: return try await labelDelta(request, user: user)  // arty extension
+        case (.get, Self.consumersPath) where extensions: return try versionConsumers(query, user: user)  // arty extension
+        case (.get, Self.consumersPath):  // a plain Comet server has no consumers route
+            throw RegistryError.routeNotFound(method: method.rawValue, path: path)
         case (.post, Self.copyAssetPath), (.post, Self.labelDeltaPath):  // a plain Comet server has neither
             try await drain(request)
             throw RegistryError(status: 404, message: "Not found: \(path)")
@@ -237,18 +240,45 @@ public struct RegistryResponder: HTTPResponder {
         ]))
     }
 
+    /// `R:get/artifacts?experimentKey=&filter=all|input|output` (§2.8, the SDK's
+    /// `APIExperiment.get_artifact_lineage`): the versions the experiment produced (`output`) and
+    /// consumed (`input`). Comet's own shape is not modelled by any SDK; this one names each version
+    /// with the fields of `artifacts/version` (docs/registry.md).
     func lineage(_ query: QueryParameters, user: UserRecord) throws -> Response {
         guard let key = query["experimentKey"] else { throw RegistryError.badRequest("experimentKey is required") }
         let filter = (query["filter"] ?? "all").lowercased()
+        guard ["all", "input", "output"].contains(filter) else {
+            throw RegistryError.badRequest("filter must be all, input or output")
+        }
         let edges = try store.lineage(experimentKey: key, userId: user.id)
             .filter { filter == "all" || $0.direction == filter }
-        return Self.json(.object([("artifacts", .array(edges.map { edge in
+        return Self.json(.object([("experimentKey", .string(key)), ("artifacts", .array(edges.map { edge in
             .object([("direction", .string(edge.direction)),
                      ("artifactId", .string(edge.artifact.id)), ("artifactName", .string(edge.artifact.name)),
                      ("artifactType", .string(edge.artifact.type)), ("workspaceName", .string(edge.artifact.workspaceName)),
-                     ("artifactVersionId", .string(edge.version.id)), ("version", .string(edge.version.version))])
+                     ("artifactVersionId", .string(edge.version.id)), ("version", .string(edge.version.version)),
+                     ("alias", .strings(edge.version.aliases)), ("state", .string(edge.version.state.rawValue)),
+                     ("sizeInBytes", .int(edge.version.sizeInBytes)),
+                     ("experimentKey", .optional(edge.version.experimentKey)), ("added", .int(edge.addedMillis))])
         }))]))
     }
+
+    /// `R:artifacts/version/consumers?artifactVersionId=` (arty extension, docs/wire.md): the
+    /// experiments that consumed a version, with their name, project and workspace when known.
+    func versionConsumers(_ query: QueryParameters, user: UserRecord) throws -> Response {
+        guard let id = query["artifactVersionId"] ?? query["versionId"] else {
+            throw RegistryError.badRequest("artifactVersionId is required")
+        }
+        guard let consumers = try store.consumers(versionId: id, userId: user.id) else { throw RegistryError.versionNotFound(id) }
+        return Self.json(.object([("artifactVersionId", .string(id)), ("consumers", .array(consumers.map { c in
+            .object([("experimentKey", .string(c.experimentKey)), ("experimentName", .optional(c.experiment?.name)),
+                     ("projectName", .optional(c.experiment?.project)), ("workspaceName", .optional(c.experiment?.workspaceName)),
+                     ("added", .int(c.addedMillis))])
+        }))]))
+    }
+
+    /// The route of ``versionConsumers(_:user:)`` (an arty extension).
+    static let consumersPath = "/api/rest/v2/artifacts/version/consumers"
 
     // MARK: Reading artifacts (reference §2.1–§2.6)
 

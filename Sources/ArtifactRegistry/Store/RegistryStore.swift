@@ -519,18 +519,61 @@ public final class RegistryStore: Sendable {
         }
     }
 
-    /// Versions an experiment produced (output) or consumed (input), within the user's workspaces.
-    public func lineage(experimentKey: String, userId: Int64) throws -> [(direction: String, artifact: ArtifactRecord, version: VersionRecord)] {
+    /// One edge of an experiment's lineage (``lineage(experimentKey:userId:)``).
+    public struct LineageEdge: Sendable {
+        /// `output` (the experiment produced the version) or `input` (it consumed it).
+        public var direction: String
+        public var artifact: ArtifactRecord
+        public var version: VersionRecord
+        /// When the edge was made, epoch milliseconds: the version's creation for an output, the
+        /// first consumption for an input.
+        public var addedMillis: Int64
+    }
+
+    /// Versions an experiment produced (output) or consumed (input), within the user's workspaces;
+    /// outputs first, each group oldest first.
+    public func lineage(experimentKey: String, userId: Int64) throws -> [LineageEdge] {
         try pool.read { db in
-            var result: [(String, ArtifactRecord, VersionRecord)] = []
-            let outputs = try String.fetchAll(db, sql: "SELECT id FROM versions WHERE experiment_key = ?", arguments: [experimentKey])
-            let inputs = try String.fetchAll(db, sql: "SELECT version_id FROM consumptions WHERE experiment_key = ?", arguments: [experimentKey])
-            for (direction, ids) in [("output", outputs), ("input", inputs)] {
-                for id in ids {
-                    if let (a, v) = try Self.version(db, id: id, userId: userId) { result.append((direction, a, v)) }
+            var result: [LineageEdge] = []
+            let outputs = try Row.fetchAll(db, sql: "SELECT id, added FROM versions WHERE experiment_key = ? ORDER BY added, id",
+                                           arguments: [experimentKey])
+            let inputs = try Row.fetchAll(db, sql: "SELECT version_id AS id, added FROM consumptions WHERE experiment_key = ? ORDER BY added, version_id",
+                                          arguments: [experimentKey])
+            for (direction, rows) in [("output", outputs), ("input", inputs)] {
+                for row in rows {
+                    let id: String = row["id"]
+                    if let (a, v) = try Self.version(db, id: id, userId: userId) {
+                        result.append(LineageEdge(direction: direction, artifact: a, version: v, addedMillis: row["added"]))
+                    }
                 }
             }
             return result
+        }
+    }
+
+    /// One experiment that consumed a version (``consumers(versionId:userId:)``).
+    public struct Consumer: Sendable {
+        public var experimentKey: String
+        /// When it first read the version (`artifacts/version` with `consumerExperimentKey`), epoch ms.
+        public var addedMillis: Int64
+        /// The experiment as the registry knows it (name, project, workspace); nil for a key the
+        /// registry never saw start.
+        public var experiment: ExperimentRecord?
+    }
+
+    /// The experiments that consumed version `versionId`, first consumer first; nil when the user
+    /// cannot see the version.
+    public func consumers(versionId: String, userId: Int64) throws -> [Consumer]? {
+        try pool.read { db in
+            guard try Self.version(db, id: versionId, userId: userId) != nil else { return nil }
+            let rows = try Row.fetchAll(db, sql: "SELECT experiment_key, added FROM consumptions WHERE version_id = ? ORDER BY added, experiment_key",
+                                        arguments: [versionId])
+            return try rows.map { row in
+                let key: String = row["experiment_key"]
+                let experiment = try Row.fetchOne(db, sql: "SELECT \(Self.experimentColumns) WHERE e.key = ?", arguments: [key])
+                    .map(Self.experimentRecord)
+                return Consumer(experimentKey: key, addedMillis: row["added"], experiment: experiment)
+            }
         }
     }
 }

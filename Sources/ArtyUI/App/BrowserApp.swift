@@ -17,6 +17,7 @@ public func runBrowser(service: any ArtifactReading, context: BrowserContext) as
     adjusted.canWrite = context.canWrite && (service as? any ArtifactWriting) != nil
     adjusted.canDownload = context.canDownload && (service as? any AssetDownloading) != nil
     adjusted.canPreview = context.canPreview && (service as? any AssetPrefixReading) != nil
+    adjusted.readsLineage = context.readsLineage && (service as? any LineageReading) != nil
     let context = adjusted
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let thread = Thread {
@@ -215,6 +216,15 @@ final class BrowserApp {
                     }
                     inbox.post(.remoteFactsLoaded(facts))
                 }
+            case .loadLineage(let version):
+                let service = self.service, inbox = self.inbox
+                Task { inbox.post(.lineageLoaded(versionId: version.artifactVersionId, result: await BrowserApp.lineage(of: version, service: service))) }
+            case .loadArtifactDates(let ws, let names):
+                let service = self.service, inbox = self.inbox
+                Task { inbox.post(.artifactDatesLoaded(workspace: ws, dates: await BrowserApp.artifactDates(ws, names, service: service))) }
+            case .loadAssetCounts(let ws, let artifact, let versions):
+                let service = self.service, inbox = self.inbox
+                Task { inbox.post(.assetCountsLoaded(await BrowserApp.assetCounts(ws, artifact, versions, service: service))) }
             case .fetchPreview(let assetId, let versionId, let id):
                 let service = self.service, inbox = self.inbox
                 tasks[id] = Task {
@@ -339,6 +349,54 @@ final class BrowserApp {
         } catch {
             return .failure(ActionFailure(describe(error)))
         }
+    }
+
+    /// Reads a version's lineage (``LineageReading/lineage(of:)``).
+    static func lineage(of version: ArtifactVersion, service: any ArtifactReading) async -> Result<VersionLineage, ActionFailure> {
+        guard let reader = service as? any LineageReading else { return .failure(ActionFailure("This connection cannot read lineage")) }
+        do {
+            return .success(try await reader.lineage(of: version))
+        } catch {
+            return .failure(ActionFailure(describe(error)))
+        }
+    }
+
+    /// Requests at once for the columns' facts (dates, counts): at most 4, so a screen of rows does
+    /// not flood the server.
+    static let columnFactsConcurrency = 4
+
+    /// Each artifact's newest version's `added` (`artifacts/get`, §2.4); nil where the read failed.
+    static func artifactDates(_ ws: String, _ names: [String], service: any ArtifactReading) async -> [String: Int64?] {
+        await concurrentMap(names) { name in try? await service.artifactDetails(workspace: ws, name: name).lastUpdatedMillis }
+    }
+
+    /// Each version's asset count (`artifacts/version/files`, §2.6), by version id; nil where the read failed.
+    static func assetCounts(_ ws: String, _ artifact: String, _ versions: [ArtifactVersion], service: any ArtifactReading) async -> [String: Int?] {
+        let counts = await concurrentMap(versions.map(\.artifactVersionId)) { id -> Int? in
+            guard let v = versions.first(where: { $0.artifactVersionId == id }) else { return nil }
+            return try? await service.assets(workspace: ws, name: artifact, selector: .version(v.version)).count
+        }
+        return counts
+    }
+
+    /// `body` for each key, ``columnFactsConcurrency`` at a time.
+    static func concurrentMap<T: Sendable>(_ keys: [String], _ body: @escaping @Sendable (String) async -> T) async -> [String: T] {
+        var result: [String: T] = [:]
+        await withTaskGroup(of: (String, T).self) { group in
+            var next = 0
+            func add() {
+                guard next < keys.count else { return }
+                let key = keys[next]
+                next += 1
+                group.addTask { (key, await body(key)) }
+            }
+            for _ in 0..<columnFactsConcurrency { add() }
+            for await (key, value) in group {
+                result[key] = value
+                add()
+            }
+        }
+        return result
     }
 
     static func request(_ effect: Effect) -> (ListingKey, Int)? {

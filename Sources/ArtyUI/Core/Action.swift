@@ -41,6 +41,14 @@ public enum Action: Sendable, Hashable {
     case previewFetched(assetId: String, requestID: Int, result: Result<AssetPrefix, ActionFailure>)
     /// ``Effect/inspectRemoteAssets(_:)`` answered: facts by asset id (nil: nothing to say).
     case remoteFactsLoaded([String: RemoteAssetFacts?])
+    /// ``Effect/loadLineage(_:)`` answered for the version with this id.
+    case lineageLoaded(versionId: String, result: Result<VersionLineage, ActionFailure>)
+    /// ``Effect/loadArtifactDates(workspace:names:)`` answered: each artifact's newest version's
+    /// `added` (epoch ms; nil when unknown or the read failed).
+    case artifactDatesLoaded(workspace: String, dates: [String: Int64?])
+    /// ``Effect/loadAssetCounts(workspace:artifact:versions:)`` answered: asset counts by version id
+    /// (nil when the read failed).
+    case assetCountsLoaded([String: Int?])
 }
 
 /// A failed action, already phrased for a person (one sentence, never the API key).
@@ -102,6 +110,16 @@ public enum Effect: Sendable, Hashable {
     /// Read what the object store says about these remote assets' links (``RemoteAssetInspector``:
     /// a signed `HEAD`, or a listing for a prefix) → ``Action/remoteFactsLoaded(_:)``.
     case inspectRemoteAssets([Asset])
+    /// Read who produced and consumed a version (``LineageReading/lineage(of:)``: `experiment/metadata`
+    /// of its source experiment, and the consumers where the server lists them) →
+    /// ``Action/lineageLoaded(versionId:result:)``.
+    case loadLineage(ArtifactVersion)
+    /// Read these artifacts' versions (`artifacts/get`, §2.4) for their last-updated dates (the
+    /// artifacts pane's UPDATED column; rows on screen only) → ``Action/artifactDatesLoaded(workspace:dates:)``.
+    case loadArtifactDates(workspace: String, names: [String])
+    /// List these versions' assets (`artifacts/version/files`, §2.6) to count them (the versions
+    /// pane's ASSETS column; rows on screen only) → ``Action/assetCountsLoaded(_:)``.
+    case loadAssetCounts(workspace: String, artifact: String, versions: [ArtifactVersion])
 
     /// The load effect for a listing.
     public static func load(_ key: ListingKey, requestID: Int) -> Effect {

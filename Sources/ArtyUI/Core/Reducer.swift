@@ -42,6 +42,9 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
             listing.entries = entries
             listing.error = nil
             if artifact != nil { listing.artifact = artifact }
+            s.listings[key] = listing
+            s.noteColumnFacts(key, entries, artifact: artifact)
+            listing = s.listings[key] ?? listing
         case .failure(let message):
             listing.error = message
             if key == s.current.key || listing.entries != nil {
@@ -59,6 +62,9 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         if let name { s.userName = name }
     case .copied(let text, let ok):
         s.message = ok ? StatusMessage("Copied \(text)") : StatusMessage("Could not copy: no terminal clipboard", kind: .error)
+        if ok, let entry = s.selectedEntry(of: s.current), case let (copied, note?) = s.copyTarget(for: entry), copied == text {
+            s.message = StatusMessage("Copied \(text) (\(note))")
+        }
     case .jobProgress(let job, let finished):
         s.jobs.removeAll { $0.id == job.id }
         if !finished { s.jobs.append(job) }
@@ -70,9 +76,20 @@ public func reduce(_ state: BrowserState, _ action: Action) -> (BrowserState, [E
         s.previewFetched(assetId: assetId, requestID: id, result: result)
     case .remoteFactsLoaded(let facts):
         for (id, fact) in facts { s.remoteFacts[id] = .known(fact) }
+    case .lineageLoaded(let id, let result):
+        switch result {
+        case .success(let lineage): s.lineage[id] = .loaded(lineage)
+        case .failure(let failure): s.lineage[id] = .failed(failure.message)
+        }
+    case .artifactDatesLoaded(let ws, let dates):
+        for (name, date) in dates { s.artifactDates[BrowserState.artifactKey(ws, name)] = .known(date) }
+        s.applyArtifactDates(workspace: ws)
+    case .assetCountsLoaded(let counts):
+        for (id, count) in counts { s.assetCounts[id] = .known(count) }
     }
-    // Whatever moved or arrived, remote links newly on screen are read (lazily, once).
-    if case .tick = action {} else { effects += s.ensureRemoteFacts() }
+    // Whatever moved or arrived, remote links newly on screen are read (lazily, once), and so are
+    // the shown version's lineage and the facts of the columns on screen.
+    if case .tick = action {} else { effects += s.ensureRemoteFacts() + s.ensureLineage() + s.ensureColumnFacts() }
     return (s, effects)
 }
 
@@ -275,7 +292,7 @@ extension BrowserState {
                 message = StatusMessage("Nothing selected to copy", kind: .error)
                 return []
             }
-            return [.copyToClipboard(reference(for: entry))]
+            return [.copyToClipboard(copyTarget(for: entry).text)]
         case .help:
             overlay = .help(offset: 0)
             return []

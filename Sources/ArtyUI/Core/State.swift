@@ -36,6 +36,13 @@ public struct BrowserContext: Sendable, Hashable {
     public var readsRemoteStores: Bool = false
     /// The user's settings (config.toml): key bindings, theme, mouse, download folder and parallelism.
     public var config: ArtyConfig = ArtyConfig()
+    /// False when the service cannot read lineage (not ``LineageReading``): the version details say
+    /// "unavailable".
+    public var readsLineage: Bool = true
+    /// The web UI's root (`https://www.comet.com`) when the server is comet.com-like
+    /// (``WebLinks/webRoot(forClientlibURL:)``): `y` on a version or artifact copies its web page.
+    /// Nil for servers without a web UI (the local registry).
+    public var webRoot: String? = nil
 
     public init(serverLabel: String, userName: String? = nil, initialWorkspace: String? = nil, readOnly: Bool = false,
                 canWrite: Bool = true, canDownload: Bool = true) {
@@ -141,12 +148,14 @@ public enum SortField: String, Sendable, Hashable, CaseIterable {
     case name, type, version, size, added
     /// How many files (and remote links) a folder holds: the tree view's third order.
     case count
+    /// When an artifact last changed (its newest version's `added`); artifacts not known yet sort first.
+    case updated
 
     /// The sort fields offered at a level, default first.
     public static func fields(for level: Level) -> [SortField] {
         switch level {
         case .workspaces: [.name]
-        case .artifacts: [.name, .type, .size]
+        case .artifacts: [.name, .type, .size, .updated]
         case .versions: [.version, .added, .size]
         case .assets: [.name, .size]
         }
@@ -392,6 +401,13 @@ public struct BrowserState: Sendable, Hashable {
     /// The `arty …` command equivalent to the last action (download, alias, tag, bump, goto),
     /// shown after it runs and in the help overlay (``CLIEquivalent``).
     public var lastEquivalent: String? = nil
+    /// Versions' lineage, by version id, for the session (``ensureLineage()``: read when a
+    /// version's details are shown).
+    public var lineage: [String: LineageState] = [:]
+    /// Artifacts' last-updated dates (epoch ms) by ``BrowserState/artifactKey(_:_:)``, for the session.
+    public var artifactDates: [String: ColumnFact<Int64>] = [:]
+    /// Versions' asset counts by version id, for the session.
+    public var assetCounts: [String: ColumnFact<Int>] = [:]
 
     public init(context: BrowserContext, size: Size = Size(width: 80, height: 24), nowMillis: Int64 = 0) {
         self.context = context
@@ -480,6 +496,7 @@ public enum Sorting {
         case (.type, .artifact(let x), .artifact(let y)): return cmp(x.type.lowercased(), y.type.lowercased())
         case (.size, _, _): return cmp(sizeOf(a), sizeOf(b))
         case (.added, .version(let x), .version(let y)): return cmp(x.addedMillis ?? 0, y.addedMillis ?? 0)
+        case (.updated, .artifact(let x), .artifact(let y)): return cmp(x.lastUpdatedMillis ?? Int64.min, y.lastUpdatedMillis ?? Int64.min)
         case (.count, .folder(let x), .folder(let y)): return cmp(x.totals.count, y.totals.count)
         case (.version, .version(let x), .version(let y)):
             switch (x.semanticVersion, y.semanticVersion) {

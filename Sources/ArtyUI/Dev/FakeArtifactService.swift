@@ -25,6 +25,13 @@ public struct FakeArtifactService: ArtifactReading {
     /// Every `maxBytes` asked of ``fetchAssetPrefix(assetId:artifactVersionId:experimentKey:maxBytes:)``,
     /// by asset id, in order (a class box so the struct stays a value; shared by its copies).
     public let prefixRequests = PrefixRequestLog()
+    /// What `experiment/metadata` knows, by experiment key (``LineageReading``); other keys have a key alone.
+    public var experiments: [String: ExperimentSummary] = [:]
+    /// Consumers by version id (a version missing here has none); nil: the server cannot list
+    /// consumers, as comet.com cannot.
+    public var consumers: [String: [ExperimentSummary]]? = [:]
+    /// Versions (by id) whose lineage read fails with "HTTP 500".
+    public var failingLineage: Set<String> = []
 
     public init(data: [String: [(details: ArtifactDetails, assets: [String: [Asset]])]], workspaceNames: [String],
                 failingWorkspaces: Set<String> = [], latencyMillis: Int = 0, userName: String = "alice") {
@@ -171,6 +178,13 @@ public struct FakeArtifactService: ArtifactReading {
             failingWorkspaces: ["restricted"],
             latencyMillis: latencyMillis)
         // A few files to preview (`p`); the others answer "HTTP 404", as a broken server would.
+        service.experiments["expc41d7788"] = ExperimentSummary(experimentKey: "expc41d7788", experimentName: "train-mnist-v2",
+                                                              projectName: "mnist", workspaceName: "mnist-team")
+        service.consumers = ["c41d7788a": [
+            ExperimentSummary(experimentKey: "eval0001", experimentName: "eval-nightly", projectName: "evaluation",
+                              workspaceName: "mnist-team", addedMillis: now - day),
+            ExperimentSummary(experimentKey: "eval0002", projectName: "evaluation", workspaceName: "mnist-team", addedMillis: now - 3_600_000),
+        ]]
         service.contents["asset-README.md"] = Array("# MNIST digits\n\nHandwritten digits, 28×28 grey levels.\n\n- data/train.csv: 60,000 rows\n- data/test.csv: 10,000 rows\n".utf8)
         service.contents["asset-data-test.csv"] = Array(("label,pixel0,pixel1,pixel2,pixel3\n"
             + (0..<40).map { "\($0 % 10),\($0 * 3 % 256),\($0 * 7 % 256),0,\($0 * 11 % 256)" }.joined(separator: "\n") + "\n").utf8)
@@ -196,5 +210,18 @@ extension FakeArtifactService: AssetPrefixReading {
         prefixRequests.append(assetId, maxBytes)
         guard let bytes = contents[assetId] else { throw FakeError(description: "HTTP 404: no asset \(assetId)") }
         return AssetPrefix(bytes: Data(bytes.prefix(max(0, maxBytes))), totalBytes: Int64(bytes.count), rangeHonoured: true)
+    }
+}
+
+extension FakeArtifactService: LineageReading {
+    public func experimentSummary(key: String) async throws -> ExperimentSummary {
+        try await pause()
+        return experiments[key] ?? ExperimentSummary(experimentKey: key)
+    }
+
+    public func versionConsumers(artifactVersionId: String) async throws -> [ExperimentSummary]? {
+        try await pause()
+        if failingLineage.contains(artifactVersionId) { throw FakeError(description: "HTTP 500: lineage of \(artifactVersionId)") }
+        return consumers.map { $0[artifactVersionId] ?? [] }
     }
 }

@@ -161,7 +161,9 @@ struct Render {
         if !state.filterEditing, hints.reduce(0, { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }) > size.width {
             // Too many for one line: the keys of this pane and selection (d, p, T, Space…) first,
             // then `?` (which lists the rest), then the ones that act everywhere.
-            let scoped = Keymap.bindings(in: state).filter { $0.hint != nil && $0.scope != .anywhere }.map { $0.keys[0].description }
+            // (`y` acts on any selected row of any pane: not one of this pane's keys.)
+            let scoped = Keymap.bindings(in: state).filter { $0.hint != nil && $0.scope != .anywhere && $0.command != .copy }
+                .map { $0.keys[0].description }
             let first = scoped + ["?"]
             hints = first.compactMap { key in hints.first { $0.0 == key } } + hints.filter { !first.contains($0.0) }
         }
@@ -273,7 +275,9 @@ struct Render {
         let markedAssets = state.markedPaths(in: pane)
         let gutter = hasMarks(pane) || !markedAssets.isEmpty ? 2 : 1
         let all = pane.folder != nil ? Table.treeColumns(full: role == .current, maxSize: rows.folderMaxSize ?? 0)
-            : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis, remote: { state.remoteFactsOf($0) })
+            : Table.columns(pane.key.level, full: role == .current, now: state.nowMillis, remote: { state.remoteFactsOf($0) },
+                            assetCount: { v in state.assetCounts[v.artifactVersionId] },
+                            artifactDate: { a in pane.key.path.first.flatMap { state.artifactDates[BrowserState.artifactKey($0, a.name)] } })
         // A tree view measures its first 100 rows (a size is formatted to be measured: 500 cost milliseconds).
         let columns = Table.fit(all, rows: rows, width: col.width - 1 - gutter, sample: pane.folder != nil ? 100 : 500)
         // Headings.
@@ -359,7 +363,9 @@ struct Render {
             pane(&frame, Pane(key: key), col, role: .preview)
         case .version(let v):
             frame.put(TextFit.truncate("Version \(v.version)", to: col.width - 1), x: col.x + 1, y: 1, style: .dim)
-            let lines = Details.version(v, artifact: state.listings[current.key]?.artifact, now: state.nowMillis)
+            let lines = Details.version(v, artifact: state.listings[current.key]?.artifact, now: state.nowMillis,
+                                        lineage: state.context.readsLineage ? state.lineage[v.artifactVersionId] : nil,
+                                        readsLineage: state.context.readsLineage)
             let height = size.height - 4
             let used = detailLines(&frame, lines, col, top: 2, height: height)
             if let key = state.childKey(of: entry, in: current), used + 2 < height {
@@ -518,8 +524,13 @@ enum Table {
 
     /// - Parameter remote: what is known about a remote asset's link (its SIZE cell shows the
     ///   store's size, `↗ 1.2 GiB s3`, or what the store said).
+    ///   - assetCount: what is known of a version's asset count (the ASSETS column: `…` while read,
+    ///     `-` unknown or not asked).
+    ///   - artifactDate: what is known of an artifact's last-updated date (UPDATED: `…` while read).
     static func columns(_ level: Level, full: Bool, now: Int64,
-                        remote: @escaping (Asset) -> RemoteFactsState? = { _ in nil }) -> [Column] {
+                        remote: @escaping (Asset) -> RemoteFactsState? = { _ in nil },
+                        assetCount: @escaping (ArtifactVersion) -> ColumnFact<Int>? = { _ in nil },
+                        artifactDate: @escaping (Artifact) -> ColumnFact<Int64>? = { _ in nil }) -> [Column] {
         switch level {
         case .workspaces:
             return [Column(title: "NAME", maxWidth: 40, priority: 9, flex: true, value: \.name)]
@@ -540,6 +551,12 @@ enum Table {
                 cols.append(Column(title: "SIZE", align: .right, maxWidth: 10, priority: 5) { e in
                     if case .artifact(let a) = e { return Formatting.size(a.sizeInBytes) }; return ""
                 })
+                // No artifact listing carries a date (§6): the newest version's, read lazily for rows on screen.
+                cols.append(Column(title: "UPDATED", maxWidth: 10, priority: 3) { e in
+                    guard case .artifact(let a) = e else { return "" }
+                    if let ms = a.lastUpdatedMillis { return Formatting.added(ms, now: now) }
+                    return artifactDate(a) == .asked ? "…" : "-"
+                })
             }
             return cols
         case .versions:
@@ -551,6 +568,15 @@ enum Table {
                 cols.append(Column(title: "STATE", maxWidth: 6, priority: 4, value: { v($0)?.state?.rawValue ?? "-" },
                                    color: { e in v(e)?.state == .closed ? nil : (v(e)?.state == .error ? .red : .yellow) }))
                 cols.append(Column(title: "SIZE", align: .right, maxWidth: 10, priority: 5) { Formatting.size(v($0)?.sizeInBytes ?? 0) })
+                // No version listing carries a count (§2.4): listed lazily for rows on screen.
+                cols.append(Column(title: "ASSETS", align: .right, maxWidth: 7, priority: 3) { e in
+                    guard let version = v(e) else { return "" }
+                    switch assetCount(version) {
+                    case .known(let n?)?: return String(n)
+                    case .asked?: return "…"
+                    default: return "-"
+                    }
+                })
                 cols.append(Column(title: "ADDED", maxWidth: 10, priority: 3) { Formatting.added(v($0)?.addedMillis, now: now) })
                 cols.append(Column(title: "OWNER", maxWidth: 12, priority: 1) { v($0)?.owner ?? "-" })
             }
@@ -708,7 +734,11 @@ enum Details {
             .map { Line(label: nil, value: String($0)) }
     }
 
-    static func version(_ v: ArtifactVersion, artifact: Artifact?, now: Int64) -> [Line] {
+    /// - Parameters:
+    ///   - lineage: what is known of the version's lineage (nil: not asked yet).
+    ///   - readsLineage: false when the connection cannot read lineage ("unavailable").
+    static func version(_ v: ArtifactVersion, artifact: Artifact?, now: Int64, lineage: LineageState? = nil,
+                        readsLineage: Bool = false) -> [Line] {
         var added = "-"
         if let ms = v.addedMillis { added = Formatting.isoDateTime(ms) + " (" + Formatting.added(ms, now: now) + ")" }
         var lines = [
@@ -718,11 +748,43 @@ enum Details {
             Line(label: "Size", value: Formatting.size(v.sizeInBytes) + " (\(v.sizeInBytes) bytes)"),
             Line(label: "Added", value: added),
             Line(label: "Owner", value: v.owner ?? "-"),
-            Line(label: "Experiment", value: v.sourceExperimentKey ?? "-"),
         ]
+        lines += Details.lineage(v, lineage, readsLineage: readsLineage)
         if let id = artifact?.artifactId ?? v.artifact?.artifactId { lines.append(Line(label: "Artifact", value: id)) }
         lines.append(Line(label: "Version id", value: v.artifactVersionId))
         return lines + metadata(v.metadata)
+    }
+
+    /// The "Producer" and "Consumers" lines of a version's details, in the states named in
+    /// docs/tui.md: loading, none, unavailable, error.
+    static func lineage(_ v: ArtifactVersion, _ state: LineageState?, readsLineage: Bool) -> [Line] {
+        let key = v.sourceExperimentKey.flatMap { $0.isEmpty ? nil : $0 }
+        var lines: [Line] = []
+        switch (key, state) {
+        case (nil, _): lines.append(Line(label: "Producer", value: "none recorded", style: .dim))
+        case (let key?, .loaded(let l)?): lines.append(Line(label: "Producer", value: l.producer?.label ?? key))
+        case (let key?, .failed?): lines.append(Line(label: "Producer", value: key))
+        case (let key?, .loading?): lines.append(Line(label: "Producer", value: key + " · loading…"))
+        case (let key?, nil): lines.append(Line(label: "Producer", value: key))
+        }
+        guard readsLineage else {
+            lines.append(Line(label: "Consumers", value: "unavailable on this connection", style: .dim))
+            return lines
+        }
+        switch state {
+        case nil, .loading?:
+            lines.append(Line(label: "Consumers", value: "loading…", style: .dim))
+        case .failed(let message)?:
+            lines.append(Line(label: "Consumers", value: "error: " + message, style: .error))
+        case .loaded(let l)?:
+            guard let consumers = l.consumers else {
+                lines.append(Line(label: "Consumers", value: VersionLineage.consumersUnavailable, style: .dim))
+                break
+            }
+            if consumers.isEmpty { lines.append(Line(label: "Consumers", value: "none", style: .dim)) }
+            for (i, c) in consumers.enumerated() { lines.append(Line(label: i == 0 ? "Consumers" : "", value: c.label)) }
+        }
+        return lines
     }
 
     static func asset(_ a: Asset, path: [String], remote: RemoteFactsState? = nil) -> [Line] {

@@ -33,8 +33,35 @@ public enum Listing {
     /// - Throws: whatever `reader` throws (``CometAPIError`` for ``CometClient``).
     /// - Parameter inspector: reads facts about remote assets' links (S3 sizes) for the assets
     ///   listing; nil reads none.
+    ///   - lineage: reads the version's lineage for a version's listing: the table ends with a
+    ///     `produced by …` line (``lineageLine(_:)``); nil reads none.
+    ///   - lineageJSON: with `json`, a version's listing is one object with its lineage and its
+    ///     assets (``VersionListing``) instead of the array of asset rows.
     public static func render(_ target: Target, from reader: some ArtifactReading, json: Bool,
-                              inspector: RemoteAssetInspector? = nil) async throws -> String {
+                              inspector: RemoteAssetInspector? = nil, lineage: (any LineageReading)? = nil,
+                              lineageJSON: Bool = false) async throws -> String {
+        if case .assets(let workspace, let artifact, let selector) = target, let lineage {
+            let version = try await reader.artifactVersion(workspace: workspace, name: artifact, selector: selector)
+            let assets = try await reader.assets(workspace: workspace, name: artifact, selector: .versionId(version.artifactVersionId))
+            var rows = rows(assets: assets, resolvedVersion: version.version)
+            if let inspector { rows = await withStoreFacts(rows, inspector: inspector) }
+            let known: Result<VersionLineage, any Error>
+            do { known = .success(try await lineage.lineage(of: version)) } catch { known = .failure(error) }
+            if json, lineageJSON {
+                let l = try known.get()
+                return Self.json(VersionListing(workspace: workspace, artifact: artifact, version: version.version,
+                                                artifactVersionId: version.artifactVersionId,
+                                                lineage: LineageRow(l), assets: rows))
+            }
+            if json { return Self.json(rows) }
+            let line: String = switch known {
+            case .success(let l): lineageLine(l)
+            case .failure(let error): "lineage: could not be read (\((error as? CometAPIError)?.userMessage ?? String(describing: error)))"
+            }
+            var head = ""
+            if case .version = selector {} else { head = resolution(selector, to: version.version) + "\n" }
+            return head + table(rows) + "\n" + TerminalText.escape(line)
+        }
         switch target {
         case .workspaces:
             let rows = rows(workspaces: try await reader.workspaces())
@@ -63,6 +90,65 @@ public enum Listing {
     }
 
     // MARK: rows (the JSON shapes)
+
+    /// A version's lineage in JSON: `producer` (`null` when the version names none), `consumers`
+    /// (`null` when the server cannot list them, see `consumersAvailable`). Experiments are
+    /// `{experimentKey, experimentName, projectName, workspaceName, added}` (nulls where unknown).
+    public struct LineageRow: Sendable, Hashable, Encodable {
+        public var producer: ExperimentSummary?
+        public var consumers: [ExperimentSummary]?
+        public var consumersAvailable: Bool
+
+        public init(_ lineage: VersionLineage) {
+            producer = lineage.producer
+            consumers = lineage.consumers
+            consumersAvailable = lineage.consumers != nil
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(producer.map(ExperimentRow.init), forKey: .producer)
+            try c.encode(consumers.map { $0.map(ExperimentRow.init) }, forKey: .consumers)
+            try c.encode(consumersAvailable, forKey: .consumersAvailable)
+        }
+        private enum CodingKeys: String, CodingKey { case producer, consumers, consumersAvailable }
+    }
+
+    /// One experiment of a ``LineageRow``, every key present.
+    struct ExperimentRow: Encodable {
+        var e: ExperimentSummary
+        init(_ e: ExperimentSummary) { self.e = e }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: ExperimentSummary.CodingKeys.self)
+            try c.encode(e.experimentKey, forKey: .experimentKey)
+            try c.encode(e.experimentName, forKey: .experimentName)
+            try c.encode(e.projectName, forKey: .projectName)
+            try c.encode(e.workspaceName, forKey: .workspaceName)
+            try c.encode(e.addedMillis, forKey: .addedMillis)
+        }
+    }
+
+    /// `arty ls WS/NAME:VERSION --json --lineage`: the version, its lineage and its asset rows.
+    public struct VersionListing: Sendable, Hashable, Encodable {
+        public var workspace: String
+        public var artifact: String
+        public var version: String
+        public var artifactVersionId: String
+        public var lineage: LineageRow
+        public var assets: [AssetRow]
+    }
+
+    /// The line under a version's asset table: `produced by KEY (name · ws/project) · consumed by
+    /// KEY2, KEY3`, `· consumed by none`, or `· consumers not available from this server`.
+    public static func lineageLine(_ l: VersionLineage) -> String {
+        let producer = l.producer.map { "produced by \($0.label)" } ?? "produced by: none recorded"
+        let consumers: String = switch l.consumers {
+        case nil: "consumers " + VersionLineage.consumersUnavailable
+        case let list? where list.isEmpty: "consumed by none"
+        case let list?: "consumed by " + list.map(\.label).joined(separator: ", ")
+        }
+        return producer + " · " + consumers
+    }
 
     /// A workspace row: `{"name": "ws"}`.
     public struct WorkspaceRow: Sendable, Hashable, Codable {

@@ -74,6 +74,10 @@ public struct Artifact: Sendable, Hashable, Identifiable, Decodable {
     public var sizeInBytes: Int64
     /// Free-form artifact metadata, when the server sends it.
     public var metadata: JSONValue?
+    /// When the artifact last changed: its newest version's `added`, epoch milliseconds. No
+    /// artifact listing of the API carries it (§6), so it is filled in from the versions
+    /// (``ArtifactDetails/lastUpdatedMillis``) when they have been read; nil until then.
+    public var lastUpdatedMillis: Int64? = nil
 
     public var id: String { artifactId }
 
@@ -145,6 +149,9 @@ public struct ArtifactVersion: Sendable, Hashable, Identifiable, Decodable {
     public var sourceExperimentKey: String?
     /// The artifact this version belongs to, when the response carries it (`artifacts/version`).
     public var artifact: Artifact?
+    /// How many assets (files and remote links) the version holds. No version listing of the API
+    /// carries it (§2.4), so it is filled in from `artifacts/version/files` when read; nil until then.
+    public var assetCount: Int? = nil
 
     public var id: String { artifactVersionId }
     /// The parsed semantic version, nil when the string is not strict semver.
@@ -210,6 +217,9 @@ public struct ArtifactDetails: Sendable, Hashable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         versions = (try c.decodeIfPresent([ArtifactVersion].self, forKey: .versions)) ?? []
     }
+
+    /// The newest version's `added` (epoch ms): when the artifact last changed; nil without dated versions.
+    public var lastUpdatedMillis: Int64? { versions.compactMap(\.addedMillis).max() }
 }
 
 /// One asset of an artifact version (`artifacts/version/files` → `files[]`, reference §2.6):

@@ -40,6 +40,7 @@ struct Browse: AsyncParsableCommand {
             var context = BrowserContext(serverLabel: server.label, userName: nil,
                                          initialWorkspace: server.workspace, readOnly: readOnly || ReadOnlyOption.environmentIsReadOnly)
             context.config = settings
+            context.webRoot = server.webRoot
             try await browse(server.client, context)
         }
     }

@@ -37,6 +37,9 @@ struct ServerConnection {
     var label: String
     /// The workspace to start in (`--workspace`, `COMET_WORKSPACE`, config), if any.
     var workspace: String?
+    /// The web UI's root when the server is comet.com-like (``WebLinks/webRoot(forClientlibURL:)``);
+    /// nil for the local registry and other servers.
+    var webRoot: String? = nil
 }
 
 /// Connects to the configured Comet server, or to the embedded local registry when none is
@@ -50,7 +53,7 @@ func connect(_ options: ConnectionOptions) async throws -> ServerConnection {
             URL(string: configuration.urlOverride)?.port.map { "\(host):\($0)" } ?? host
         } ?? configuration.urlOverride
         return ServerConnection(client: CometClient(configuration: configuration), label: host,
-                                workspace: configuration.workspace)
+                                workspace: configuration.workspace, webRoot: WebLinks.webRoot(forClientlibURL: configuration.urlOverride))
     }
     let registry = try await EmbeddedRegistry.shared.registry()
     let local = try CometConfiguration(apiKey: registry.apiKey, workspace: configuration.workspace,

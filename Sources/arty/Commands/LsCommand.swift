@@ -16,7 +16,9 @@ struct Ls: AsyncParsableCommand {
             `production → 1.2.0` (in --json every asset row has `resolvedVersion`). With AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, \
             ~/.aws/credentials; AWS_ENDPOINT_URL_S3 for S3-compatible stores), a remote asset's s3:// link is read \
             (a signed HEAD, or a listing for a prefix) and its size shown as the store's, e.g. "↗ 1.2 GiB s3" \
-            (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. Exit status: 0 on success, \
+            (--json: "storeFacts"). Artifact names may contain spaces: quote the argument. A version's table ends with its lineage, \
+            `produced by KEY (name · workspace/project) · consumed by …` (consumers where the server lists them: \
+            arty's registry does, comet.com does not); --json --lineage prints it as an object. Exit status: 0 on success, \
             1 when the server or the connection fails, 2 for a malformed argument.
             """
     )
@@ -26,6 +28,9 @@ struct Ls: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
+
+    @Flag(name: .long, help: "With --json and a version: {version, lineage: {producer, consumers}, assets} instead of the array of assets.")
+    var lineage = false
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -40,7 +45,10 @@ struct Ls: AsyncParsableCommand {
             let client = try await makeClient(connection)
             // Remote assets' S3 links are read only with AWS credentials (never otherwise).
             let inspector: RemoteAssetInspector? = if case .assets = request { RemoteAssetInspector.fromEnvironment() } else { nil }
-            print(try await Listing.render(request, from: client, json: json, inspector: inspector))
+            // A version's table ends with its lineage line (`produced by …`); --lineage puts it in the JSON.
+            if lineage, !json { throw UsageError(message: "--lineage only changes --json output (the table always ends with the lineage)") }
+            let reader: (any LineageReading)? = if case .assets = request, !json || lineage { client } else { nil }
+            print(try await Listing.render(request, from: client, json: json, inspector: inspector, lineage: reader, lineageJSON: lineage))
         }
     }
 }

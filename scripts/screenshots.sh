@@ -97,3 +97,8 @@ scene 07-wide 100 30 "Wide characters: CJK names keep columns aligned" -- \
   wait "Workspaces (" keys / type nlp keys Enter Enter wait "トークナイザー" keys j wait "Versions ("
 scene 08-too-small 30 8 "Below 40×10" -- \
   wait "terminal too small"
+scene 09-marks 120 34 "Space marks assets (a folder marks its files), v a range; d downloads exactly the marks" -- \
+  wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" keys Enter wait "Version 2.0.0" \
+  keys G Enter wait "Assets (15) ·" keys j Space Space j v j j wait "5 marked"
+scene 10-command-line 120 34 "The : command line: goto anywhere with Tab completion" -- \
+  wait "Workspaces (" keys : type "goto vision-lab/cats-vs-dogs:1.0.0/images/train/dogs/d" keys Tab wait "dog_005"

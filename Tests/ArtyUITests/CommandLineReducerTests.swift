@@ -54,6 +54,33 @@ let mnistAssetsKey = ListingKey.assets(workspace: "mnist-team", artifact: "mnist
         #expect(h.state.commandLine?.field.text == "dr")  // back to the draft
     }
 
+    /// Another client added a version, an artifact and an alias after this session listed them: the
+    /// goto reads the listing again (once) instead of failing or landing on a stale `latest`.
+    @Test func gotoReadsAStaleListingAgainBeforeGivingUp() async {
+        var h = await Harness()
+        await h.command("goto mnist-team/mnist-digits:2.1.0")
+        #expect(h.state.current.key == mnistAssetsKey)
+        // Meanwhile: 9.0.0 with the alias "fresh" appears on the server, and a new artifact.
+        var entry = h.service.data["mnist-team"]!.first { $0.details.artifact.name == "mnist-digits" }!
+        let fresh = ArtifactVersion(artifactVersionId: "fresh9", version: "9.0.0", aliases: ["fresh"], sizeInBytes: 1, state: .closed)
+        entry.details.versions.append(fresh)
+        entry.assets["9.0.0"] = [Asset(assetId: "n1", logicalPath: "new.csv", size: 1)]
+        h.service.data["mnist-team"] = h.service.data["mnist-team"]!.map { $0.details.artifact.name == "mnist-digits" ? entry : $0 }
+        let newArtifact = ArtifactDetails(artifact: Artifact(artifactId: "n", name: "brand-new", type: "model", latestVersion: "1.0.0"),
+                                          versions: [ArtifactVersion(artifactVersionId: "bn1", version: "1.0.0", sizeInBytes: 0, state: .closed)])
+        h.service.data["mnist-team"]!.append((newArtifact, ["1.0.0": []]))
+        await h.command("goto mnist-team/mnist-digits:9.0.0/new.csv")
+        #expect(h.selected?.id == "new.csv")
+        await h.command("goto mnist-team/mnist-digits:fresh")
+        #expect(h.state.current.key.path == ["mnist-team", "mnist-digits", "9.0.0"])
+        await h.command("goto mnist-team/mnist-digits")
+        await h.command("goto mnist-team/brand-new:1.0.0")
+        #expect(h.state.current.key.path == ["mnist-team", "brand-new", "1.0.0"])
+        // Still missing after one fresh read: the goto gives up with the name.
+        await h.command("goto mnist-team/nothing-here:1.0.0")
+        #expect(h.messageText?.contains("no artifact 'nothing-here' in workspace 'mnist-team'") == true)
+    }
+
     @Test func tabCompletesShowsCandidatesAndLoadsWhatItNeeds() async {
         var h = await Harness(resolveLoads: false)
         await h.resolvePending()

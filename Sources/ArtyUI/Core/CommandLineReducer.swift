@@ -6,6 +6,10 @@ public struct PendingGoto: Sendable, Hashable {
     public var target: GotoTarget
     /// The listing this goto asked for last; its failure ends the goto.
     public var waitingFor: ListingKey?
+    /// Listings this goto reloaded: a name missing from a listing loaded earlier in the session
+    /// (another client may have added it since), or an alias or `latest` (pointers that move), is
+    /// looked up again in a fresh copy, once, before the goto gives up or resolves.
+    public var refreshed: Set<ListingKey> = []
 
     public init(target: GotoTarget, waitingFor: ListingKey? = nil) {
         self.target = target
@@ -208,9 +212,20 @@ extension BrowserState {
                 listings[key]?.error = nil  // an old failure: try again
             }
             pending.waitingFor = key
+            pending.refreshed.insert(key)  // what arrives now is fresh: no second read for it
             pendingGoto = pending
             effects += ensureListing(key)
             return nil
+        }
+
+        /// Reloads `key` once for this goto and waits for it; false when it was reloaded already.
+        func refresh(_ key: ListingKey) -> Bool {
+            guard !pending.refreshed.contains(key) else { return false }
+            pending.refreshed.insert(key)
+            pending.waitingFor = key
+            pendingGoto = pending
+            effects += reload(key)
+            return true
         }
 
         // Workspaces pane → the workspace's artifacts.
@@ -223,6 +238,7 @@ extension BrowserState {
         }
         guard let artifactName = target.artifact else { return arrive(at: target, version: nil) + effects }
         guard case .artifact(let artifact)? = artifacts.first(where: { $0.name == artifactName }) else {
+            if refresh(artifactsKey) { return effects + ensurePreview() }
             let known = artifacts.isEmpty && listings[.workspaces]?.entries?.contains(where: { $0.name == ws }) == false
             return fail(known ? "no workspace '\(ws)'" : "no artifact '\(artifactName)' in workspace '\(ws)'") + effects
         }
@@ -238,6 +254,8 @@ extension BrowserState {
         guard target.selector != nil || target.path != nil else { return arrive(at: target, version: nil) + effects }
         let versions = versionRows.compactMap { if case .version(let v) = $0 { v } else { nil } }
         let wanted = target.selector?.description ?? "latest"
+        let exactVersion = versions.contains { $0.version == wanted }
+        if !exactVersion, refresh(versionsKey) { return effects + ensurePreview() }  // an alias or latest moves
         guard let version = GotoTarget.resolve(wanted, in: versions) else {
             let what = if case .alias? = target.selector { "no version has alias '\(wanted)'" } else { "no version '\(wanted)'" }
             return fail("\(what) in \(ws)/\(artifactName)") + effects
@@ -258,6 +276,7 @@ extension BrowserState {
         let exact = assets.contains { $0.id == assetPath }
         let firstBelow = assets.first { $0.id.hasPrefix(folder + "/") }
         guard exact || firstBelow != nil else {
+            if refresh(assetsKey) { return effects + ensurePreview() }
             return fail("no asset '\(assetPath)' in \(ws)/\(artifactName):\(version.version)") + effects
         }
         if current.folder != nil {

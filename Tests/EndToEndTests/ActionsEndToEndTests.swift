@@ -38,11 +38,11 @@ struct ActionsEndToEndTests {
         }
 
         /// The browser on vision-lab's `cats-vs-dogs` with version 1.1.0 (alias `staging`) selected.
-        func browseCatsVersion110() throws -> TmuxSession {
+        func browseCatsVersion110() async throws -> TmuxSession {
             let tmux = try browse(workspace: "vision-lab")
-            try tmux.waitFor("cats-vs-dogs")
+            try await tmux.waitFor("cats-vs-dogs")
             try tmux.send("Enter")
-            try tmux.waitFor("Versions (3)", "staging")
+            try await tmux.waitFor("Versions (3)", "staging")
             try tmux.send("j")  // 1.1.0 (staging); newest first
             return tmux
         }
@@ -57,20 +57,20 @@ struct ActionsEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         let tmux = try f.browse(workspace: LocalRegistry.defaultUserName)
-        try tmux.waitFor("quickstart")
+        try await tmux.waitFor("quickstart")
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (1)", "1.0.0")
+        try await tmux.waitFor("Versions (1)", "1.0.0")
         try tmux.send("d")
-        try tmux.waitFor("Download version quickstart:1.0.0", "./quickstart-1.0.0/", "3 files", "remote/readme.md", "▸ Cancel ◂")
+        try await tmux.waitFor("Download version quickstart:1.0.0", "./quickstart-1.0.0/", "3 files", "remote/readme.md", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")
-        try tmux.waitFor("Downloaded 3 files")
+        try await tmux.waitFor("Downloaded 3 files")
         // Again: the dialog knows from arty's record that nothing needs fetching, and nothing is.
         try tmux.send("d")
-        try tmux.waitFor("3 exist already (all up to date)")
+        try await tmux.waitFor("3 exist already (all up to date)")
         try tmux.send("Right", "Enter")
-        try tmux.waitFor("Downloaded 0 files", "3 kept (3 up to date)")
+        try await tmux.waitFor("Downloaded 0 files", "3 kept (3 up to date)")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
 
         let destination = f.work.appendingPathComponent("quickstart-1.0.0")
         let plan = try #require(DemoPlan.standard().artifacts.first { $0.name == "quickstart" })
@@ -86,16 +86,16 @@ struct ActionsEndToEndTests {
     @Test func moveAnAliasWithA() async throws {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
-        let tmux = try f.browseCatsVersion110()
+        let tmux = try await f.browseCatsVersion110()
         try tmux.send("a")
-        try tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
+        try await tmux.waitFor("Aliases of cats-vs-dogs:1.1.0", "> staging, ")
         try tmux.type("production")
         try tmux.send("Enter")
-        try tmux.waitFor("production: 2.0.0 → 1.1.0", "▸ Cancel ◂")
+        try await tmux.waitFor("production: 2.0.0 → 1.1.0", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")
-        try tmux.waitFor("Saved aliases of 1.1.0")
+        try await tmux.waitFor("Saved aliases of 1.1.0")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
 
         let details = try await f.client.artifactDetails(workspace: "vision-lab", name: "cats-vs-dogs")
         let aliases = Dictionary(uniqueKeysWithValues: details.versions.map { ($0.version, Set($0.aliases)) })
@@ -107,16 +107,16 @@ struct ActionsEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         let tmux = try f.browse(workspace: LocalRegistry.defaultUserName)
-        try tmux.waitFor("quickstart")
+        try await tmux.waitFor("quickstart")
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (1)")
+        try await tmux.waitFor("Versions (1)")
         try tmux.send("b")
-        try tmux.waitFor("1.0.0 → 1.1.0", "▸ Cancel ◂")
+        try await tmux.waitFor("1.0.0 → 1.1.0", "▸ Cancel ◂")
         try tmux.send("Right", "Enter")
-        try tmux.waitFor("Created quickstart:1.1.0")
-        try tmux.waitFor("Versions (2)")  // the pane refreshed from the server
+        try await tmux.waitFor("Created quickstart:1.1.0")
+        try await tmux.waitFor("Versions (2)")  // the pane refreshed from the server
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
 
         let ws = LocalRegistry.defaultUserName
         let old = try await f.client.assets(workspace: ws, name: "quickstart", selector: .version("1.0.0"))
@@ -129,20 +129,20 @@ struct ActionsEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         let tmux = try f.browse(workspace: LocalRegistry.defaultUserName, readOnly: true)
-        try tmux.waitFor("read-only", "quickstart")
+        try await tmux.waitFor("read-only", "quickstart")
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (1)")
+        try await tmux.waitFor("Versions (1)")
         try tmux.send("a")
-        try tmux.waitFor("Read-only session")
+        try await tmux.waitFor("Read-only session")
         try tmux.send("b")
-        var screen = try tmux.waitFor("Read-only session")
+        var screen = try await tmux.waitFor("Read-only session")
         #expect(!screen.contains("Bump quickstart"))
         try tmux.send("d")
-        screen = try tmux.waitFor("Download version quickstart:1.0.0")
+        screen = try await tmux.waitFor("Download version quickstart:1.0.0")
         try tmux.send("Escape")
-        screen = try tmux.waitFor("Download cancelled")
+        screen = try await tmux.waitFor("Download cancelled")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
         let details = try await f.client.artifactDetails(workspace: LocalRegistry.defaultUserName, name: "quickstart")
         #expect(details.versions.map(\.version) == ["1.0.0"])
         #expect(!FileManager.default.fileExists(atPath: f.work.appendingPathComponent("quickstart-1.0.0").path))

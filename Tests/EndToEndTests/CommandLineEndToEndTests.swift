@@ -46,14 +46,14 @@ struct CommandLineEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         let tmux = try f.browse(workspace: "vision-lab", width: 160, height: 30)
-        try tmux.waitFor("cats-vs-dogs", ": cmd")
+        try await tmux.waitFor("cats-vs-dogs", ": cmd")
         try tmux.send(":")
         try tmux.type("goto vision-lab/cats")
         try tmux.send("Tab")
-        try tmux.waitFor(":goto vision-lab/cats-vs-dogs:")
+        try await tmux.waitFor(":goto vision-lab/cats-vs-dogs:")
         try tmux.type("staging/images/val/mixed/img_2.jpg")
         try tmux.send("Enter")
-        let screen = try tmux.waitFor("Assets (", "(staging → 1.1.0)", "$ arty ls vision-lab/cats-vs-dogs:1.1.0")
+        let screen = try await tmux.waitFor("Assets (", "(staging → 1.1.0)", "$ arty ls vision-lab/cats-vs-dogs:1.1.0")
         // The asset is the selected row of the current pane; the parent pane shows the version.
         let selected = screen.split(separator: "\n").filter { $0.contains("›") }
         #expect(selected.contains { $0.contains("images/val/mixed/img_2.jpg") }, "\(screen)")
@@ -61,9 +61,9 @@ struct CommandLineEndToEndTests {
         #expect(screen.contains("version 1.1.0"))
         // One key back is the versions pane, with 1.1.0 selected.
         try tmux.send("h")
-        try tmux.waitFor("Versions (3)")
+        try await tmux.waitFor("Versions (3)")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
 
         let command = try #require(Self.printedCommand(screen))
         #expect(command == "arty ls vision-lab/cats-vs-dogs:1.1.0")
@@ -76,20 +76,20 @@ struct CommandLineEndToEndTests {
         let f = try await Fixture.start()
         defer { Task { await f.stop() } }
         let tmux = try f.browse(workspace: "vision-lab", width: 160, height: 30)
-        try tmux.waitFor("cats-vs-dogs")
+        try await tmux.waitFor("cats-vs-dogs")
         try tmux.send(":")
         try tmux.type("vision-lab/cats-vs-dogs")
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (3)", "staging")
+        try await tmux.waitFor("Versions (3)", "staging")
         try tmux.send("j")  // 1.1.0 (staging); newest first
         try tmux.send(":")
         try tmux.type("alias add gold")
         try tmux.send("Enter")
-        try tmux.waitFor("Add gold · Remove none", "Write")
+        try await tmux.waitFor("Add gold · Remove none", "Write")
         try tmux.send("y")
-        let screen = try tmux.waitFor("$ arty alias vision-lab/cats-vs-dogs:1.1.0 add gold")
+        let screen = try await tmux.waitFor("$ arty alias vision-lab/cats-vs-dogs:1.1.0 add gold")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
 
         let version = try await f.client.artifactVersion(workspace: "vision-lab", name: "cats-vs-dogs", selector: .alias("gold"))
         #expect(version.version == "1.1.0")
@@ -111,21 +111,21 @@ struct CommandLineEndToEndTests {
         defer { Task { await f.stop() } }
         let ws = LocalRegistry.defaultUserName
         let tmux = try f.browse(workspace: ws, width: 160, height: 30)
-        try tmux.waitFor("quickstart")
+        try await tmux.waitFor("quickstart")
         try tmux.send(":")
         try tmux.type("goto \(ws)/quickstart:1.0.0")
         try tmux.send("Enter")
-        try tmux.waitFor("Assets (", "$ arty ls \(ws)/quickstart:1.0.0")
+        try await tmux.waitFor("Assets (", "$ arty ls \(ws)/quickstart:1.0.0")
         try tmux.send("h")  // the version selected in the versions pane
-        try tmux.waitFor("Versions (1)")
+        try await tmux.waitFor("Versions (1)")
         try tmux.send(":")
         try tmux.type("download 'my data'")
         try tmux.send("Enter")
-        try tmux.waitFor("Download version quickstart:1.0.0", "my data", "▸ Cancel ◂")
+        try await tmux.waitFor("Download version quickstart:1.0.0", "my data", "▸ Cancel ◂")
         try tmux.send("y")
-        let screen = try tmux.waitFor("Downloaded 3 files", "$ arty download \(ws)/quickstart:1.0.0 'my data'")
+        let screen = try await tmux.waitFor("Downloaded 3 files", "$ arty download \(ws)/quickstart:1.0.0 'my data'")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
         let written = try FileManager.default.subpathsOfDirectory(atPath: f.work.appendingPathComponent("my data").path)
         #expect(written.filter { !$0.hasPrefix(".arty") }.count >= 3, "\(written)")
 

@@ -8,24 +8,24 @@ extension BrowserEndToEndTests {
         screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
     }
 
-    @Test func footerShowsOnlyTheKeysThatActOnThePane() throws {
+    @Test func footerShowsOnlyTheKeysThatActOnThePane() async throws {
         let tmux = try open()
-        var screen = try tmux.waitForWholeFrame("Workspaces (4)", "mnist-team", "J jobs")
+        var screen = try await tmux.waitForWholeFrame("Workspaces (4)", "mnist-team", "J jobs")
         #expect(footer(screen).contains("? help"))
         #expect(!footer(screen).contains("d download"))
         #expect(!footer(screen).contains("m mark"))
 
         // `b` on the workspaces pane says why, as information.
         try tmux.send("b")
-        screen = try tmux.waitForWholeFrame("Bump works on a version")
+        screen = try await tmux.waitForWholeFrame("Bump works on a version")
         #expect(!screen.contains("✗ error"))
 
         try tmux.send("Enter", "/")
         try tmux.type("MNIST")
         try tmux.send("Enter")
-        try tmux.waitForWholeFrame("Artifacts (1/5) · name ↑ · /MNIST")
+        try await tmux.waitForWholeFrame("Artifacts (1/5) · name ↑ · /MNIST")
         try tmux.send("Enter")
-        screen = try tmux.waitForWholeFrame("Versions (5) · version ↓", "d download")
+        screen = try await tmux.waitForWholeFrame("Versions (5) · version ↓", "d download")
         #expect(footer(screen).contains("d download"))
         #expect(footer(screen).contains("m mark"))
         // --fake cannot write: the keys that write stay out.
@@ -35,11 +35,11 @@ extension BrowserEndToEndTests {
 
 /// The footer on the artifacts and assets panes (the workspaces and versions panes: above).
 extension BrowserEndToEndTests {
-    @Test func footerOnTheArtifactsAndAssetsPanes() throws {
+    @Test func footerOnTheArtifactsAndAssetsPanes() async throws {
         let tmux = try open(width: 140)
-        try tmux.waitForWholeFrame("Workspaces (4)", "mnist-team", "Artifacts (5)")
+        try await tmux.waitForWholeFrame("Workspaces (4)", "mnist-team", "Artifacts (5)")
         try tmux.send("Enter")
-        var screen = try tmux.waitForWholeFrame("Artifacts (5) · name ↑", "d download")
+        var screen = try await tmux.waitForWholeFrame("Artifacts (5) · name ↑", "d download")
         #expect(footer(screen).contains("d download"))
         #expect(!footer(screen).contains("m mark"))     // marks are versions'
         #expect(!footer(screen).contains("p preview"))  // previews are files'
@@ -47,13 +47,13 @@ extension BrowserEndToEndTests {
         try tmux.send("/")
         try tmux.type("MNIST")
         try tmux.send("Enter", "Enter", "j", "Enter")
-        screen = try tmux.waitForWholeFrame("artifact mnist-digits │ version 2.1.0", "Assets (5)", "p preview")
+        screen = try await tmux.waitForWholeFrame("artifact mnist-digits │ version 2.1.0", "Assets (5)", "p preview")
         #expect(footer(screen).contains("d download"))
         #expect(footer(screen).contains("T tree"))
         #expect(!footer(screen).contains("m mark"))
         #expect(!footer(screen).contains("b bump"))
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
     }
 }
 
@@ -67,10 +67,10 @@ extension ActionsEndToEndTests {
         }
         for readOnly in [false, true] {
             let tmux = try f.browse(workspace: LocalRegistry.defaultUserName, width: 140, readOnly: readOnly)
-            var screen = try tmux.waitForWholeFrame("quickstart", "d download")
+            var screen = try await tmux.waitForWholeFrame("quickstart", "d download")
             #expect(footer(screen).contains("t tag") == !readOnly, "artifacts pane, read-only \(readOnly): \(footer(screen))")
             try tmux.send("Enter")
-            screen = try tmux.waitForWholeFrame("Versions (1)", "m mark")
+            screen = try await tmux.waitForWholeFrame("Versions (1)", "m mark")
             let line = footer(screen)
             #expect(line.contains("d download"))
             #expect(line.contains("m mark"))
@@ -78,7 +78,7 @@ extension ActionsEndToEndTests {
                 #expect(line.contains(write) == !readOnly, "versions pane, read-only \(readOnly): \(line)")
             }
             try tmux.send("q")
-            try tmux.waitForExit()
+            try await tmux.waitForExit()
         }
     }
 }

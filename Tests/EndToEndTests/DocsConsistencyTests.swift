@@ -65,7 +65,7 @@ struct DocsConsistencyTests {
         #expect(DocsConsistencyTests.readmeCommands(readme) == ["registry gc", "ls", "alias", "serve"])
     }
 
-    @Test func readmeListsEveryCommandAndNoOther() throws {
+    @Test func readmeListsEveryCommandAndNoOther() async throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         let known = Set(try commands().leaves.map { $0.path.joined(separator: " ") })
         let listed = DocsConsistencyTests.readmeCommands(readme)
@@ -74,7 +74,7 @@ struct DocsConsistencyTests {
         #expect(listed.subtracting(known).isEmpty, "in the README but not a command: \(listed.subtracting(known).sorted())")
     }
 
-    @Test func helpListsEveryCommandAndOption() throws {
+    @Test func helpListsEveryCommandAndOption() async throws {
         let info = try commands()
         let top = try run(["--help"])
         for sub in info.subcommands { #expect(top.contains("  \(sub.path[0]) "), "arty --help misses \(sub.path[0])") }

@@ -59,16 +59,16 @@ struct FailedJobEndToEndTests {
         let statusFile = dir.appendingPathComponent("status").path
         let tmux = try TmuxSession(["/bin/sh", "-c", "\"$0\" browse; echo $? > \"$1\"", ArtyBinary.path!, statusFile],
                                    width: 100, height: 30, environment: environment, directory: dir.appendingPathComponent("work").path)
-        try tmux.waitFor("cats", seconds: Self.patience)
+        try await tmux.waitFor("cats", seconds: Self.patience)
         try tmux.send("Enter")
-        try tmux.waitFor("Versions (1)", "2.0.0", seconds: Self.patience)
+        try await tmux.waitFor("Versions (1)", "2.0.0", seconds: Self.patience)
         try tmux.send("d")
-        try tmux.waitFor("Download version cats:2.0.0", "1 exists already: data/x.csv", "[FAIL]", seconds: Self.patience)
+        try await tmux.waitFor("Download version cats:2.0.0", "1 exists already: data/x.csv", "[FAIL]", seconds: Self.patience)
         try tmux.send("Right", "Enter")
 
         // The status line (row 29 of 30) names the file and the reason, cut at the width (the reason goes first).
         // Both bottom rows, so that a capture taken mid-redraw is not judged.
-        let screen = try tmux.waitFor("the failed job's status line", seconds: Self.patience) { s in
+        let screen = try await tmux.waitFor("the failed job's status line", seconds: Self.patience) { s in
             let rows = s.split(separator: "\n", omittingEmptySubsequences: false)
             return s.contains("files failed") && rows.count >= 30 && rows[29].hasPrefix("J jobs")
         }
@@ -86,7 +86,7 @@ struct FailedJobEndToEndTests {
         // The jobs view keeps the failed job, its summary and the file's reason.
         try tmux.send("J")
         // Wait for the whole view, its footer included: under load a capture can land mid-redraw.
-        let view = try tmux.waitFor("Jobs (0 running, 1 finished)", "⇣ cats:2.0.0 → ./cats-2.0.0",
+        let view = try await tmux.waitFor("Jobs (0 running, 1 finished)", "⇣ cats:2.0.0 → ./cats-2.0.0",
                                     "x cancel/dismiss · D clear finished", seconds: Self.patience)
         #expect(view.contains("✗ failed · Downloaded 3 files"), "\(view)")
         #expect(view.contains("Failed files (1):"), "\(view)")
@@ -95,14 +95,14 @@ struct FailedJobEndToEndTests {
         #expect(view.contains("x cancel/dismiss · D clear finished"), "\(view)")
         // Closing and reopening keeps it.
         try tmux.send("Escape")
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Failed files (1):") }
+        try await tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Failed files (1):") }
         try tmux.send("J")
-        try tmux.waitFor("Failed files (1):", "✗ data/x.csv", seconds: Self.patience)
+        try await tmux.waitFor("Failed files (1):", "✗ data/x.csv", seconds: Self.patience)
         try tmux.send("Escape")
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Failed files (1):") }
+        try await tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Failed files (1):") }
         // Only a finished job: q quits at once, without "Quit arty?", and arty exits with status 0.
         try tmux.send("q")
-        try tmux.waitForExit(seconds: Self.patience)
+        try await tmux.waitForExit(seconds: Self.patience)
         let exit = try String(contentsOfFile: statusFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(exit == "0", "arty exited with status \(exit)")
     }

@@ -75,14 +75,14 @@ struct JobsEndToEndTests {
         }
 
         /// Opens `big-data`, presses `d` on version 1.0.0, confirms, and waits for the job to start.
-        func startDownload(_ tmux: TmuxSession) throws {
-            try tmux.waitFor("big-data", seconds: patience)
+        func startDownload(_ tmux: TmuxSession) async throws {
+            try await tmux.waitFor("big-data", seconds: patience)
             try tmux.send("Enter")
-            try tmux.waitFor("Versions (1)", "1.0.0", seconds: patience)
+            try await tmux.waitFor("Versions (1)", "1.0.0", seconds: patience)
             try tmux.send("d")
-            try tmux.waitFor("Download version big-data:1.0.0", "./big-data-1.0.0/", "2 files", "▸ Cancel ◂", seconds: patience)
+            try await tmux.waitFor("Download version big-data:1.0.0", "./big-data-1.0.0/", "2 files", "▸ Cancel ◂", seconds: patience)
             try tmux.send("Right", "Enter")
-            try tmux.waitFor("Started download big-data:1.0.0", seconds: patience)
+            try await tmux.waitFor("Started download big-data:1.0.0", seconds: patience)
         }
 
         /// Every file and folder under the destination, relative to it (empty when it does not exist).
@@ -128,10 +128,10 @@ struct JobsEndToEndTests {
         let f = try await Fixture.start()
         defer { f.stop() }
         let tmux = try f.browse()
-        try f.startDownload(tmux)
+        try await f.startDownload(tmux)
         try tmux.send("J")
         // Both files in flight with some of their bytes: the total and each file's line.
-        let first = try tmux.waitFor("both files downloading with bytes moving", seconds: Self.patience) { screen in
+        let first = try await tmux.waitFor("both files downloading with bytes moving", seconds: Self.patience) { screen in
             guard let total = Self.totalLine(screen), total.done != "0 B" else { return false }
             return Self.files.allSatisfy { Self.fileLine(screen, $0).map { $0.done != "0 B" && $0.state == "downloading" } ?? false }
         }
@@ -142,7 +142,7 @@ struct JobsEndToEndTests {
         let total = try #require(Self.totalLine(first))
         #expect(total.finished == 0 && total.files == 2)
         // The numbers move on while the view stays open (the transfer is live, not a frozen frame).
-        let later = try tmux.waitFor("the total to advance", seconds: Self.patience) { screen in
+        let later = try await tmux.waitFor("the total to advance", seconds: Self.patience) { screen in
             Self.totalLine(screen).map { $0.done != total.done } ?? false
         }
         #expect(Self.totalLine(later)?.files == 2)
@@ -150,27 +150,27 @@ struct JobsEndToEndTests {
         // Esc closes the view and cancels nothing; the status line keeps a summary of the running job,
         // its progress first, and the hint line offers J first.
         try tmux.send("Escape")
-        let closed = try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Files of the selected job:") }
+        let closed = try await tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Files of the selected job:") }
         #expect(closed.contains("J jobs"))
-        try tmux.waitFor("the running job's summary", seconds: Self.patience) { screen in
+        try await tmux.waitFor("the running job's summary", seconds: Self.patience) { screen in
             screen.range(of: #"⇣ \d+% · .* · big-data:1\.0\.0"#, options: .regularExpression) != nil
         }
         try tmux.send("J")
-        try tmux.waitFor("the job still running after Esc", seconds: Self.patience) { $0.contains("Jobs (1)") && !$0.contains("cancelling") }
+        try await tmux.waitFor("the job still running after Esc", seconds: Self.patience) { $0.contains("Jobs (1)") && !$0.contains("cancelling") }
         try tmux.send("J")
         try tmux.send("q")
-        try tmux.waitFor("Quit arty?", seconds: Self.patience)
+        try await tmux.waitFor("Quit arty?", seconds: Self.patience)
         try tmux.send("y")
-        try tmux.waitForExit(seconds: Self.patience)
+        try await tmux.waitForExit(seconds: Self.patience)
     }
 
     @Test func cancellingFromTheJobsViewRemovesThePartialFiles() async throws {
         let f = try await Fixture.start()
         defer { f.stop() }
         let tmux = try f.browse()
-        try f.startDownload(tmux)
+        try await f.startDownload(tmux)
         try tmux.send("J")
-        try tmux.waitFor("bytes on the way", seconds: Self.patience) { screen in
+        try await tmux.waitFor("bytes on the way", seconds: Self.patience) { screen in
             Self.totalLine(screen).map { $0.done != "0 B" } ?? false
         }
         // Mid-transfer, the bytes are in `NAME.part`, never under the final name.
@@ -180,7 +180,7 @@ struct JobsEndToEndTests {
 
         try tmux.send("x")
         // The job ends as cancelled: it stays in the view as a finished job, and the status line says so.
-        let after = try tmux.waitFor("Jobs (0 running, 1 finished)", "⊘ cancelled · Download cancelled after 0 files", seconds: Self.patience)
+        let after = try await tmux.waitFor("Jobs (0 running, 1 finished)", "⊘ cancelled · Download cancelled after 0 files", seconds: Self.patience)
         #expect(!after.contains("Files of the selected job:") && !after.contains("downloading"), "\(after)")
         // The TUI's cancel removes partial files (DownloadOptions.keepPartialFiles is false):
         // the summary is posted after the downloader's cleanup, so the folder is final by now.
@@ -189,9 +189,9 @@ struct JobsEndToEndTests {
         #expect(left.allSatisfy { !Self.files.contains($0) }, "a file has its final name: \(left)")
         #expect(tmux.isRunning)
         try tmux.send("q")  // the view
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Jobs (0 running, 1 finished)") }
+        try await tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Jobs (0 running, 1 finished)") }
         try tmux.send("q")  // no job runs now (one finished): quits without asking
-        try tmux.waitForExit(seconds: Self.patience)
+        try await tmux.waitForExit(seconds: Self.patience)
     }
 
     @Test func quittingWhileAJobRunsAsksFirstAndYesQuitsCleanly() async throws {
@@ -199,28 +199,28 @@ struct JobsEndToEndTests {
         defer { f.stop() }
         let statusFile = f.directory.appendingPathComponent("status").path
         let tmux = try f.browse(statusFile: statusFile)
-        try f.startDownload(tmux)
+        try await f.startDownload(tmux)
         try tmux.send("q")
-        let ask = try tmux.waitFor("Quit arty?", "1 job is still running:", seconds: Self.patience)
+        let ask = try await tmux.waitFor("Quit arty?", "1 job is still running:", seconds: Self.patience)
         #expect(ask.contains("• big-data:1.0.0 → ./big-data-1.0.0"))
         #expect(ask.contains("Quitting cancels it; partial files are removed."))
         #expect(ask.contains("y quits · N (any other key) keeps running"))
         // Any other key keeps the session and the job.
         try tmux.send("n")
-        let stay = try tmux.waitFor("Still running 1 job", seconds: Self.patience)
+        let stay = try await tmux.waitFor("Still running 1 job", seconds: Self.patience)
         #expect(!stay.contains("Quit arty?"))
         #expect(tmux.isRunning)
         try tmux.send("J")
-        try tmux.waitFor("the job to still be in flight", seconds: Self.patience) { screen in
+        try await tmux.waitFor("the job to still be in flight", seconds: Self.patience) { screen in
             screen.contains("Jobs (1)") && Self.totalLine(screen).map { $0.done != "0 B" } ?? false
         }
         try tmux.send("J")
-        try tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Jobs (1)") }
+        try await tmux.waitFor("the jobs view to close", seconds: Self.patience) { !$0.contains("Jobs (1)") }
         // q again asks again; y quits, cancelling the job and removing its partial files first.
         try tmux.send("q")
-        try tmux.waitFor("Quit arty?", seconds: Self.patience)
+        try await tmux.waitFor("Quit arty?", seconds: Self.patience)
         try tmux.send("y")
-        try tmux.waitForExit(seconds: Self.patience)
+        try await tmux.waitForExit(seconds: Self.patience)
         let status = try String(contentsOfFile: statusFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(status == "0", "arty exited with status \(status)")
         let left = f.leftovers()

@@ -34,20 +34,20 @@ struct LineageEndToEndTests {
         let environment = ["COMET_URL_OVERRIDE": registry.urlOverride, "COMET_API_KEY": registry.apiKey, "HOME": dir.path,
                            "COMET_ERROR_TRACKING_ENABLE": "false", "COMET_WORKSPACE": ws]
         let tmux = try TmuxSession([ArtyBinary.path!, "browse"], width: 160, height: 30, environment: environment, directory: dir.path)
-        try tmux.waitFor("iris")
+        try await tmux.waitFor("iris")
         try tmux.send("/")
         try tmux.type("iris")
         try tmux.send("Enter", "Enter")
-        try tmux.waitFor("Versions (1)", "1.0.0")
-        let screen = try tmux.waitFor("Producer", "make-iris", "train-on-iris")
+        try await tmux.waitFor("Versions (1)", "1.0.0")
+        let screen = try await tmux.waitFor("Producer", "make-iris", "train-on-iris")
         #expect(screen.contains(String(producer.experimentKey.prefix(20))))
         #expect(screen.contains("prep"))
         #expect(screen.contains("Consumers"))
         #expect(screen.contains(String(consumer.experimentKey.prefix(20))))
         // `arty serve` reached by URL: no web UI is known for that host, so `y` copies the reference.
         try tmux.send("y")
-        try tmux.waitFor("Copied arty/iris:1.0.0 (127.0.0.1:", "has no known web UI)")
+        try await tmux.waitFor("Copied arty/iris:1.0.0 (127.0.0.1:", "has no known web UI)")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
     }
 }

@@ -14,17 +14,17 @@ extension BrowserEndToEndTests {
         return report(0) + report(3)
     }
 
-    @Test func clickSelectsARowAndDoubleClickOpensIt() throws {
+    @Test func clickSelectsARowAndDoubleClickOpensIt() async throws {
         let tmux = try TmuxSession([ArtyBinary.path!, "browse", "--fake", "--fake-latency", "20", "--mouse"])
-        try tmux.waitForWholeFrame("Workspaces (4)", "│›mnist-team", "Artifacts (5)")
+        try await tmux.waitForWholeFrame("Workspaces (4)", "│›mnist-team", "Artifacts (5)")
         // At 100 columns the current column starts at x 17; list rows start at y 3: y 5 is `vision`.
         try tmux.type(Self.mouseReport(x: 30, y: 5))
-        try tmux.waitForWholeFrame("│›vision", "Workspaces (4)")
+        try await tmux.waitForWholeFrame("│›vision", "Workspaces (4)")
         usleep(500_000)  // longer than a double click: the next two clicks are one
         try tmux.type(Self.mouseReport(x: 30, y: 5))
         try tmux.type(Self.mouseReport(x: 30, y: 5))
-        try tmux.waitForWholeFrame("workspace vision", "Artifacts (0)", "\n›vision")
+        try await tmux.waitForWholeFrame("workspace vision", "Artifacts (0)", "\n›vision")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
     }
 }

@@ -82,25 +82,25 @@ struct PreviewEndToEndTests {
         defer { Task { await f.stop() } }
         let tmux = try TmuxSession([ArtyBinary.path!, "browse"], width: 100, height: 30, environment: f.environment,
                                    directory: f.directory.path)
-        try tmux.waitFor("previewed")
+        try await tmux.waitFor("previewed")
         try tmux.send("/")
         try tmux.type("previewed")
         try tmux.send("Enter", "Enter")
-        try tmux.waitFor("Versions (1)", f.version)
+        try await tmux.waitFor("Versions (1)", f.version)
         try tmux.send("Enter")
-        try tmux.waitFor("Assets (3)", "data/iris.csv")
+        try await tmux.waitFor("Assets (3)", "data/iris.csv")
         try tmux.send("/")
         try tmux.type("iris")
         try tmux.send("Enter", "p")
-        let screen = try tmux.waitFor("data/iris.csv · CSV · 4 rows × 5 columns", "sepal_length  sepal_width  petal_length")
+        let screen = try await tmux.waitFor("data/iris.csv · CSV · 4 rows × 5 columns", "sepal_length  sepal_width  petal_length")
         // Aligned columns: numbers right-aligned under their headers, one row per record.
         #expect(screen.contains("5.1          3.5           1.4          0.2  setosa"))
         #expect(screen.contains("6.3          3.3           6.0          2.5  virginica"))
         #expect(screen.contains("w wrap"))
         try tmux.send("Escape")
-        try tmux.waitFor("Assets (1/3)")
+        try await tmux.waitFor("Assets (1/3)")
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
     }
 
     @Test func catWritesRawBytesAndRefusesRemoteAssets() async throws {

@@ -58,30 +58,32 @@ final class TmuxSession {
 
     /// Captures the screen until `condition` holds on it and returns that screen; throws with the
     /// last screen after `seconds` (a deadline for a slow machine, not a speed assertion).
+    /// Waits by suspending (`Task.sleep`), never by blocking a thread: the in-process registries of
+    /// the tests answer on the same cooperative pool, two threads wide on two cores.
     @discardableResult
-    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = ""
         while Date() < deadline {
             screen = (try? capture()) ?? ""
             if condition(screen) { return screen }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw Failure(description: "timed out waiting for \(what); screen was:\n\(screen)")
     }
 
     /// Waits until the screen contains every one of `texts`.
     @discardableResult
-    func waitFor(_ texts: String..., seconds: Double = 10) throws -> String {
-        try waitFor(texts.joined(separator: ", "), seconds: seconds) { screen in texts.allSatisfy(screen.contains) }
+    func waitFor(_ texts: String..., seconds: Double = 10) async throws -> String {
+        try await waitFor(texts.joined(separator: ", "), seconds: seconds) { screen in texts.allSatisfy(screen.contains) }
     }
 
     /// Waits until the program has exited.
-    func waitForExit(seconds: Double = 10) throws {
+    func waitForExit(seconds: Double = 10) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if !isRunning { return }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw Failure(description: "the program did not exit")
     }

@@ -25,36 +25,36 @@ extension PreviewEndToEndTests {
         defer { Task { await f.stop() } }
         let tmux = try TmuxSession([ArtyBinary.path!, "browse"], width: 100, height: 30, environment: f.environment,
                                    directory: f.directory.path)
-        try tmux.waitFor("nested")
+        try await tmux.waitFor("nested")
         try tmux.send("/")
         try tmux.type("nested")
         try tmux.send("Enter", "Enter")
-        try tmux.waitFor("Versions (1)", f.version)
+        try await tmux.waitFor("Versions (1)", f.version)
         try tmux.send("Enter")
-        try tmux.waitForWholeFrame("Assets (5)", "data/train/a.csv", "README.md")
+        try await tmux.waitForWholeFrame("Assets (5)", "data/train/a.csv", "README.md")
 
         try tmux.send("T")
-        var screen = try tmux.waitForWholeFrame("Assets / (3)", "data/", "images/", "README.md", "Folder tree")
+        var screen = try await tmux.waitForWholeFrame("Assets / (3)", "data/", "images/", "README.md", "Folder tree")
         #expect(screen.contains("3 files"))  // data/
         #expect(screen.contains("1 file"))  // images/
         #expect(!screen.contains("data/train/a.csv"))
 
         try tmux.send("l")  // data/ (the top folder of the selected asset)
-        screen = try tmux.waitForWholeFrame("Assets /data/ (2)", "test/", "train/", "folder data")
+        screen = try await tmux.waitForWholeFrame("Assets /data/ (2)", "test/", "train/", "folder data")
         try tmux.send("j", "l")  // data/train/
-        screen = try tmux.waitForWholeFrame("Assets /data/train/ (2)", "a.csv", "b.csv", "data/train/a.csv", "local file")
+        screen = try await tmux.waitForWholeFrame("Assets /data/train/ (2)", "a.csv", "b.csv", "data/train/a.csv", "local file")
         #expect(screen.contains("folder data/train"))
         #expect(screen.contains("2.0 KiB"))  // b.csv: 2,000 bytes
 
         try tmux.send("h")
-        screen = try tmux.waitForWholeFrame("Assets /data/ (2)", "test/", "train/", without: ["Assets /data/train/"])
+        screen = try await tmux.waitForWholeFrame("Assets /data/ (2)", "test/", "train/", without: ["Assets /data/train/"])
         #expect(screen.contains("›   train/"))  // back in data/ with train/ still selected
         try tmux.send("h")
-        try tmux.waitForWholeFrame("Assets / (3)", "images/", without: ["Assets /data/"])
+        try await tmux.waitForWholeFrame("Assets / (3)", "images/", without: ["Assets /data/"])
         try tmux.send("h")
-        try tmux.waitForWholeFrame("Versions (1)", without: ["Assets / ("])
+        try await tmux.waitForWholeFrame("Versions (1)", without: ["Assets / ("])
         try tmux.send("q")
-        try tmux.waitForExit()
+        try await tmux.waitForExit()
     }
 }
 
@@ -63,9 +63,9 @@ extension TmuxSession {
     /// before), and two captures 100 ms apart are the same, so the assertions that follow read a
     /// whole frame, not one caught in the middle of a redraw.
     @discardableResult
-    func waitForWholeFrame(_ texts: String..., without: [String] = [], seconds: Double = 10) throws -> String {
+    func waitForWholeFrame(_ texts: String..., without: [String] = [], seconds: Double = 10) async throws -> String {
         var last = ""
-        return try waitFor(texts.joined(separator: ", ") + " (a settled frame)", seconds: seconds) { screen in
+        return try await waitFor(texts.joined(separator: ", ") + " (a settled frame)", seconds: seconds) { screen in
             defer { last = screen }
             guard texts.allSatisfy(screen.contains), !without.contains(where: screen.contains) else { return false }
             if screen == last { return true }

@@ -101,4 +101,5 @@ scene 09-marks 120 34 "Space marks assets (a folder marks its files), v a range;
   wait "Workspaces (" keys / type vision keys Enter Enter wait "cats-vs-dogs" keys Enter wait "Version 2.0.0" \
   keys G Enter wait "Assets (15) ·" keys j Space Space j v j j wait "5 marked"
 scene 10-command-line 120 34 "The : command line: goto anywhere with Tab completion" -- \
-  wait "Workspaces (" keys : type "goto vision-lab/cats-vs-dogs:1.0.0/images/train/dogs/d" keys Tab wait "dog_005"
+  wait "Workspaces (" keys : type "goto vision-lab/cats-vs-dogs:1.0.0" keys Enter wait "Assets (15)" \
+  keys : type "goto vision-lab/cats-vs-dogs:1.0.0/images/train/dogs/d" keys Tab wait "dog_005"

@@ -335,6 +335,12 @@ let mnistAssetsKey = ListingKey.assets(workspace: "mnist-team", artifact: "mnist
         #expect(CLIEquivalent.download(workspace: "ws", artifact: "a", version: "1.0.0", destination: "out",
                                        assets: ["d/x.csv", "my file.txt"], strategy: .fail, includeRemote: false)
             == "arty download ws/a:1.0.0 out --asset d/x.csv --asset 'my file.txt'")
+        // A leading `-` would read as an option: `--asset=PATH`, and `--` before labels.
+        #expect(CLIEquivalent.download(workspace: "ws", artifact: "a", version: "1.0.0", destination: "./a-1.0.0",
+                                       assets: ["-lead.txt"], strategy: .fail, includeRemote: false)
+            == "arty download ws/a:1.0.0 --asset=-lead.txt")
+        #expect(CLIEquivalent.labels(kind: .versionTag, workspace: "ws", artifact: "a", version: "1.0.0", delta: LabelDelta(add: ["-neg"]))
+            == "arty tag ws/a:1.0.0 add -- -neg")
     }
 }
 

@@ -18,24 +18,41 @@ import Testing
         #expect(ShellWords.quote("模型") == "'模型'")
     }
 
-    static let awkward = ["plain", "two words", "it's", "a\"b", "back\\slash", "$(rm -rf x)", "`x`", "*.csv", "", "tab\there", "模型 权重", "!bang"]
+    static let awkward = ["plain", "two words", "it's", "a\"b", "back\\slash", "$(rm -rf x)", "`x`", "*.csv", "", "模型 权重", "!bang"]
 
     @Test func splitReadsBackWhatQuoteWrote() throws {
         let line = ShellWords.join(Self.awkward)
         #expect(try ShellWords.split(line) == Self.awkward)
     }
 
-    /// The printed words are what a real POSIX shell passes to the program.
-    @Test func aRealShellReadsTheQuotedWordsBack() throws {
+    /// Names the terminal cannot show as themselves: written in ANSI-C quotes, so the command on
+    /// screen is printable and still names the real bytes.
+    static let unprintable = ["a\nb.txt", "rtl\u{202E}gnp.exe", "esc\u{1B}[2J", "it's\tx", "bom\u{FEFF}", "c1\u{9B}31m"]
+
+    /// The printed words are what a real shell passes to the program: POSIX `sh` for the plain and
+    /// single-quoted words, bash for the ANSI-C quoted ones.
+    @Test(arguments: [("/bin/sh", awkward), ("/bin/bash", awkward + unprintable)])
+    func aRealShellReadsTheQuotedWordsBack(shell: String, words: [String]) throws {
+        guard FileManager.default.isExecutableFile(atPath: shell) else { return }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "printf '%s\\n' " + Self.awkward.map(ShellWords.quote).joined(separator: " ")]
+        process.executableURL = URL(fileURLWithPath: shell)
+        process.arguments = ["-c", "printf '%s\\n' " + words.map(ShellWords.quote).joined(separator: " ")]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let out = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(String(decoding: out, as: UTF8.self) == Self.awkward.map { $0 + "\n" }.joined())
+        #expect(String(decoding: out, as: UTF8.self) == words.map { $0 + "\n" }.joined())
+    }
+
+    @Test func unprintableNamesAreQuotedPrintablyAndSplitBack() throws {
+        #expect(ShellWords.quote("a\nb.txt") == #"$'a\nb.txt'"#)
+        #expect(ShellWords.quote("rtl\u{202E}gnp.exe") == #"$'rtl\u202egnp.exe'"#)
+        #expect(ShellWords.quote("it's\tx") == #"$'it\'s\tx'"#)
+        for word in Self.unprintable { #expect(TerminalText.isSafe(ShellWords.quote(word)), "\(word)") }
+        #expect(try ShellWords.split(ShellWords.join(Self.unprintable)) == Self.unprintable)
+        #expect(try ShellWords.split(#"add $'x\x41\u00e9' $'\q'"#) == ["add", "xAé", "q"])
+        #expect(throws: ShellWords.SplitError.unclosedQuote("'")) { try ShellWords.split("add $'open") }
     }
 
     @Test func splitFollowsShellQuoting() throws {

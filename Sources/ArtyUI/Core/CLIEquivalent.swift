@@ -19,7 +19,10 @@ public enum CLIEquivalent {
                                 assets: [String]?, strategy: OverwriteStrategy, includeRemote: Bool) -> String {
         var words = ["arty", "download", "\(workspace)/\(artifact):\(version)"]
         if destination != DownloadPlan.defaultDestination(artifact: artifact, version: version) { words.append(destination) }
-        for path in assets ?? [] { words += ["--asset", path] }
+        // `--asset=PATH`: a logical path may start with `-`, which as a separate word reads as an option.
+        for path in assets ?? [] {
+            if path.hasPrefix("-") { words.append("--asset=" + path) } else { words += ["--asset", path] }
+        }
         if strategy != .fail { words += ["--overwrite", strategy.rawValue.lowercased()] }
         if includeRemote { words.append("--include-remote=s3") }
         return ShellWords.join(words)
@@ -32,7 +35,10 @@ public enum CLIEquivalent {
         let reference = "\(workspace)/\(artifact)" + (version.map { ":\($0)" } ?? "")
         var commands: [String] = []
         for (operation, labels) in [("add", delta.add), ("remove", delta.remove)] where !labels.isEmpty {
-            var words = ["arty", kind == .alias ? "alias" : "tag", reference, operation] + labels.map(LabelGrammar.quotedIfNeeded)
+            var words = ["arty", kind == .alias ? "alias" : "tag", reference, operation]
+            // `--` ends the options, so a label starting with `-` is not read as one.
+            if labels.contains(where: { $0.hasPrefix("-") }) { words.append("--") }
+            words += labels.map(LabelGrammar.quotedIfNeeded)
             if kind == .artifactTag { words.insert("--artifact", at: 3) }
             commands.append(ShellWords.join(words))
         }

@@ -18,11 +18,42 @@ public enum ShellWords {
     /// `word` as one shell word: unchanged when it is non-empty and only holds ASCII letters,
     /// digits and `_ @ % + = : , . / -` (nothing a POSIX shell expands or splits), else in single
     /// quotes, a `'` inside written as `'\''`.
+    ///
+    /// A word holding a character the terminal cannot show as itself (a control character, a
+    /// bidirectional override, a line separator: what ``TerminalText`` escapes) is written in ANSI-C
+    /// quotes instead, `$'a\nb'`, `$'rtl\u202egnp.exe'`, which bash, zsh and ksh read back to the
+    /// exact bytes, so a command shown on screen still names the real file.
     public static func quote(_ word: String) -> String {
         let safe = !word.isEmpty && word.unicodeScalars.allSatisfy { s in
             s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || "_@%+=:,./-".unicodeScalars.contains(s))
         }
-        return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        if safe { return word }
+        guard TerminalText.isSafe(word) else { return ansiC(word) }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// `word` in ANSI-C quotes: `\\`, `\'`, `\n`, `\t`, `\r` and `\xHH` / `\uHHHH` / `\UHHHHHHHH`
+    /// for every other character the terminal would not show as itself.
+    static func ansiC(_ word: String) -> String {
+        var out = "$'"
+        for scalar in word.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if TerminalText.isSafe(String(scalar)) {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    let (prefix, digits) = scalar.value < 0x80 ? ("\\x", 2) : scalar.value <= 0xFFFF ? ("\\u", 4) : ("\\U", 8)
+                    let hex = String(scalar.value, radix: 16)
+                    out += prefix + String(repeating: "0", count: max(0, digits - hex.count)) + hex
+                }
+            }
+        }
+        return out + "'"
     }
 
     /// The words as one command line, each ``quote(_:)``d, separated by spaces.
@@ -32,38 +63,74 @@ public enum ShellWords {
 
     /// Splits `line` into words as `sh` does, without expansions: blanks separate words; inside
     /// `'…'` every character is literal; inside `"…"` a `\` escapes only `"`, `\`, `$` and `` ` ``;
-    /// outside quotes a `\` makes the next character literal. `''` is an empty word.
+    /// outside quotes a `\` makes the next character literal. `''` is an empty word. `$'…'` (ANSI-C
+    /// quotes, as bash and zsh read them, and as ``quote(_:)`` writes unprintable characters) decodes
+    /// `\\ \' \" \n \t \r \a \b \e \f \v \xHH \uHHHH \UHHHHHHHH`.
     /// - Throws: ``SplitError/unclosedQuote(_:)``.
     public static func split(_ line: String) throws(SplitError) -> [String] {
+        let scalars = Array(line.unicodeScalars)
         var words: [String] = []
-        var word = ""
+        var word = String.UnicodeScalarView()
         var inWord = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaped = false
-        for c in line {
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            i += 1
             if escaped {
-                if quote == "\"", !"\"\\$`".contains(c) { word.append("\\") }
+                if quote == "\"", !"\"\\$`".unicodeScalars.contains(c) { word.append("\\") }
                 word.append(c)
                 escaped = false
                 continue
             }
             switch (quote, c) {
+            case ("$", "'"): quote = nil
+            case ("$", "\\"):
+                guard i < scalars.count else { throw .unclosedQuote("'") }
+                let e = scalars[i]
+                i += 1
+                let simple: [Unicode.Scalar: Unicode.Scalar] = ["n": "\n", "t": "\t", "r": "\r", "a": "\u{07}", "b": "\u{08}",
+                                                                "e": "\u{1B}", "f": "\u{0C}", "v": "\u{0B}"]
+                if let plain = simple[e] {
+                    word.append(plain)
+                } else if let digits = ["x": 2, "u": 4, "U": 8][Character(e)] {
+                    var hex = ""
+                    while hex.count < digits, i < scalars.count, scalars[i].properties.isASCIIHexDigit {
+                        hex.unicodeScalars.append(scalars[i])
+                        i += 1
+                    }
+                    if let value = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(value) {
+                        word.append(decoded)
+                    } else {
+                        word.append("\\")
+                        word.append(e)
+                        word.append(contentsOf: hex.unicodeScalars)
+                    }
+                } else {
+                    word.append(e)  // \\ \' \" and anything else: the character itself
+                }
+            case ("$", _): word.append(c)
             case ("'", "'"), ("\"", "\""): quote = nil
             case ("'", _): word.append(c)
             case ("\"", "\\"): escaped = true
             case ("\"", _): word.append(c)
+            case (nil, "$") where i < scalars.count && scalars[i] == "'":
+                quote = "$"
+                inWord = true
+                i += 1
             case (nil, "'"), (nil, "\""): quote = c; inWord = true
             case (nil, "\\"): escaped = true; inWord = true
-            case (nil, _) where c.isWhitespace:
-                if inWord { words.append(word) }
-                word = ""
+            case (nil, _) where c.properties.isWhitespace:
+                if inWord { words.append(String(word)) }
+                word = String.UnicodeScalarView()
                 inWord = false
             default: word.append(c); inWord = true
             }
         }
-        if let quote { throw .unclosedQuote(quote) }
+        if let quote { throw .unclosedQuote(quote == "$" ? "'" : Character(quote)) }
         if escaped { word.append("\\") }
-        if inWord { words.append(word) }
+        if inWord { words.append(String(word)) }
         return words
     }
 }

@@ -52,6 +52,10 @@ import Testing
         #expect(KeyName.parse("ctrl-x") == .ctrl("x"))
         #expect(KeyName.parse("^G") == .ctrl("g"))
         #expect(KeyName.parse("C-a") == .ctrl("a"))
+        // What the terminal really sends for these: a binding to ctrl-m is a binding to Enter.
+        #expect(KeyName.parse("ctrl-m") == .enter)
+        #expect(KeyName.parse("^I") == .tab)
+        #expect(KeyName.parse("ctrl-h") == .backspace)
         #expect(KeyName.parse("Enter") == .enter)
         #expect(KeyName.parse("esc") == .escape)
         #expect(KeyName.parse("pgdn") == .pageDown)
@@ -69,6 +73,8 @@ import Testing
             """)
         #expect(e?.line == 3)
         #expect(e?.description == "config.toml:3: key 'q' is bound to both quit and download")
+        // ^M is Enter on a terminal: binding it collides with opening the selection.
+        #expect(error("[keys]\ndownload = \"ctrl-m\"")?.description == "config.toml:2: key 'Enter' is bound to both drillIn and download")
     }
 
     @Test func everyCollisionIsListed() {

@@ -334,6 +334,17 @@ extension Harness {
         #expect(doc.lines.map(\.text) == ["{", "  \"a\": [", "    1,", "    2", "  ],", "  \"b\": {", "    \"c\": \"d"])
     }
 
+    @Test func crlfLinesAndAByteOrderMark() {
+        let crlf = PreviewDocument.build(name: "notes.txt", bytes: Array("line1\r\nline2\r\n".utf8), totalBytes: nil)
+        #expect(crlf.lines.map(\.text) == ["line1", "line2"])
+        let bom = PreviewDocument.build(name: "notes.txt", bytes: [0xEF, 0xBB, 0xBF] + Array("a\r\nb\r\n".utf8), totalBytes: nil)
+        #expect(bom.kind == "Text")
+        #expect(bom.lines.map(\.text) == ["a", "b"])
+        let yaml = PreviewDocument.build(name: "p.yaml", bytes: [0xEF, 0xBB, 0xBF] + Array("a: {b: 1}\n".utf8), totalBytes: nil)
+        #expect(yaml.kind == "YAML")
+        #expect(yaml.lines.map(\.text) == ["a:", "  b: 1"])
+    }
+
     @Test func aCutUTF8SequenceIsNotBinary() {
         let bytes = Array("héllo wörld ".utf8) + [0xE2, 0x82]  // the first two bytes of €
         let doc = PreviewDocument.build(name: "a.txt", bytes: bytes, totalBytes: 100)
@@ -383,7 +394,7 @@ extension Harness {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for i in 1...9 { text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
         let doc = yaml(text)
-        #expect(doc.kind == "YAML (shown as written: it uses anchors)")
+        #expect(doc.kind == "YAML (shown as written: it uses anchors or tags)")
         #expect(doc.lines.count == 10)
         // The budget alone (a walk that stops once spent) also refuses it, without expanding it.
         let root = try! Yams.compose(yaml: text)!
@@ -391,6 +402,9 @@ extension Harness {
         #expect(!YAMLPreview.fits(root, budget: &budget))
         #expect(!YAMLPreview.hasAnchors("a: 'x & y'\nb: \"*not\"\nc: 2 * 3\n"))
         #expect(YAMLPreview.hasAnchors("base: &b {lr: 1}\nrun: *b\n"))
+        // Tags would be dropped by re-emitting (a binary read as a string): shown as written too.
+        #expect(yaml("bin: !!binary aGVsbG8=\nl: !custom x\n").kind == "YAML (shown as written: it uses anchors or tags)")
+        #expect(!YAMLPreview.hasAnchors("a: wow!\nb: 'x !y'\n"))
     }
 
     @Test func deepNestingIsNeverHandedToTheComposer() {

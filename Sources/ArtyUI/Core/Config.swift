@@ -192,7 +192,15 @@ public enum KeyName {
         if let key = aliases[lower] { return key }
         for prefix in ["ctrl-", "ctrl+", "c-", "^"] where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
-            if rest.count == 1, let c = rest.first, c.isASCII, c.isLetter { return .ctrl(c) }
+            guard rest.count == 1, let c = rest.first, c.isASCII, c.isLetter else { continue }
+            // The terminal sends ^M as Enter, ^J as Enter, ^I as Tab and ^H as Backspace: name those
+            // keys so a binding to them collides with what they really are (the Terminal's decoding).
+            switch c {
+            case "m", "j": return .enter
+            case "i": return .tab
+            case "h": return .backspace
+            default: return .ctrl(c)
+            }
         }
         return nil
     }

@@ -284,7 +284,9 @@ enum Sniff {
                 if need > back + 1 { body = body.dropLast(back + 1) }
             }
         }
-        let text = String(decoding: body, as: UTF8.self)
+        var text = String(decoding: body, as: UTF8.self)
+        // A UTF-8 byte order mark is no content (Windows editors write one).
+        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
         var bad = 0
         for scalar in text.unicodeScalars {
             let v = scalar.value
@@ -295,7 +297,8 @@ enum Sniff {
 
     /// Lines of `text` (`\n` or `\r\n`), tabs expanded to 4-column stops, so a line shows as written.
     static func lines(_ text: String) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        // "\r\n" is one Character in Swift: a split on "\n" alone would keep CRLF files on one line.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line -> String in
             var s = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
             if s.contains("\t") {
                 var out = ""

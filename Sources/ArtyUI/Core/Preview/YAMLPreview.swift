@@ -4,8 +4,8 @@ import Yams
 /// https://github.com/jpsim/Yams 6.2.2) and re-indented in block style, two spaces per level,
 /// so a flow-style `{a: {b: [1, 2]}}` reads as nested lines. Pure.
 ///
-/// A file with comments or anchors is shown as written (re-emitting would drop the comments and
-/// expand every alias), as is one that does not parse (a prefix cut inside a string, or not YAML at all), with the reason in its kind.
+/// A file with comments, anchors or tags is shown as written (re-emitting would drop the comments
+/// and tags and expand every alias), as is one that does not parse (a prefix cut inside a string, or not YAML at all), with the reason in its kind.
 /// Hostile input is bounded before anything expands: nesting deeper than ``maxDepth`` is never
 /// handed to the recursive composer, and aliases that would expand past ``nodeBudget`` nodes
 /// (a "billion laughs") are shown as written instead of being re-emitted.
@@ -24,7 +24,7 @@ enum YAMLPreview {
             PreviewDocument(kind: "YAML (\(why))", extent: "", lines: PreviewDocument.numbered(Sniff.lines(text)), wraps: true)
         }
         if hasComments(text) { return asWritten("shown as written: it has comments") }
-        if hasAnchors(text) { return asWritten("shown as written: it uses anchors") }
+        if hasAnchors(text) { return asWritten("shown as written: it uses anchors or tags") }
         guard nestingDepth(text) <= maxDepth else { return asWritten("nested too deeply to re-indent; shown as written") }
         var nodes: [Node] = []
         do {
@@ -70,8 +70,9 @@ enum YAMLPreview {
         return false
     }
 
-    /// True when `text` defines an anchor (`&name`) or uses an alias (`*name`) outside quotes:
-    /// re-emitting would expand every alias into a copy, so such a file is shown as written.
+    /// True when `text` defines an anchor (`&name`), uses an alias (`*name`) or a tag (`!!binary`,
+    /// `!custom`) outside quotes: re-emitting would expand every alias into a copy and drop the
+    /// tags (a binary would read as a string), so such a file is shown as written.
     static func hasAnchors(_ text: String) -> Bool {
         var quote: Character?
         var previous: Character = "\n"
@@ -84,7 +85,7 @@ enum YAMLPreview {
             } else if c == "\"" || c == "'" {
                 quote = c
             }
-            marker = quote == nil && (c == "&" || c == "*") && " \n\t:-[{,".contains(previous)
+            marker = quote == nil && (c == "&" || c == "*" || c == "!") && " \n\t:-[{,".contains(previous)
             previous = c
         }
         return false

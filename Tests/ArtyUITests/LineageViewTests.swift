@@ -58,6 +58,15 @@ import Testing
         #expect(Self.lineageEffects(h).filter { $0 == "c41d7788a" }.count == 1)
     }
 
+    /// `r` reads the lineage again (a consumer may have been recorded since), not only the list.
+    @Test func refreshReadsTheLineageAgain() async {
+        var h = await Self.versions()
+        #expect(Self.lineageEffects(h).filter { $0 == "c41d7788a" }.count == 1)
+        await h.press(.char("r"))
+        #expect(Self.lineageEffects(h).filter { $0 == "c41d7788a" }.count == 2)
+        #expect(wide(h).contains("eval0001 (eval-nightly · mnist-team/evaluation)"))
+    }
+
     @Test func loadingState() async {
         let h = await Self.versions(resolveLoads: false)
         #expect(h.state.lineage["c41d7788a"] == .loading)

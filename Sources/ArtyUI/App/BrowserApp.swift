@@ -333,7 +333,7 @@ final class BrowserApp {
         do {
             return .success(try await ActionPlanning.planDownload(
                 ArtifactReference(workspace: ws, artifact: artifact, selector: .version(version)),
-                destination: destination, assetPaths: assets, remote: remote, client: service))
+                destination: ConfigFile.expandingHome(destination), assetPaths: assets, remote: remote, client: service))
         } catch {
             return .failure(ActionFailure(describe(error)))
         }

@@ -337,9 +337,14 @@ public enum ConfigFile {
             throw ConfigError(file: path, message: "cannot read the config file (unreadable or not UTF-8)")
         }
         var config = try ArtyConfig.parse(text, file: path)
-        if let folder = config.downloadFolder, folder == "~" || folder.hasPrefix("~/") {
-            config.downloadFolder = (environment["HOME"] ?? NSHomeDirectory()) + folder.dropFirst(1)
-        }
+        config.downloadFolder = config.downloadFolder.map { expandingHome($0, environment: environment) }
         return config
+    }
+
+    /// `path` with a leading `~` or `~/` replaced by the home folder (`HOME`), as a shell would;
+    /// other paths unchanged (the `:download ~/x` of the browser and `[download] folder`).
+    public static func expandingHome(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        return (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst(1)
     }
 }

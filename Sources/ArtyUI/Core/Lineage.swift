@@ -34,6 +34,22 @@ extension BrowserState {
     /// Asks for the lineage of the version whose details are shown, once per session (lazy: only
     /// a version someone looks at is read, and only while the terminal is wide enough to show its
     /// details column). Nothing when the service cannot read lineage.
+    /// Drops what the session read about the rows of `key` beyond the listing (`r` reads it again):
+    /// the lineage and asset counts of its versions, the dates of its artifacts.
+    mutating func forgetFacts(of key: ListingKey) {
+        guard let entries = listings[key]?.entries else { return }
+        for entry in entries {
+            switch (entry, key) {
+            case (.version(let v), _):
+                lineage[v.artifactVersionId] = nil
+                assetCounts[v.artifactVersionId] = nil
+            case (.artifact(let a), .artifacts(let ws)):
+                artifactDates[Self.artifactKey(ws, a.name)] = nil
+            default: break
+            }
+        }
+    }
+
     mutating func ensureLineage() -> [Effect] {
         guard context.readsLineage, preview == nil, Layout(width: size.width).preview != nil,
               let v = detailedVersion, !v.artifactVersionId.isEmpty,

@@ -280,6 +280,9 @@ extension BrowserState {
             message = StatusMessage("Sorted by \(current.sort.label)")
             return ensurePreview()
         case .refresh:
+            // What the session read about these rows besides the listing is read again too: the
+            // versions' lineage (a new consumer), their asset counts, the artifacts' dates.
+            forgetFacts(of: current.key)
             var effects = reload(current.key)
             if let preview = previewKey, listings[preview]?.pendingRequest == nil {
                 listings[preview] = nil

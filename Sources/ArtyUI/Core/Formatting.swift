@@ -9,6 +9,12 @@ public enum Formatting {
         CometAPI.Listing.byteCount(bytes)
     }
 
+    /// A size with its exact byte count when the short form rounds: `2.0 KiB (2048 bytes)`;
+    /// below 1 KiB the short form is exact already: `61 B`, `1 B`.
+    public static func sizeWithBytes(_ bytes: Int64) -> String {
+        bytes >= 0 && bytes < 1024 ? size(bytes) : size(bytes) + " (\(bytes) bytes)"
+    }
+
     /// When something was added, against `now` (both epoch milliseconds): `just now`, `5m ago`,
     /// `3h ago`, `2d ago` within 30 days; otherwise the UTC date `2026-01-05`. Future times and
     /// unknown times (`nil`) give the ISO date and `-` respectively.

@@ -88,7 +88,7 @@ extension Render {
         }
         let strategies = OverwriteStrategy.allCases.map { $0 == d.strategy ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " ")
         body.append(PanelLine(strategies, label: "Overwrite", style: .bold))
-        body.append(PanelLine(Plural.count(plan.entries.count, "file") + ", \(Formatting.size(plan.totalBytes)) (\(plan.totalBytes) bytes)",
+        body.append(PanelLine(Plural.count(plan.entries.count, "file") + ", " + Formatting.sizeWithBytes(plan.totalBytes),
                               label: "Files"))
         let existing = plan.existingEntries
         if existing.isEmpty {

@@ -745,7 +745,7 @@ enum Details {
             Line(label: "Aliases", value: Table.join(v.aliases)),
             Line(label: "Tags", value: Table.join(v.tags)),
             Line(label: "State", value: v.state?.rawValue ?? "-"),
-            Line(label: "Size", value: Formatting.size(v.sizeInBytes) + " (\(v.sizeInBytes) bytes)"),
+            Line(label: "Size", value: Formatting.sizeWithBytes(v.sizeInBytes)),
             Line(label: "Added", value: added),
             Line(label: "Owner", value: v.owner ?? "-"),
         ]
@@ -793,7 +793,7 @@ enum Details {
             Line(label: "Kind", value: a.isRemote ? "↗ remote link (not downloaded)" : "local file"),
         ]
         if !a.isRemote {
-            lines.append(Line(label: "Size", value: Formatting.size(a.size) + " (\(a.size) bytes)"))
+            lines.append(Line(label: "Size", value: Formatting.sizeWithBytes(a.size)))
         } else {
             lines.append(Line(label: "Link", value: a.link ?? "?"))
             switch remote {

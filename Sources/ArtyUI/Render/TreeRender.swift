@@ -50,7 +50,7 @@ extension Render {
         let subfolders = tree.map { $0.nodes.indices.contains(folder.node) ? $0.nodes[folder.node].folders.count : 0 } ?? 0
         var lines = [
             Details.Line(label: "Path", value: folder.path + "/", style: .bold, isPath: true),
-            Details.Line(label: "Size", value: Formatting.size(folder.totals.size) + " (\(folder.totals.size) bytes)"),
+            Details.Line(label: "Size", value: Formatting.sizeWithBytes(folder.totals.size)),
             Details.Line(label: "Files", value: folder.totals.summary),
             Details.Line(label: "Folders", value: "\(subfolders)"),
         ]

@@ -141,7 +141,7 @@ public enum Listing {
     /// The line under a version's asset table: `produced by KEY (name · ws/project) · consumed by
     /// KEY2, KEY3`, `· consumed by none`, or `· consumers not available from this server`.
     public static func lineageLine(_ l: VersionLineage) -> String {
-        let producer = l.producer.map { "produced by \($0.label)" } ?? "produced by: none recorded"
+        let producer = l.producer.map { "produced by \($0.label)" } ?? "produced by no recorded experiment"
         let consumers: String = switch l.consumers {
         case nil: "consumers " + VersionLineage.consumersUnavailable
         case let list? where list.isEmpty: "consumed by none"

@@ -88,3 +88,9 @@ def test_download_through_an_experiment_is_recorded_as_lineage(server, tmp_path)
     assert last == (f"produced by {producer_key} (make-dataset · {WORKSPACE}/lineage-producers) · consumed by "
                     f"{consumer_key} (train-model · {WORKSPACE}/lineage-consumers), {again_key} ({WORKSPACE}/lineage-consumers)")
     assert isinstance(json.loads(arty(server, "ls", f"{WORKSPACE}/{LINEAGE_ARTIFACT}:1.0.0", "--json")), list)
+
+    # --lineage belongs to a version: on an artifact it is a usage error, not silently ignored.
+    env = {**os.environ, "COMET_URL_OVERRIDE": server.url_override, "COMET_API_KEY": API_KEY}
+    refused = subprocess.run([ARTY_BIN, "ls", f"{WORKSPACE}/{LINEAGE_ARTIFACT}", "--json", "--lineage"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--lineage needs a version" in refused.stderr

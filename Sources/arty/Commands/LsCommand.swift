@@ -47,6 +47,11 @@ struct Ls: AsyncParsableCommand {
             let inspector: RemoteAssetInspector? = if case .assets = request { RemoteAssetInspector.fromEnvironment() } else { nil }
             // A version's table ends with its lineage line (`produced by …`); --lineage puts it in the JSON.
             if lineage, !json { throw UsageError(message: "--lineage only changes --json output (the table always ends with the lineage)") }
+            if lineage {
+                guard case .assets = request else {
+                    throw UsageError(message: "--lineage needs a version (WORKSPACE/ARTIFACT:VERSION or :ALIAS): only versions have a lineage")
+                }
+            }
             let reader: (any LineageReading)? = if case .assets = request, !json || lineage { client } else { nil }
             print(try await Listing.render(request, from: client, json: json, inspector: inspector, lineage: reader, lineageJSON: lineage))
         }

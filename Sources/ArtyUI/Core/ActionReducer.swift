@@ -40,12 +40,6 @@ extension BrowserState {
         return nil
     }
 
-    /// The built-in default download folder, the CLI's too: ``DownloadPlan/defaultDestination(artifact:version:)``
-    /// (the dialogs propose ``ArtyConfig/downloadDestination(artifact:version:)``, which a config file can move).
-    static func defaultDestination(artifact: String, version: String) -> String {
-        DownloadPlan.defaultDestination(artifact: artifact, version: version)
-    }
-
     /// Runs an action key's command; `destination` is `:download DIR`'s folder (nil: the default).
     mutating func runAction(_ command: Command, destination: String? = nil) -> [Effect] {
         if let refusal = refusal(command) {

@@ -115,19 +115,24 @@ public struct KeyBinding: Sendable, Hashable {
         case .panes(let levels):
             return levels.contains(level)
         case .selection(let levels):
-            guard levels.contains(level), let entry = state.selectedEntry(of: state.current) else { return false }
-            if case .folder = entry { return false }
-            return true
+            return Self.selectsItem(in: levels, state)
         case .rows(let levels):
             return levels.contains(level) && state.selectedEntry(of: state.current) != nil
         case .selectionOrMarks(let levels):
             if level == .assets, !state.markedPaths(in: state.current).isEmpty { return true }
-            return KeyBinding(keys, command, help, scope: .selection(levels)).inScope(state)
+            return Self.selectsItem(in: levels, state)
         case .comparable:
             if state.marks.count == 2 { return true }
             guard level == .versions, case .version? = state.selectedEntry(of: state.current) else { return false }
             return true
         }
+    }
+
+    /// True when the current pane lists one of `levels` and a row other than a tree folder is selected.
+    static func selectsItem(in levels: Set<Level>, _ state: BrowserState) -> Bool {
+        guard levels.contains(state.current.key.level), let entry = state.selectedEntry(of: state.current) else { return false }
+        if case .folder = entry { return false }
+        return true
     }
 
     /// Why the binding cannot act on `state` (the status line's info message), or nil when it can.
@@ -292,11 +297,6 @@ public enum Keymap {
     /// The binding of `command` in the browser.
     public static func binding(for command: Command) -> KeyBinding? {
         browse.first { $0.command == command }
-    }
-
-    /// Footer hints: `key label` for every binding with a hint, in table order.
-    public static var hints: [(key: String, label: String)] {
-        browse.compactMap { b in b.hint.map { (b.keys[0].description, $0) } }
     }
 
     /// The bindings that act on `state`'s current pane and selection, in table order: the help

@@ -220,7 +220,7 @@ public final class LocalRegistry: Sendable {
         serverLogger.logLevel = configuration.logLevel <= .debug ? configuration.logLevel : .critical
         let faulty = FaultInjectingResponder(inner: responder, injector: configuration.faults)
         var server = HTTPServerBuilder.http1()
-        if let tls = configuration.tls { server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration) }
+        if let tls = configuration.tls { server = try tls.serverBuilder() }
         let app = Application(
             responder: AccessLogResponder(inner: CountingResponder(inner: faulty, counter: configuration.requests),
                                           sink: configuration.accessLog),

@@ -1,5 +1,7 @@
 import CometAPI
 import Foundation
+import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import NIOSSL
 
@@ -7,6 +9,11 @@ import NIOSSL
 /// loaded and checked once, served through Hummingbird's TLS support (`HummingbirdTLS` of
 /// https://github.com/hummingbird-project/hummingbird 2.28.1 over
 /// https://github.com/apple/swift-nio-ssl 2.37.6). Set it as ``RegistryConfiguration/tls``.
+///
+/// The server offers HTTP/2 and HTTP/1.1 by ALPN (`h2`, `http/1.1`; `HummingbirdHTTP2` over
+/// https://github.com/apple/swift-nio-http2 1.46.0): arty's client (libcurl with nghttp2) then
+/// multiplexes its transfers on one connection, and clients that offer only HTTP/1.1 (or no ALPN,
+/// such as Python's `requests`) get HTTP/1.1 as before.
 ///
 /// ```swift
 /// let tls = try RegistryTLS(certificateFile: "server.pem", keyFile: "server.key")
@@ -51,6 +58,13 @@ public struct RegistryTLS: Sendable {
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.serverConfiguration = configuration
+    }
+
+    /// Hummingbird's server for this TLS configuration: HTTP/2 when the client's ALPN offers `h2`,
+    /// HTTP/1.1 otherwise.
+    /// - Throws: what NIOSSL throws making the TLS context (checked already by ``init(certificateFile:keyFile:)``).
+    func serverBuilder() throws -> HTTPServerBuilder {
+        try .http2Upgrade(tlsConfiguration: serverConfiguration)
     }
 
     private static func read(_ path: String, role: RegistryTLSError.Role) throws(RegistryTLSError) -> [UInt8] {

@@ -28,6 +28,39 @@ public struct FaultInjectingResponder<Inner: HTTPResponder>: HTTPResponder where
     struct InjectedDisconnect: Error {}
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        switch injector?.admit(path: request.uri.path) {
+        case nil:
+            return try await respondWithFaults(to: request, context: context)
+        case .refused(let seconds)?:
+            for try await _ in request.body {}
+            return Self.tooBusy(retryAfterSeconds: seconds)
+        case .admitted(let slot)?:
+            // In flight until the body is written (or the writer fails, or the handler throws).
+            let response: Response
+            do {
+                response = try await respondWithFaults(to: request, context: context)
+            } catch {
+                slot.release()
+                throw error
+            }
+            var held = response
+            let original = response.body
+            held.body = ResponseBody(contentLength: original.contentLength) { writer in
+                defer { slot.release() }
+                try await original.write(writer)
+            }
+            return held
+        }
+    }
+
+    /// 429 with `Retry-After` and Comet's error body (the `throttle` and `busy` faults).
+    static func tooBusy(retryAfterSeconds: Int) -> Response {
+        var response = cometError(status: 429, sdkErrorCode: 0)
+        response.headers[HTTPField.Name("Retry-After")!] = String(retryAfterSeconds)
+        return response
+    }
+
+    private func respondWithFaults(to request: Request, context: Context) async throws -> Response {
         guard let injector, let fault = injector.fault(forPath: request.uri.path) else {
             return try await inner.respond(to: request, context: context)
         }
@@ -41,9 +74,9 @@ public struct FaultInjectingResponder<Inner: HTTPResponder>: HTTPResponder where
         case .status(let code, let sdk):
             return Self.cometError(status: code, sdkErrorCode: sdk)
         case .throttle(let seconds):
-            var response = Self.cometError(status: 429, sdkErrorCode: 0)
-            response.headers[HTTPField.Name("Retry-After")!] = String(seconds)
-            return response
+            return Self.tooBusy(retryAfterSeconds: seconds)
+        case .busy:
+            return try await inner.respond(to: request, context: context)  // decided by `admit` above
         case .malformedJSON:
             return Self.raw(200, "application/json", #"{"artifacts": [{"artifactId": "3f0c", "name": "cats", "tags": ["#)
         case .wrongShape:

@@ -43,12 +43,17 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
     /// `reset`: headers of a 200 that promise one byte, then the connection is closed with no body
     /// (a proxy that dies on the request). Before the handler.
     case reset
+    /// `busy:N[:SECONDS]`: a server that refuses load. While `N` requests of the rule's route are in
+    /// flight (from the request's arrival until its body is written), a further one is answered 429
+    /// with `Retry-After: SECONDS` (default 1) and Comet's error body, before the handler; the others
+    /// are handled normally. `*TIMES` counts the 429s.
+    case busy(maxInFlight: Int, retryAfterSeconds: Int)
 
     /// True when the fault answers without running the real route (a write it hits is not applied).
     public var skipsHandler: Bool {
         switch self {
         case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType: false
-        case .status, .throttle, .malformedJSON, .wrongShape, .html, .empty, .reset: true
+        case .status, .throttle, .malformedJSON, .wrongShape, .html, .empty, .reset, .busy: true
         }
     }
 
@@ -68,6 +73,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case .empty(let code): "empty:\(code)"
         case .contentType(let t): "ctype:\(t)"
         case .reset: "reset"
+        case .busy(let n, let s): "busy:\(n):\(s)"
         }
     }
 }
@@ -101,7 +107,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Grammar: `RULE(;RULE)*`, `RULE = ROUTE=FAULT[*TIMES]`. Examples:
 /// `get-all=status:503*2` (two 503s, then normal answers), `get-asset=drop:1000`, `get-asset=slow:16384`,
-/// `*=stall:1500*1`, `version/labels=status:403:90210`, `files=throttle:1*1`.
+/// `*=stall:1500*1`, `version/labels=status:403:90210`, `files=throttle:1*1`, `get-asset=busy:4:1`.
 /// Pure.
 public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
     public var rules: [FaultRule]
@@ -183,8 +189,15 @@ public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
             }
             return .contentType(argument)
         case "reset": return .reset
+        case "busy":
+            let pieces = (argument ?? "").split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(pieces.count), let n = pieces[0], (1...100_000).contains(n),
+                  let seconds = pieces.count == 2 ? pieces[1] : 1, (0...86_400).contains(seconds) else {
+                throw ParseError(message: "Fault '\(text)' in '\(rule)': expected busy:N[:SECONDS] with N in 1...100000.")
+            }
+            return .busy(maxInFlight: n, retryAfterSeconds: seconds)
         default:
-            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset.")
+            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset, busy.")
         }
     }
 
@@ -197,6 +210,11 @@ public final class FaultInjector: @unchecked Sendable {
     private let lock = NSLock()
     private var rules: [FaultRule]
     private var injected: [String] = []
+    /// Requests in flight per `busy` rule (by rule index), and the most seen at once.
+    private var busyInFlight: [Int: Int] = [:]
+    private var busyPeak: [Int: Int] = [:]
+    /// Bumped by ``setPlan(_:)`` so that slots of the old plan release nothing in the new one.
+    private var generation = 0
 
     public init(_ plan: FaultPlan = .none) { rules = plan.rules }
 
@@ -205,13 +223,85 @@ public final class FaultInjector: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         rules = plan.rules
         injected.removeAll()
+        busyInFlight.removeAll()
+        busyPeak.removeAll()
+        generation += 1
+    }
+
+    /// What a `busy` rule decided for one request (``admit(path:)``).
+    public enum Admission: Sendable {
+        /// Handle it; call ``BusySlot/release()`` once its body is written.
+        case admitted(BusySlot)
+        /// Answer 429 with `Retry-After: retryAfterSeconds`.
+        case refused(retryAfterSeconds: Int)
+    }
+
+    /// A request counted in flight by a `busy` rule; released once (a second call does nothing).
+    public final class BusySlot: @unchecked Sendable {
+        private let injector: FaultInjector
+        private let rule: Int
+        private let generation: Int
+        private let lock = NSLock()
+        private var released = false
+
+        fileprivate init(injector: FaultInjector, rule: Int, generation: Int) {
+            self.injector = injector
+            self.rule = rule
+            self.generation = generation
+        }
+
+        /// The request is no longer in flight.
+        public func release() {
+            let first = lock.withLock { () -> Bool in
+                defer { released = true }
+                return !released
+            }
+            if first { injector.leave(rule: rule, generation: generation) }
+        }
+
+        deinit { release() }
+    }
+
+    /// For the first live `busy` rule that matches `path`: counts the request in flight, or refuses
+    /// it (consuming one use and recording it) when the rule's bound is reached. Nil when no `busy`
+    /// rule matches.
+    public func admit(path: String) -> Admission? {
+        lock.lock(); defer { lock.unlock() }
+        guard let index = rules.firstIndex(where: {
+            if case .busy = $0.fault { return $0.matches(path: path) && $0.times != 0 }
+            return false
+        }), case .busy(let bound, let seconds) = rules[index].fault else { return nil }
+        let running = busyInFlight[index, default: 0]
+        if running >= bound {
+            if let n = rules[index].times { rules[index].times = n - 1 }
+            injected.append("\(path) \(rules[index].fault)")
+            return .refused(retryAfterSeconds: seconds)
+        }
+        busyInFlight[index] = running + 1
+        busyPeak[index] = max(busyPeak[index, default: 0], running + 1)
+        return .admitted(BusySlot(injector: self, rule: index, generation: generation))
+    }
+
+    fileprivate func leave(rule: Int, generation: Int) {
+        lock.lock(); defer { lock.unlock() }
+        guard generation == self.generation else { return }
+        busyInFlight[rule] = max(0, busyInFlight[rule, default: 0] - 1)
+    }
+
+    /// The most requests a `busy` rule let run at once since the plan was set (over all its rules).
+    public var busyPeakInFlight: Int {
+        lock.lock(); defer { lock.unlock() }
+        return busyPeak.values.max() ?? 0
     }
 
     /// The fault for a request to `path`, consuming one use of the first live matching rule;
-    /// nil for none.
+    /// nil for none. `busy` rules are not considered here (``admit(path:)`` decides them).
     public func fault(forPath path: String) -> Fault? {
         lock.lock(); defer { lock.unlock() }
-        guard let index = rules.firstIndex(where: { $0.matches(path: path) && $0.times != 0 }) else { return nil }
+        guard let index = rules.firstIndex(where: {
+            if case .busy = $0.fault { return false }
+            return $0.matches(path: path) && $0.times != 0
+        }) else { return nil }
         if let n = rules[index].times { rules[index].times = n - 1 }
         injected.append("\(path) \(rules[index].fault)")
         return rules[index].fault

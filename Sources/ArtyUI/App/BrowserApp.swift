@@ -258,7 +258,7 @@ final class BrowserApp {
         case .startDownload(let id, let plan, let strategy):
             guard let client = service as? any AssetDownloading else { return }
             let remote = plan.entries.contains { $0.source != nil } ? remoteFetcher : nil
-            let parallel = context.config.parallel ?? DownloadOptions.defaultParallelTransfers
+            let parallel = context.config.parallel  // nil: adaptive, as `arty download`
             jobTasks[id] = Task {
                 let downloader = ArtifactDownloader(client: client, remote: remote,
                                                     options: DownloadOptions(parallelTransfers: parallel, strategy: strategy))

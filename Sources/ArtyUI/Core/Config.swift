@@ -15,7 +15,8 @@ public struct ArtyConfig: Sendable, Hashable {
     /// `[download] folder`: where a download goes when no folder is given (`FOLDER/ARTIFACT-VERSION`);
     /// nil keeps `./ARTIFACT-VERSION`. A leading `~/` is the home folder.
     public var downloadFolder: String?
-    /// `[download] parallel`: transfers at once (1…64); nil keeps the built-in default.
+    /// `[download] parallel`: a fixed number of transfers at once (1…64); nil lets it adapt to the link
+    /// (`TransferParallelism.default`).
     public var parallel: Int?
 
     public init() {}

@@ -12,8 +12,8 @@ extension CometClient: AssetDownloading {}
 
 /// Settings of ``ArtifactDownloader``.
 public struct DownloadOptions: Sendable, Hashable {
-    /// Transfers running at once (at least 1).
-    public var parallelTransfers: Int
+    /// How many transfers run at once: adaptive up to a per-host cap (the default), or fixed.
+    public var parallelism: TransferParallelism
     /// What to do with files that exist already.
     public var strategy: OverwriteStrategy
     /// Attempts per file, the first included; each retry resumes from the `.part` file's size.
@@ -28,19 +28,30 @@ public struct DownloadOptions: Sendable, Hashable {
     /// verification are always removed. False (the default, the TUI's Cancel) removes them all.
     /// Either way no partial file ever has its final name.
     public var keepPartialFiles = false
+    /// Tuning of the adaptive mode (window, initial limit, probing); its cap is ``parallelism``'s.
+    public var adaptiveSettings = TransferConcurrency.Settings()
 
-    /// Transfers at once unless told otherwise: 8, the connections the transport keeps per host. On the
-    /// 1,000-file benchmark over loopback 8 beat 4 by 5–15 % and 16 gained nothing more (BENCHMARKS.md).
+    /// The fixed count earlier versions ran by default, and still the adaptive mode's starting
+    /// point: on the 1,000-file benchmark over loopback 8 beat 4 by 5–15 % and 16 gained nothing
+    /// more (BENCHMARKS.md).
     public static let defaultParallelTransfers = 8
 
-    public init(parallelTransfers: Int = DownloadOptions.defaultParallelTransfers, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
+    /// - Parameter parallelTransfers: a fixed number of transfers at once (at least 1); nil for
+    ///   ``TransferParallelism/default`` (adaptive up to 32).
+    public init(parallelTransfers: Int? = nil, strategy: OverwriteStrategy = .fail, maxAttempts: Int = 5,
                 retryDelayMilliseconds: Int = 250,
                 progressIntervalMilliseconds: Int64 = ProgressThrottle.defaultIntervalMilliseconds) {
-        self.parallelTransfers = max(1, parallelTransfers)
+        self.parallelism = parallelTransfers.map { .fixed(max(1, $0)) } ?? .default
         self.strategy = strategy
         self.maxAttempts = max(1, maxAttempts)
         self.retryDelayMilliseconds = retryDelayMilliseconds
         self.progressIntervalMilliseconds = progressIntervalMilliseconds
+    }
+
+    /// Options with `parallelism` (``TransferParallelism/fixed(_:)`` or ``TransferParallelism/adaptive(cap:)``).
+    public init(parallelism: TransferParallelism, strategy: OverwriteStrategy = .fail) {
+        self.init(strategy: strategy)
+        self.parallelism = parallelism
     }
 }
 
@@ -117,8 +128,12 @@ public struct ArtifactDownloader: Sendable {
     /// Fetches entries that are remote objects (``DownloadEntry/source``); nil when none are planned.
     public let remote: RemoteObjectFetcher?
     public let options: DownloadOptions
-    /// The clock of progress samples, in milliseconds (injectable for tests).
+    /// The clock of progress samples and of the parallelism's throughput windows, in milliseconds
+    /// (injectable for tests).
     public let clock: @Sendable () -> Int64
+    /// Called with the parallelism controller each time its limit or pause changes (from the task
+    /// running ``run(_:progress:)``); nil for none. For tests and diagnostics.
+    public var onConcurrencyChange: (@Sendable (TransferConcurrency) -> Void)?
 
     public init(client: any AssetDownloading, remote: RemoteObjectFetcher? = nil, options: DownloadOptions = DownloadOptions(),
                 clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
@@ -152,29 +167,68 @@ public struct ArtifactDownloader: Sendable {
         let existingFolders = Set(folders.filter { SafeFileSystem.kind(of: Self.join(root, $0)) != .missing })
         var updates: [String: DownloadRecord.File] = [:]
         var unchanged: [String] = []
-        await withTaskGroup(of: (index: Int, outcome: Outcome).self) { group in
-            var next = 0
-            func addNext() {
-                guard next < plan.entries.count else { return }
-                let index = next
-                next += 1
-                let entry = plan.entries[index]
-                let partIsAFile = finalPaths.contains(entry.path.relativePath + ".part")
-                group.addTask {
-                    let outcome = await self.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
-                                                      partIsAFile: partIsAFile, tracker: tracker)
-                    return (index, outcome)
-                }
-            }
-            for _ in 0..<options.parallelTransfers { addNext() }
-            while let (index, outcome) = await group.next() {
-                if case .recorded(let identity, let checksum, let wasUnchanged) = outcome {
+        // Transfers start while fewer than the controller's limit are in flight (and no Retry-After
+        // pause holds them); each completion feeds it the bytes and files done so far. The 429/503
+        // answers the transfers meet reach it through `ThrottleSignals.current`, bound around the
+        // group so every transfer task inherits it.
+        var concurrency = TransferConcurrency(options.parallelism, settings: options.adaptiveSettings, now: clock())
+        let signals = ThrottleSignals()
+        await ThrottleSignals.$current.withValue(signals) {
+            await withTaskGroup(of: (index: Int, outcome: Outcome).self) { group in
+                var next = 0
+                var inFlight = 0
+                var finished = 0
+                func addNext() {
+                    let index = next
+                    next += 1
+                    inFlight += 1
                     let entry = plan.entries[index]
-                    updates[entry.path.relativePath] = Self.recordEntry(entry, plan: plan, identity: identity, checksum: checksum)
-                    if wasUnchanged { unchanged.append(entry.path.relativePath) }
+                    let partIsAFile = finalPaths.contains(entry.path.relativePath + ".part")
+                    group.addTask {
+                        let outcome = await self.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
+                                                          partIsAFile: partIsAFile, tracker: tracker)
+                        return (index, outcome)
+                    }
                 }
-                if Task.isCancelled { continue }
-                addNext()
+                var reported: (limit: Int, paused: Int64?)?
+                func report() {
+                    guard let onConcurrencyChange, reported.map({ $0 != (concurrency.limit, concurrency.pausedUntil) }) ?? true else { return }
+                    reported = (concurrency.limit, concurrency.pausedUntil)
+                    onConcurrencyChange(concurrency)
+                }
+                func startWhatMayStart() {
+                    let now = clock()
+                    for event in signals.drain() {
+                        concurrency.throttled(retryAfterMilliseconds: event.retryAfterMilliseconds, at: now)
+                    }
+                    report()
+                    while next < plan.entries.count, !Task.isCancelled, concurrency.mayStart(inFlight: inFlight, at: now) {
+                        addNext()
+                    }
+                }
+                startWhatMayStart()
+                while true {
+                    if inFlight == 0 {
+                        // Nothing running: done, cancelled, or every start waits out a Retry-After.
+                        if next >= plan.entries.count || Task.isCancelled { break }
+                        let wait = concurrency.pauseRemaining(at: clock())
+                        try? await Task.sleep(for: .milliseconds(max(1, min(wait, 1_000))))
+                        startWhatMayStart()
+                        continue
+                    }
+                    guard let (index, outcome) = await group.next() else { break }
+                    inFlight -= 1
+                    finished += 1
+                    if case .recorded(let identity, let checksum, let wasUnchanged) = outcome {
+                        let entry = plan.entries[index]
+                        updates[entry.path.relativePath] = Self.recordEntry(entry, plan: plan, identity: identity, checksum: checksum)
+                        if wasUnchanged { unchanged.append(entry.path.relativePath) }
+                    }
+                    concurrency.record(bytes: tracker.bytesDone, files: finished, at: clock())
+                    report()
+                    if Task.isCancelled { continue }
+                    startWhatMayStart()
+                }
             }
         }
         // Files already in place are recorded even after a cancellation: the next run keeps them.

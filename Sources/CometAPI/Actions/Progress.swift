@@ -239,6 +239,9 @@ final class ProgressTracker: @unchecked Sendable {
         self.handler = handler
     }
 
+    /// Bytes done across all files (received so far, and whole files finished or kept).
+    var bytesDone: Int64 { lock.withLock { doneBytes } }
+
     /// Bytes moved into files now in place (see ``DownloadSummary/bytesTransferred``).
     var transferred: Int64 { lock.withLock { transferredBytes } }
 

@@ -326,6 +326,8 @@ public final class CometClient: ArtifactReading, Sendable {
                 if response.isSuccess { return response }
                 failure = CometAPIError.fromResponse(response, operation: operation)
                 retryAfter = response.header("Retry-After") ?? response.header("Retry-After-Custom")
+                // A download's scheduler slows down on 429/503 (``TransferConcurrency``).
+                ThrottleSignals.current?.report(status: response.status, retryAfter: retryAfter)
             } catch let error as HTTPTransportError {
                 failure = CometAPIError.fromTransport(error, operation: operation)
                 if case .transport = failure, !idempotent { throw failure }

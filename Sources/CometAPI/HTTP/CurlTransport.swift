@@ -19,13 +19,16 @@ public struct CurlTransportOptions: Sendable, Hashable {
     public var insecure: Bool
     /// A PEM bundle of extra CA certificates (`COMET_INCLUDE_CUSTOM_CA_BUNDLE`, `REQUESTS_CA_BUNDLE`).
     public var caBundlePath: String?
-    /// Most simultaneous connections to one host (kept alive and reused between transfers).
+    /// Most simultaneous connections to one host (kept alive and reused between transfers). The
+    /// default is the adaptive download cap (``TransferParallelism/defaultCap``, 32), so that every
+    /// transfer the cap allows gets its own HTTP/1.1 connection; further transfers wait inside
+    /// libcurl for a connection to free up. Over HTTP/2 libcurl multiplexes them on one connection.
     public var maxConnectionsPerHost: Int
     /// The `User-Agent` header.
     public var userAgent: String
 
     public init(connectTimeoutMilliseconds: Int = 10_000, readTimeoutSeconds: Int = 60, insecure: Bool = false,
-                caBundlePath: String? = nil, maxConnectionsPerHost: Int = 8, userAgent: String = "arty/0.1 libcurl") {
+                caBundlePath: String? = nil, maxConnectionsPerHost: Int = TransferParallelism.defaultCap, userAgent: String = "arty/0.1 libcurl") {
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.readTimeoutSeconds = readTimeoutSeconds
         self.insecure = insecure
@@ -40,6 +43,11 @@ public struct CurlTransportOptions: Sendable, Hashable {
 /// - Transfers run in parallel on that thread; no Swift concurrency thread ever blocks on the network.
 /// - The multi handle keeps a connection cache, so HTTP/1.1 connections are kept alive and reused
 ///   across calls (``TransportResponse/newConnections`` is 0 on reuse).
+/// - HTTP/2 where a TLS server offers it (ALPN): `https` URLs ask for `CURL_HTTP_VERSION_2TLS`, and
+///   the multi handle multiplexes (`CURLMOPT_PIPELINING = CURLPIPE_MULTIPLEX`), with `CURLOPT_PIPEWAIT`
+///   so that parallel transfers wait for the first connection to say whether it multiplexes rather
+///   than each opening its own. Plain `http` stays HTTP/1.1 (no cleartext upgrade round trip).
+///   ``TransportResponse/httpVersion`` says what was used.
 /// - Responses may be gzip/deflate compressed (`CURLOPT_ACCEPT_ENCODING ""`) when the request allows.
 /// - Cancelling the calling task aborts its transfer at once.
 /// - TLS verification is on unless ``CurlTransportOptions/insecure``.
@@ -176,6 +184,7 @@ final class CurlEngine: @unchecked Sendable {
         multi = curl_multi_init()
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, options.maxConnectionsPerHost * 2))
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
     }
 
     deinit { curl_multi_cleanup(multi) }
@@ -343,7 +352,12 @@ final class CurlTransfer: @unchecked Sendable {
         }
         try check(ccurl_setopt_string(easy, CURLOPT_URL, request.url), "URL")
         _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        if Self.isTLS(request.url) {
+            _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+            _ = ccurl_setopt_long(easy, CURLOPT_PIPEWAIT, 1)
+        } else {
+            _ = ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        }
         _ = ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
@@ -499,10 +513,29 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var connects = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
+        var version = 0
+        _ = ccurl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
         var response = TransportResponse(status: status, headers: headers, body: body, bytesWrittenToFile: bytesWritten,
                                          appendedToFile: appending, newConnections: connects)
         response.bodyCut = prefixCut
+        response.httpVersion = Self.versionName(version)
         finish(.success(response))
+    }
+
+    /// Whether `url` is `https://` (case-insensitive scheme).
+    static func isTLS(_ url: String) -> Bool {
+        url.prefix(8).lowercased() == "https://"
+    }
+
+    /// `HTTP/1.0`, `HTTP/1.1`, `HTTP/2` or `HTTP/3` for a `CURLINFO_HTTP_VERSION` value; nil for 0 (none).
+    static func versionName(_ value: Int) -> String? {
+        switch value {
+        case CURL_HTTP_VERSION_1_0: "HTTP/1.0"
+        case CURL_HTTP_VERSION_1_1: "HTTP/1.1"
+        case CURL_HTTP_VERSION_2_0: "HTTP/2"
+        case CURL_HTTP_VERSION_3: "HTTP/3"
+        default: nil
+        }
     }
 
     private func responseStatus() -> Int {

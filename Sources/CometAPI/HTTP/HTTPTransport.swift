@@ -159,6 +159,9 @@ public struct TransportResponse: Sendable {
     /// True when the transfer was stopped after ``TransportRequest/bodyPrefixBytes`` bytes: the
     /// server had more to send.
     public var bodyCut: Bool = false
+    /// The protocol of the answer: `HTTP/1.1`, or `HTTP/2` when a TLS server negotiated it (ALPN);
+    /// nil when the transport does not say.
+    public var httpVersion: String? = nil
 
     public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data(), bytesWrittenToFile: Int64 = 0,
                 appendedToFile: Bool = false, newConnections: Int = 0) {

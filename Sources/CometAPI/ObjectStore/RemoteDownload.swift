@@ -187,6 +187,7 @@ public struct RemoteObjectFetcher: Sendable {
                 throw ObjectStoreError(error, link: url)
             }
             guard response.isSuccess else {
+                ThrottleSignals.current?.report(status: response.status, retryAfter: response.header("Retry-After"))
                 throw .http(link: url, status: response.status, code: nil, message: nil)
             }
         }

@@ -218,6 +218,8 @@ public final class S3Client: Sendable {
                 regions.withLock { $0[location.bucket] = other }
                 continue
             }
+            // S3's SlowDown (503) and 429s slow a download's scheduler down (``TransferConcurrency``).
+            ThrottleSignals.current?.report(status: response.status, retryAfter: response.header("Retry-After"))
             let error = S3Response.error(response.body)
             switch response.status {
             case 404: throw .notFound(link: location.description, code: error?.code)

@@ -57,7 +57,7 @@ struct ConfigCommand: ParsableCommand {
         var lines = ["config file: \(path)" + (exists ? "" : " (absent: built-in defaults)"),
                      "mouse: \(settings.mouse)",
                      "download.folder: \(settings.downloadFolder ?? "./ (ARTIFACT-VERSION under the current folder)")",
-                     "download.parallel: \(settings.parallel ?? DownloadOptions.defaultParallelTransfers)"]
+                     "download.parallel: \(settings.parallel.map(String.init) ?? TransferParallelism.default.description)"]
         lines += Theme.Role.allCases.map { "theme.\($0.rawValue): \(settings.theme.colors[$0] ?? Theme.defaultColor($0))" }
         lines.append("keys:")
         let width = Command.allCases.map(\.rawValue.count).max() ?? 0

@@ -46,7 +46,8 @@ struct Download: AsyncParsableCommand {
                                             valueName: "fail|preserve|overwrite"))
     var overwrite: String = "fail"
 
-    @Option(name: .long, help: ArgumentHelp("Transfers at once (default: [download] parallel in the config file, else \(DownloadOptions.defaultParallelTransfers)).",
+    @Option(name: .long, help: ArgumentHelp("Transfers at once, fixed (default: [download] parallel in the config file, else adaptive: "
+                                            + "more while throughput grows, fewer on 429/503, up to \(TransferParallelism.defaultCap)).",
                                             valueName: "n"))
     var parallel: Int?
 
@@ -91,7 +92,7 @@ struct Download: AsyncParsableCommand {
             let plan = try await ActionPlanning.planDownload(
                 ref, destination: directory, include: include.map(GlobPattern.init), exclude: exclude.map(GlobPattern.init),
                 assetPaths: asset.isEmpty ? nil : asset, remote: remote, defaultFolder: settings.downloadFolder, client: client)
-            var options = DownloadOptions(parallelTransfers: parallel ?? settings.parallel ?? DownloadOptions.defaultParallelTransfers, strategy: OverwriteStrategy(argument: overwrite)!)
+            var options = DownloadOptions(parallelTransfers: parallel ?? settings.parallel, strategy: OverwriteStrategy(argument: overwrite)!)
             options.keepPartialFiles = true  // after Ctrl-C or a failed transfer, the same command resumes each .part
             let downloader = ArtifactDownloader(client: client, remote: remote, options: options)
             // Ctrl-C cancels the transfers (files already in place stay; no partial file ever has

@@ -43,11 +43,15 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
     /// `reset`: headers of a 200 that promise one byte, then the connection is closed with no body
     /// (a proxy that dies on the request). Before the handler.
     case reset
+    /// `norange`: the request is handled as if it had no `Range` header, and the answer carries no
+    /// `Accept-Ranges`: a `200` with the whole body, as from a server or proxy that ignores ranges
+    /// (issue 12). After the handler.
+    case noRange
 
     /// True when the fault answers without running the real route (a write it hits is not applied).
     public var skipsHandler: Bool {
         switch self {
-        case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType: false
+        case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType, .noRange: false
         case .status, .throttle, .malformedJSON, .wrongShape, .html, .empty, .reset: true
         }
     }
@@ -68,6 +72,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case .empty(let code): "empty:\(code)"
         case .contentType(let t): "ctype:\(t)"
         case .reset: "reset"
+        case .noRange: "norange"
         }
     }
 }
@@ -183,8 +188,9 @@ public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
             }
             return .contentType(argument)
         case "reset": return .reset
+        case "norange": return .noRange
         default:
-            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset.")
+            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset, norange.")
         }
     }
 

@@ -15,6 +15,11 @@ public struct SegmentPolicy: Sendable, Hashable {
     public var minSegmentBytes: Int64
     /// Most segments of one file (1 turns segmenting off).
     public var maxSegments: Int
+    /// Most ranges of one file transferring at once; the others start as these end. At most the
+    /// transport's connections per host (``CurlTransportOptions/maxConnectionsPerHost``, 8): libcurl
+    /// queues the transfers beyond it, and its connect timeout runs while they wait (curl issue 4486),
+    /// so on a slow link queued ranges would time out.
+    public var maxInFlight: Int = 8
 
     /// - Parameters:
     ///   - thresholdBytes: at least 1.

@@ -134,6 +134,12 @@ extension ArtifactDownloader {
                 let head = support == nil ? onHead : nil
                 group.addTask { await attempt(segment, range: range, afterDelay: afterDelay, onHead: head) }
             }
+            /// Starts waiting segments while fewer than ``SegmentPolicy/maxInFlight`` run.
+            func launchMore() {
+                for segment in plan.incomplete where !running.contains(segment) && running.count < max(1, options.segments.maxInFlight) {
+                    launch(segment, afterDelay: false)
+                }
+            }
             /// Acts on the first answer's verdict (from its head, or from its end when that came first).
             func decide(_ decision: RangeSupport) {
                 guard outcome == nil, support == nil else { return }
@@ -146,7 +152,7 @@ extension ArtifactDownloader {
                         return
                     }
                     trailerWritten = true
-                    for segment in plan.incomplete where !running.contains(segment) { launch(segment, afterDelay: false) }
+                    launchMore()
                 case .wholeBody:
                     break  // the probe's body is the whole file: let it finish
                 case .mismatch:
@@ -184,7 +190,9 @@ extension ArtifactDownloader {
                     case .success:
                         if plan.isComplete, running.isEmpty {
                             outcome = .complete(transferred: plan.completedBytes - before)
-                        } else if !plan.segments[segment].isComplete {
+                        } else if plan.segments[segment].isComplete {
+                            if support == .ranges { launchMore() }
+                        } else {
                             // A short answer: ask again for the rest of this range.
                             guard attempts[segment] < options.maxAttempts else {
                                 stop(.failed("The server sent part of a range of \(entry.path.relativePath) and then nothing more."))

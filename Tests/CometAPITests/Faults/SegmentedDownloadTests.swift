@@ -106,6 +106,22 @@ struct SegmentedDownloadTests {
         #expect(answers.compactMap(\.bytes).sorted() == [77, 131_072, 131_072])
     }
 
+    /// With one range in flight the segments follow one another (the others wait, as they do beyond
+    /// the transport's connections per host), and the file is the same.
+    @Test func rangesBeyondTheInFlightLimitWaitTheirTurn() async throws {
+        let f = try await SegmentedFixture.start(size: Self.oddSize)
+        defer { Task { await f.registry.stop() } }
+        var policy = SegmentedFixture.policy
+        policy.maxInFlight = 1
+        let dest = temporaryPath("dest")
+        let summary = try await f.download(to: dest, policy: policy)
+        #expect(summary.succeeded, "\(summary.failed)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/big.bin")) == f.content)
+        let answers = await f.log.settledAnswers { $0.count >= 3 }
+        #expect(answers.map(\.status) == [206, 206, 206])
+        #expect(answers.compactMap(\.bytes) == [131_072, 131_072, 77])  // in file order, one after another
+    }
+
     @Test func theRegistryAnswersAClosedRangeWith206AndContentRange() async throws {
         let f = try await SegmentedFixture.start(size: 1000)
         defer { Task { await f.registry.stop() } }

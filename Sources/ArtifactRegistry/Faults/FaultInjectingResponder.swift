@@ -111,6 +111,12 @@ public struct FaultInjectingResponder<Inner: HTTPResponder>: HTTPResponder where
         case .slowBody(let rate):
             let response = try await inner.respond(to: request, context: context)
             return Self.slowed(response, bytesPerSecond: rate)
+        case .noRange:
+            var head = request.head
+            head.headerFields[.range] = nil
+            var response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+            response.headers[.acceptRanges] = nil
+            return response
         }
     }
 

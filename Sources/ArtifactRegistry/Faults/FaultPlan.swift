@@ -48,11 +48,15 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
     /// with `Retry-After: SECONDS` (default 1) and Comet's error body, before the handler; the others
     /// are handled normally. `*TIMES` counts the 429s.
     case busy(maxInFlight: Int, retryAfterSeconds: Int)
+    /// `norange`: the request is handled as if it had no `Range` header, and the answer carries no
+    /// `Accept-Ranges`: a `200` with the whole body, as from a server or proxy that ignores ranges
+    /// (issue 12). After the handler.
+    case noRange
 
     /// True when the fault answers without running the real route (a write it hits is not applied).
     public var skipsHandler: Bool {
         switch self {
-        case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType: false
+        case .drop, .shortBody, .noLengthCut, .stall, .slowBody, .contentType, .noRange: false
         case .status, .throttle, .malformedJSON, .wrongShape, .html, .empty, .reset, .busy: true
         }
     }
@@ -74,6 +78,7 @@ public enum Fault: Sendable, Hashable, CustomStringConvertible {
         case .contentType(let t): "ctype:\(t)"
         case .reset: "reset"
         case .busy(let n, let s): "busy:\(n):\(s)"
+        case .noRange: "norange"
         }
     }
 }
@@ -196,8 +201,9 @@ public struct FaultPlan: Sendable, Hashable, CustomStringConvertible {
                 throw ParseError(message: "Fault '\(text)' in '\(rule)': expected busy:N[:SECONDS] with N in 1...100000.")
             }
             return .busy(maxInFlight: n, retryAfterSeconds: seconds)
+        case "norange": return .noRange
         default:
-            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset, busy.")
+            throw ParseError(message: "Unknown fault '\(name)' in '\(rule)'; known: drop, short, nolength, status, throttle, stall, slow, malformed, shape, html, empty, ctype, reset, busy, norange.")
         }
     }
 

@@ -165,6 +165,32 @@ public final class CometClient: ArtifactReading, Sendable {
                                fileSize: (response.appendedToFile ? resumeFrom : 0) + response.bytesWrittenToFile)
     }
 
+    /// `GET experiment/asset/get-asset` (§2.7) for bytes `range` of one asset, written in place into
+    /// the existing file `target.path` at `target.offset` (``ResponseSink/fileRange(_:)``): one segment
+    /// of a segmented download (issue 12). Several may run at once on one file.
+    ///
+    /// An error answer (5xx, 429) is retried as usual; a broken connection is not (the caller resumes
+    /// the range from ``FileRangeTarget/bytesWritten``, which counts what reached the file even when
+    /// this throws).
+    /// - Returns: the answer's status (`206`, or `200` when the server sent the whole body, written
+    ///   from byte 0 only when `range` starts there), headers, bytes written, and whether the range was
+    ///   refused (``TransportResponse/rangeRefused``: nothing written).
+    /// - Throws: ``CometAPIError`` (`.http` for an error answer, `.transport`, `.fileSystem`, `.cancelled`).
+    public func downloadAssetRange(assetId: String, artifactVersionId: String?, experimentKey: String = "",
+                                   range: ClosedRange<Int64>, into target: FileRangeTarget,
+                                   progress: ProgressHandler? = nil) async throws -> RangeDownloadOutcome {
+        let query: [QueryItem] = [.plain("assetId", assetId), .plain("allow301", "False"),
+                                  .plain("experimentKey", experimentKey), .plain("artifactVersionId", artifactVersionId)]
+        var request = makeRequest(.get, url: url("experiment/asset/get-asset", query))
+        request.rangeStart = range.lowerBound
+        request.rangeEnd = range.upperBound
+        request.acceptCompressed = false  // byte ranges refer to the stored bytes
+        let response = try await perform(request, operation: "Downloading asset \(assetId)", sink: .fileRange(target),
+                                         progress: progress, idempotent: false)
+        return RangeDownloadOutcome(status: response.status, headers: response.headers,
+                                    bytesWritten: response.bytesWrittenToFile, refused: response.rangeRefused)
+    }
+
     // MARK: - Writes
 
     /// `POST write/artifacts/upsert` (§2.9): creates a new OPEN version (and the artifact if needed).
@@ -363,6 +389,24 @@ public struct DownloadOutcome: Sendable, Hashable {
         self.bytesWritten = bytesWritten
         self.resumed = resumed
         self.fileSize = fileSize
+    }
+}
+
+/// What ``CometClient/downloadAssetRange(assetId:artifactVersionId:experimentKey:range:into:progress:)`` did.
+public struct RangeDownloadOutcome: Sendable, Hashable {
+    /// `206`, or `200` when the server ignored `Range`.
+    public var status: Int
+    public var headers: [HTTPHeader]
+    /// Bytes written by this call from the target's offset on.
+    public var bytesWritten: Int64
+    /// The answer's body did not start at the range's first byte: nothing was written.
+    public var refused: Bool
+
+    public init(status: Int, headers: [HTTPHeader] = [], bytesWritten: Int64, refused: Bool = false) {
+        self.status = status
+        self.headers = headers
+        self.bytesWritten = bytesWritten
+        self.refused = refused
     }
 }
 

@@ -72,6 +72,9 @@ public final class CurlTransport: HTTPTransport, Sendable {
         var destination: DestinationFile?
         if case .file(let path) = sink, request.method != .head {
             destination = try DestinationFile.open(path)
+        } else if case .fileRange(let target) = sink, request.method != .head {
+            // Shared by the transfers of every range: it must exist, and is never created or removed here.
+            destination = try DestinationFile.open(target.path, create: false)
         }
         let transfer: CurlTransfer
         do {
@@ -116,10 +119,11 @@ struct DestinationFile: Sendable {
     /// block the open (hence `O_NONBLOCK`, harmless on regular files), a device or a second link
     /// would send the bytes somewhere else.
     /// - Throws: ``HTTPTransportError/fileSystem(path:message:)``.
-    static func open(_ path: String) throws -> DestinationFile {
-        var created = true
-        var fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        if fd < 0, errno == EEXIST {
+    /// - Parameter create: false to require an existing file (``ResponseSink/fileRange(_:)``).
+    static func open(_ path: String, create: Bool = true) throws -> DestinationFile {
+        var created = create
+        var fd = create ? Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) : -1
+        if !create || (fd < 0 && errno == EEXIST) {
             created = false
             fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
             // ENXIO: a FIFO with no reader (the open would have blocked).
@@ -302,6 +306,14 @@ final class CurlTransfer: @unchecked Sendable {
     private var tooLarge = false
     /// The memory sink kept ``TransportRequest/bodyPrefixBytes`` bytes and refused the rest.
     private var prefixCut = false
+    /// Range sink: where the next gathered bytes go in the file.
+    private var writeOffset: Int64 = 0
+    /// Range sink: body bytes still wanted (the rest of the range); nil for no limit.
+    private var rangeRemaining: Int64?
+    /// Range sink: the range's last byte arrived and the transfer was stopped there.
+    private var rangeFull = false
+    /// Range sink: the body does not start at the requested byte; nothing was written.
+    private var rangeRefused = false
     private var lastReported: (Int64, Int64) = (-1, -1)
     private var statusChecked = false
     private var bodyToFile = false
@@ -455,7 +467,7 @@ final class CurlTransfer: @unchecked Sendable {
         // Downloads to a file: a 512 KiB receive buffer (libcurl's default is 16 KiB; the curl tool
         // uses 100 KiB) makes 32× fewer recv(2) calls per byte; `receiveBody` gathers the callbacks'
         // 16 KiB pieces into writes of the same size (issue 6).
-        if case .file = sink { _ = ccurl_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.fileChunkBytes) }
+        if isFileSink { _ = ccurl_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.fileChunkBytes) }
     }
 
     // MARK: cross-thread state
@@ -493,7 +505,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     func complete(_ result: CURLcode) {
         // A prefix fetch ends by refusing the bytes past the prefix: that write error is its success.
-        let code = prefixCut && result == CURLE_WRITE_ERROR ? CURLE_OK : result
+        let code = (prefixCut || rangeFull || rangeRefused) && result == CURLE_WRITE_ERROR ? CURLE_OK : result
         if fileDescriptor >= 0 { _ = flushPending() }  // sets `fileError` when the disk refuses the bytes
         if let fileError { return finish(.failure(fileError)) }
         if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { return finish(.failure(.cancelled)) }
@@ -507,9 +519,9 @@ final class CurlTransfer: @unchecked Sendable {
             return finish(.failure(.curl(code: Int32(code.rawValue), message: message)))
         }
         let status = responseStatus()
-        if case .file = sink, (200..<300).contains(status), !fileReady, request.method != .head {
+        if isFileSink, (200..<300).contains(status), !fileReady, request.method != .head {
             // A 2xx with an empty body still produces the (empty) file.
-            if !prepareFile(status: status) { return finish(.failure(fileError!)) }
+            if !prepareFile(status: status), let fileError { return finish(.failure(fileError)) }
         }
         var connects = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
@@ -517,7 +529,8 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
         var response = TransportResponse(status: status, headers: headers, body: body, bytesWrittenToFile: bytesWritten,
                                          appendedToFile: appending, newConnections: connects)
-        response.bodyCut = prefixCut
+        response.bodyCut = prefixCut || rangeFull
+        response.rangeRefused = rangeRefused
         response.httpVersion = Self.versionName(version)
         finish(.success(response))
     }
@@ -563,31 +576,27 @@ final class CurlTransfer: @unchecked Sendable {
         if !statusChecked {
             statusChecked = true
             let status = responseStatus()
-            if case .file = sink, (200..<300).contains(status) {
+            if isFileSink, (200..<300).contains(status) {
                 bodyToFile = true
                 guard prepareFile(status: status) else { return 0 }
             }
         }
         if bodyToFile {
             guard !bytes.isEmpty else { return 0 }
-            let buffer = pending ?? {
-                let b = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.fileChunkBytes, alignment: 16)
-                pending = b
-                return b
-            }()
-            if pendingCount + bytes.count > buffer.count {
-                guard flushPending() else { return 0 }
+            if let remaining = rangeRemaining, Int64(bytes.count) >= remaining {
+                // The range's last byte: keep up to it and stop the transfer (a 200 that goes on, or a
+                // server sending more than asked, must not write over the next range).
+                let kept = Int(remaining)
+                if kept > 0, gather(UnsafeRawBufferPointer(rebasing: bytes[..<kept])) == 0 { return 0 }
+                rangeRemaining = 0
+                if Int64(bytes.count) == remaining { return bytes.count }
+                rangeFull = true
+                return 0
             }
-            if bytes.count >= buffer.count {
-                guard writeAll(bytes) else { return 0 }
-            } else {
-                UnsafeMutableRawBufferPointer(rebasing: buffer[pendingCount...]).copyMemory(from: bytes)
-                pendingCount += bytes.count
-            }
-            bytesWritten += Int64(bytes.count)
-            return bytes.count
+            rangeRemaining = rangeRemaining.map { $0 - Int64(bytes.count) }
+            return gather(bytes)
         }
-        if case .file = sink {
+        if isFileSink {
             // An error body: keep its first MiB for the message, drop the rest.
             let room = max(0, (1 << 20) - body.count)
             body.append(contentsOf: bytes.prefix(room))
@@ -613,6 +622,27 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes.count
     }
 
+    /// Adds body bytes to the 512 KiB gathering buffer (writing it out when full); returns the count
+    /// consumed, 0 when the disk refused bytes.
+    private func gather(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let buffer = pending ?? {
+            let b = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.fileChunkBytes, alignment: 16)
+            pending = b
+            return b
+        }()
+        if pendingCount + bytes.count > buffer.count {
+            guard flushPending() else { return 0 }
+        }
+        if bytes.count >= buffer.count {
+            guard writeAll(bytes) else { return 0 }
+        } else {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[pendingCount...]).copyMemory(from: bytes)
+            pendingCount += bytes.count
+        }
+        bytesWritten += Int64(bytes.count)
+        return bytes.count
+    }
+
     /// Writes the gathered body bytes to the file; false (and `fileError` set) when the disk refuses them.
     private func flushPending() -> Bool {
         guard let pending, pendingCount > 0 else { return true }
@@ -625,7 +655,17 @@ final class CurlTransfer: @unchecked Sendable {
         guard fileError == nil else { return false }
         var offset = 0
         while offset < bytes.count {
-            let n = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            let n: Int
+            if case .fileRange(let target) = sink {
+                // In place: other transfers write other ranges of the same file at the same time.
+                n = pwrite(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset, off_t(writeOffset))
+                if n > 0 {
+                    writeOffset += Int64(n)
+                    target.addWritten(Int64(n))
+                }
+            } else {
+                n = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 fileError = .fileSystem(path: sinkPath, message: String(cString: strerror(errno)))
@@ -638,9 +678,20 @@ final class CurlTransfer: @unchecked Sendable {
 
     private var sinkIsMemory: Bool { sink == .memory }
 
+    /// The body goes to a file (whole or one range).
+    private var isFileSink: Bool {
+        switch sink {
+        case .memory: false
+        case .file, .fileRange: true
+        }
+    }
+
     private var sinkPath: String {
-        if case .file(let path) = sink { return path }
-        return ""
+        switch sink {
+        case .file(let path): path
+        case .fileRange(let target): target.path
+        case .memory: ""
+        }
     }
 
     /// Readies the pre-opened destination for a 2xx body: a `206` to a range request keeps exactly the
@@ -651,6 +702,7 @@ final class CurlTransfer: @unchecked Sendable {
             fileError = .fileSystem(path: sinkPath, message: "the destination file is not open")
             return false
         }
+        if case .fileRange(let target) = sink { return prepareRange(target, status: status) }
         let start = request.rangeStart ?? 0
         let keep: Int64 = (status == 206 && start > 0) ? start : 0
         if destination.initialSize != keep, ftruncate(fileDescriptor, off_t(keep)) != 0 {
@@ -665,6 +717,33 @@ final class CurlTransfer: @unchecked Sendable {
             appending = true
         }
         return true
+    }
+
+    /// Range sink: decides whether the answer's body is the requested range (see
+    /// ``ResponseSink/fileRange(_:)``) and where it goes. Never truncates: other ranges share the file.
+    /// False stops the transfer (a refused range, ``rangeRefused``).
+    private func prepareRange(_ target: FileRangeTarget, status: Int) -> Bool {
+        target.reportHead(status: status, headers: headers)
+        let start = request.rangeStart ?? 0
+        let wanted = request.rangeEnd.map { $0 - start + 1 }
+        writeOffset = target.offset
+        if status == 206, let range = ContentRange(headerValue: headers.last { $0.name.caseInsensitiveCompare("Content-Range") == .orderedSame }?.value),
+           range.first == start {
+            rangeRemaining = wanted
+            return true
+        }
+        if status == 200, start == 0 {
+            // The whole body, from byte 0. A server that says it serves ranges gets its 200 cut where the
+            // range ends (the rest is asked for as ranges); one that does not is kept whole.
+            let acceptsRanges = headers.contains {
+                $0.name.caseInsensitiveCompare("Accept-Ranges") == .orderedSame && $0.value.lowercased().contains("bytes")
+            }
+            rangeRemaining = acceptsRanges ? wanted : nil
+            return true
+        }
+        bodyToFile = false
+        rangeRefused = true
+        return false
     }
 
     /// Whether any body byte was accepted for the file (read after the transfer finished).

@@ -140,6 +140,57 @@ public enum ResponseSink: Sendable, Hashable {
     /// a `200` rewrites the file from the start. Error answers (not 2xx) never touch the file: their
     /// body is kept in memory (up to 1 MiB) for the error message.
     case file(path: String)
+    /// One byte range of a file written in place: several transfers may fill one file at once
+    /// (segmented downloads, issue 12). The body is written with `pwrite` at
+    /// ``FileRangeTarget/offset`` onwards, gathered into 512 KiB writes like ``file(path:)``; the file
+    /// must exist already (it is never created, truncated or removed here). Only a body that starts at
+    /// the requested byte is written: a `206` whose `Content-Range` starts at
+    /// ``TransportRequest/rangeStart`` (cut after the bytes asked for, ``TransportRequest/rangeEnd``),
+    /// or a `200` (the whole body) when the range starts at byte 0. A `200` without `Accept-Ranges: bytes`
+    /// is written whole; with it, it is cut where the range ends. Any other 2xx is not written: the
+    /// transfer stops and answers with ``TransportResponse/rangeRefused`` set. Error answers are kept in
+    /// memory (up to 1 MiB) as with ``file(path:)``.
+    case fileRange(FileRangeTarget)
+}
+
+/// Where a ``ResponseSink/fileRange(_:)`` transfer writes, and what it has written so far.
+///
+/// Shared between the caller and the transport thread (lock-guarded); compared by identity.
+public final class FileRangeTarget: Sendable, Hashable {
+    /// The file, which must exist and be a regular file with one link.
+    public let path: String
+    /// The file offset of the range's first byte.
+    public let offset: Int64
+    private let onResponseHead: (@Sendable (Int, [HTTPHeader]) -> Void)?
+    private let written = Locked<Int64>(0)
+    private let headSeen = Locked<Bool>(false)
+
+    /// - Parameter onResponseHead: called once per transfer, on the transport's thread, with the
+    ///   status and headers of a 2xx answer as soon as its first body byte (or its end) arrives, before
+    ///   anything is written: so a caller learns whether the server honours `Range` without waiting
+    ///   for the body. Keep it short and non-blocking.
+    public init(path: String, offset: Int64, onResponseHead: (@Sendable (Int, [HTTPHeader]) -> Void)? = nil) {
+        self.path = path
+        self.offset = offset
+        self.onResponseHead = onResponseHead
+    }
+
+    /// Bytes written to the file from ``offset`` on, contiguous (`pwrite` returned): what a resume
+    /// may count on, even after the transfer failed or was cancelled.
+    public var bytesWritten: Int64 { written.withLock { $0 } }
+
+    func addWritten(_ count: Int64) { written.withLock { $0 += count } }
+
+    func reportHead(status: Int, headers: [HTTPHeader]) {
+        let first = headSeen.withLock { seen -> Bool in
+            defer { seen = true }
+            return !seen
+        }
+        if first { onResponseHead?(status, headers) }
+    }
+
+    public static func == (a: FileRangeTarget, b: FileRangeTarget) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// The outcome of a transfer that got an HTTP answer (any status).
@@ -162,6 +213,10 @@ public struct TransportResponse: Sendable {
     /// The protocol of the answer: `HTTP/1.1`, or `HTTP/2` when a TLS server negotiated it (ALPN);
     /// nil when the transport does not say.
     public var httpVersion: String? = nil
+    /// With ``ResponseSink/fileRange(_:)``: the 2xx answer's body did not start at the requested
+    /// byte (a `200` to a range starting past byte 0, or a `206` for other bytes), so nothing was
+    /// written and the transfer was stopped.
+    public var rangeRefused: Bool = false
 
     public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data(), bytesWrittenToFile: Int64 = 0,
                 appendedToFile: Bool = false, newConnections: Int = 0) {

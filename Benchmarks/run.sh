@@ -136,8 +136,26 @@ tm send-keys l; wait_screen "sample-000000" > /dev/null
 sleep 0.2
 rss_after=$(vm "$tui_pid" VmRSS); hwm_tui=$(vm "$tui_pid" VmHWM)
 tm send-keys /; tm send-keys -l "sample-00012"; tui_filter=$(wait_screen "sample-000129")
+# The tree view of the same version (`T`), then its peak RSS: flat or tree, the browse of the version.
+tm send-keys Escape; tm send-keys T; wait_screen "Folder tree" > /dev/null
+tm send-keys l; wait_screen "shard-0000/" > /dev/null; tm send-keys j; sleep 0.2
+hwm_tree=$(vm "$tui_pid" VmHWM)
 tm send-keys q; sleep 0.2; tm kill-server 2>/dev/null || true
 tui_row_bytes=$(( (rss_after - rss_before) * 1024 / ASSETS ))
+# Preview of a 10 MiB CSV (`artifact-preview`, seeded): p → its columns drawn. One Range request
+# for 64 KiB, the CSV laid out as columns, one frame; a new process each round (no preview cache).
+preview_times=()
+for _ in 1 2 3; do
+  tm new-session -d -x 160 -y 48 -e LANG=C.UTF-8 -e COMET_URL_OVERRIDE="$URL" -e COMET_API_KEY="$KEY" \
+    -e COMET_WORKSPACE=bench -e HOME="$work" "$bin/arty browse"
+  wait_screen "($ARTIFACTS)" > /dev/null
+  tm send-keys G; tm send-keys k; tm send-keys k; wait_screen "artifact-preview" > /dev/null
+  tm send-keys l; wait_screen "1.0.0" > /dev/null; tm send-keys l; wait_screen "iris.csv" > /dev/null; sleep 0.3
+  tm send-keys p; preview_times+=("$(wait_screen "petal_width")")
+  tm send-keys q; tm send-keys q; sleep 0.2; tm kill-server 2>/dev/null || true
+done
+tui_preview=$(python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:] if x != \"timeout\"):.4f}')" "${preview_times[@]}" 2>/dev/null || echo timeout)
+preview_bench=$("$bin/arty-bench" preview)
 
 echo "bench: 4. registry endpoints" >&2
 read -r ga_ttfb ga_total ga_bytes < <(curl_times "$BASE/artifacts/get-all?workspace=bench")
@@ -380,6 +398,14 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo "| Type a 11-character filter over $ASSETS rows (11 keystrokes) → match drawn | $tui_filter |"
   echo
   echo "- RSS of \`arty browse\`: $((rss_before / 1024)) MiB before the assets load, $((rss_after / 1024)) MiB after (peak $((hwm_tui / 1024)) MiB): **$tui_row_bytes bytes of RSS per asset row** (includes the decoded response's allocator slack)"
+  echo "- Peak RSS of \`arty browse\` after the same version's tree view (\`T\`, a folder entered): **$((hwm_tree / 1024)) MiB** (target ≤ 128 $( [ $((hwm_tree / 1024)) -le 128 ] && echo ✓ || echo ✗))"
+  echo "- Asset preview of a 10 MiB CSV in the real binary (\`p\` → its columns drawn; one \`Range\` request for 64 KiB), median of 3 fresh processes: **${tui_preview} s** (runs: ${preview_times[*]})"
+  echo
+  echo "#### Asset previews, pure (release \`arty-bench preview\`)"
+  echo
+  echo "The 64 KiB head of a 10 MiB asset arrives → the preview's first frame (reduce of the fetched bytes, which sniffs the content and lays it out, plus render at 160×48), thread CPU time, 7 rounds; then scrolling the loaded preview."
+  echo
+  echo "$preview_bench"
   echo
   echo "## 2. Download throughput over loopback"
   echo

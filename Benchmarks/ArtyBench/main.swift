@@ -7,6 +7,7 @@ import Foundation
 ///
 ///     arty-bench ui   [--artifacts N] [--versions N] [--assets N]   pure reduce+render figures (markdown)
 ///     arty-bench tree [--assets N]   the assets tree view (`T`): build time and key p99 (markdown)
+///     arty-bench preview              asset previews: 64 KiB head → first frame per content kind (markdown)
 ///     arty-bench seed --data DIR [--artifacts N] [--versions N] [--assets N]
 ///                     seeds a registry data directory through the store API (one transaction)
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -57,6 +58,14 @@ case "tree":
     print("")
     print("- `FolderTree` build from \(assets) paths (\(r.folders) folders): **\(fmt(r.buildMedian, 2)) ms** median of 5 (best \(fmt(r.buildBest, 2)) ms)")
     print("- First `T` on the loaded \(assets)-row assets pane (builds the listing's folder index, then draws): \(fmt(r.firstToggle, 2)) ms")
+case "preview":
+    let figures = PreviewBench().run()
+    print("| Content (64 KiB head of a 10 MiB asset) | Name | Bytes → first frame, median ms | max ms | Scroll keys p99 ms |")
+    print("|---|---|---:|---:|---:|")
+    for f in figures {
+        let first = Stats(f.firstFrame), keys = Stats(f.keys)
+        print("| \(f.label) | `\(f.name)` | \(fmt(first.p(50), 3)) | \(fmt(first.max, 3)) | \(fmt(keys.p(99), 3)) |")
+    }
 case "seed":
     guard let data = stringOption("--data") else {
         FileHandle.standardError.write(Data("seed needs --data DIR\n".utf8))
@@ -77,13 +86,23 @@ case "seed":
     list.append(.init(name: "many-assets", type: "dataset", versions: [.init(version: "1.0.0", assets: (0..<assets).map {
         (logicalPath: "data/shard-\(String(format: "%04d", $0 / 1000))/sample-\(String(format: "%06d", $0)).bin", size: blob.size, sha256: blob.sha256)
     })]))
-    for i in 0..<max(0, artifacts - 2) {
+    // A 10 MiB CSV for the real binary's preview figure (run.sh: G k k l l p); a preview fetches 64 KiB of it.
+    var csv = "sepal_length,sepal_width,petal_length,petal_width,species\n"
+    var row = 0
+    while csv.utf8.count < 10 << 20 {
+        csv += "\(5 + row % 3).\(row % 10),\(3 + row % 2).\(row % 7),\(1 + row % 5).\(row % 9),0.\(row % 10),\(["setosa", "versicolor", "virginica"][row % 3])\n"
+        row += 1
+    }
+    let csvBlob = try blobs.store(Data(csv.utf8))
+    list.append(.init(name: "artifact-preview", type: "dataset", versions: [.init(version: "1.0.0", assets: [
+        (logicalPath: "iris.csv", size: csvBlob.size, sha256: csvBlob.sha256)])]))
+    for i in 0..<max(0, artifacts - 3) {
         list.append(.init(name: "artifact-\(String(format: "%05d", i))", type: i % 3 == 0 ? "model" : "dataset",
                           versions: [.init(version: "1.0.0", assets: [(logicalPath: "weights.bin", size: blob.size, sha256: blob.sha256)])]))
     }
     _ = try store.seedBulk(workspace: ws, owner: user.name, artifacts: list)
     print("seeded \(artifacts) artifacts, \(versions) versions, \(assets) assets in \(fmt(Date().timeIntervalSince(t0), 1)) s (store API, one transaction)")
 default:
-    FileHandle.standardError.write(Data("usage: arty-bench ui|tree|seed [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: arty-bench ui|tree|preview|seed [options]\n".utf8))
     exit(2)
 }

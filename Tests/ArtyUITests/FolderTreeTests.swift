@@ -157,4 +157,35 @@ import Testing
         #expect(Render.bar(0, of: 1000, width: 10) == "          ")
         #expect(Render.bar(5, of: 0, width: 4) == "    ")
     }
+
+    /// A folder's files sorted among themselves (a sort field the listing has not used yet) come
+    /// in the order the listing's flat order kept to that folder gives, for every sort, filter and
+    /// folder: equal names and equal sizes included, remote links (size -1) first by size.
+    @Test func aFoldersOwnSortMatchesTheFlatOrderKeptToIt() {
+        var entries: [Entry] = []
+        for i in 0..<400 {
+            let folder = i % 10 == 0 ? "big" : "f\(i % 4)/g\(i % 3)"
+            let name = i % 9 == 0 ? "Same.txt" : "n\((i * 37) % 101)-\(i).\(i % 2 == 0 ? "csv" : "bin")"
+            entries.append(.asset(Asset(assetId: "\(i)", logicalPath: "\(folder)/\(i % 9 == 0 ? "\(i)/" : "")\(name)",
+                                        size: Int64((i * 7) % 13), link: i % 11 == 0 ? "s3://b/\(i)" : nil)))
+        }
+        for field in [SortField.name, .size] {
+            for reversed in [false, true] {
+                for filter in ["", "csv", "n1", "zzz"] {
+                    let sort = SortOrder(field: field, reversed: reversed)
+                    let fresh = RowIndex(entries)  // no flat order of this sort yet: the folder sorts its own files
+                    let warm = RowIndex(entries)
+                    let flat = warm.visible(filter: filter, sort: sort).map(\.id)  // cached: the folder keeps the flat order
+                    for folder in ["big", "f1/g2", "f2/g0"] {
+                        let own = fresh.folders().visible(folder: folder, filter: filter, sort: sort, entries: entries, rows: fresh)
+                        let kept = warm.folders().visible(folder: folder, filter: filter, sort: sort, entries: entries, rows: warm)
+                        let files = { (rows: VisibleRows) in rows.compactMap { e -> String? in if case .asset = e { e.id } else { nil } } }
+                        let expected = flat.filter { FolderTree.split($0).folder == folder }
+                        #expect(files(own) == expected, "\(field) reversed \(reversed) filter '\(filter)' in \(folder)")
+                        #expect(files(kept) == expected)
+                    }
+                }
+            }
+        }
+    }
 }

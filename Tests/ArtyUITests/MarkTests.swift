@@ -14,9 +14,9 @@ import Testing
     }
 
     @Test func aFolderStandsForItsAssetsAndNotForASiblingWithTheSamePrefix() {
-        let assets = [Self.row("a/b/x"), Self.row("a/b/c/y"), Self.row("a/bc"), Self.row("z")]
+        let assets = [Self.row("a/b/x"), Self.row("a/b/c/y"), Self.row("a/bc"), Self.row("z"), Self.row("a/b/d/", 0)]
         let folder = Entry.folder(FolderRow(node: 1, path: "a/b", name: "b", totals: FolderTree.Totals()))
-        #expect(AssetMarks.paths(of: folder, assets: assets) == ["a/b/x", "a/b/c/y"])
+        #expect(AssetMarks.paths(of: folder, assets: assets) == ["a/b/x", "a/b/c/y"])  // not the folder marker a/b/d/
         #expect(AssetMarks.paths(of: folder, assets: assets, filter: "y") == ["a/b/c/y"])
         #expect(AssetMarks.paths(of: Self.row("z"), assets: assets) == ["z"])
         #expect(AssetMarks.paths(of: .workspace("w"), assets: assets).isEmpty)
@@ -44,6 +44,44 @@ import Testing
         #expect(s == AssetMarks.Summary(count: 3, bytes: 1_024, remote: 1))
         #expect(s.text == "3 marked · 1.0 KiB · 1 link")
         #expect(AssetMarks.summary(["b"], assets: assets).text == "1 marked · 5 B")
+    }
+
+    /// The listing's index answers what `AssetMarks`' definitions answer (folder rows' paths and
+    /// marks, the footer's summary) for every folder, several filters and several sets of marks,
+    /// from counts per folder instead of a scan of every asset per row and frame.
+    @Test func theIndexedMarksAgreeWithTheDefinitions() {
+        var entries: [Entry] = []
+        for i in 0..<600 {
+            let path = i % 7 == 0 ? "top-\(i).txt" : "d\(i % 3)/e\(i % 5)/\(i % 11 == 0 ? "deep/" : "")f\(i).\(i % 2 == 0 ? "csv" : "bin")"
+            entries.append(Self.row(path, Int64(i * 13), link: i % 17 == 0 ? "s3://b/\(i)" : nil))
+            if i % 97 == 0 { entries.append(Self.row("d\(i % 3)/marker-\(i)/", 0)) }  // folder markers
+        }
+        let index = RowIndex(entries)
+        let folders = index.folders()
+        let tree = folders.tree
+        let allPaths = entries.map(\.id)
+        let markSets: [Set<String>] = [
+            [], Set(allPaths.filter { $0.hasPrefix("d1/") }), Set(allPaths.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)),
+            Set(allPaths), ["d2/e4/f14.csv", "gone/x"],
+        ]
+        for filter in ["", "csv", "e3", "nothing-matches"] {
+            for node in 1..<tree.nodes.count {
+                let row = Entry.folder(FolderRow(node: node, path: tree.nodes[node].path, name: tree.nodes[node].name, totals: tree.nodes[node].totals))
+                let reference = AssetMarks.paths(of: row, assets: entries, filter: filter)
+                #expect(folders.assetPaths(below: node, filter: filter, entries: entries, rows: index).sorted() == reference.sorted())
+                for marked in markSets {
+                    #expect(folders.rowMark(node: node, marked: marked, filter: filter, entries: entries, rows: index)
+                            == AssetMarks.rowMark(row, marked: marked, assets: entries, filter: filter),
+                            "folder \(tree.nodes[node].path) filter '\(filter)' marks \(marked.count)")
+                }
+            }
+        }
+        for marked in markSets {
+            #expect(index.markSummary(marked) == AssetMarks.summary(marked, assets: entries))
+            #expect(index.markSummary(marked) == AssetMarks.summary(marked, assets: entries))  // the kept answer
+        }
+        #expect(tree.nodes.count > 20)
+        #expect(index.markSummary(markSets[1]).count > 50)
     }
 
     // MARK: The reducer
@@ -95,8 +133,10 @@ import Testing
         await h.press(.char("T"))
         #expect(h.selected?.id == "data/")
         await h.press(.char(" "))
+        // Not the folder marker `data/validation/`: the tree shows it as the folder itself (`empty`),
+        // and as a file it would be written as `data/validation`, the folder's own name.
         #expect(marked(h) == ["data/test/part-000.parquet", "data/train/part-000.parquet", "data/train/part-001.parquet",
-                              "data/train/part-002.parquet", "data/validation/"])
+                              "data/train/part-002.parquet"])
         await h.press(.char("k"), .char(" "))  // all marked: unmarks
         #expect(marked(h).isEmpty)
         await h.press(.char("/"))

@@ -22,7 +22,9 @@ public struct AssetMarks: Sendable, Hashable {
     public var isEmpty: Bool { paths.isEmpty && anchor == nil }
 
     /// The logical paths a row stands for: an asset its own; a folder every asset of `assets`
-    /// under it (`a/b` holds `a/b/x` and `a/b/c/y`, not `a/bc`) that matches `filter`; other rows none.
+    /// under it (`a/b` holds `a/b/x` and `a/b/c/y`, not `a/bc`) that matches `filter`, except folder
+    /// markers (`a/b/c/`: the tree shows them as their folder, and written as a file one would take
+    /// the folder's name); other rows none.
     public static func paths(of entry: Entry, assets: [Entry], filter: String = "") -> [String] {
         switch entry {
         case .asset(let a):
@@ -30,7 +32,8 @@ public struct AssetMarks: Sendable, Hashable {
         case .folder(let f):
             let prefix = f.path + "/"
             return assets.compactMap { row in
-                guard case .asset(let a) = row, a.logicalPath.hasPrefix(prefix), row.matches(filter) else { return nil }
+                guard case .asset(let a) = row, a.logicalPath.hasPrefix(prefix), !a.logicalPath.hasSuffix("/"),
+                      row.matches(filter) else { return nil }
                 return a.logicalPath
             }
         default:
@@ -64,10 +67,11 @@ public struct AssetMarks: Sendable, Hashable {
         return Array(rows[Swift.min(from, cursor)...Swift.max(from, cursor)])
     }
 
-    /// What is marked now: the kept marks, plus the open range's rows (a folder's assets included).
-    public func effective(rows: VisibleRows?, cursor: Int, assets: [Entry], filter: String) -> Set<String> {
+    /// What is marked now: the kept marks, plus the open range's rows, each row standing for the
+    /// logical paths `pathsOf` gives it (a folder: its assets, as ``paths(of:assets:filter:)``).
+    public func effective(rows: VisibleRows?, cursor: Int, pathsOf: (Entry) -> [String]) -> Set<String> {
         guard anchor != nil, let rows else { return paths }
-        return paths.union(rangeRows(rows, cursor: cursor).flatMap { Self.paths(of: $0, assets: assets, filter: filter) })
+        return paths.union(rangeRows(rows, cursor: cursor).flatMap(pathsOf))
     }
 
     /// How a row is marked, for its gutter: every asset it stands for, some of them (a folder), or none.

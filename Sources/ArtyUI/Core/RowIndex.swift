@@ -49,12 +49,16 @@ final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
     /// The row number of the last id looked up or selected.
     private var lastRow: Int?
     /// ``Sorting/sizeOf(_:)`` of every row, for the size order.
-    private let sizes: [Int64]
+    let sizes: [Int64]
     /// The filter's texts by field (`""`: all fields), built on the first filter of that field.
     private var searchTexts: [String: SearchText] = [:]
     private var cache: [CacheKey: View] = [:]
     /// The folder tree of these rows (assets pane, `T`), built on first use.
     private var folderIndex: FolderIndex?
+    /// Row number by ``Entry/id`` (the first row of an id), built on the first mark (`Space`, `v`).
+    private var rowByID: [String: Int32]?
+    /// The last ``markSummary(_:)``: its marks and result (a frame asks with the same set again).
+    private var lastSummary: (marked: Set<String>, summary: AssetMarks.Summary)?
 
     /// Lower-cased searchable texts of every row (see `searchText(_:)`); `ascii[i]` when row `i`'s are ASCII.
     private struct SearchText {
@@ -96,6 +100,46 @@ final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
         let built = FolderIndex(entries)
         folderIndex = built
         return built
+    }
+
+    /// True when the order of `filter` and `sort` is cached (asking for it costs no sort).
+    func hasOrder(filter: String, sort: SortOrder) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cache[CacheKey(filter: filter, sort: sort)] != nil
+            || cache[CacheKey(filter: filter, sort: SortOrder(field: sort.field, reversed: !sort.reversed))] != nil && filter.isEmpty
+    }
+
+    /// The row numbers of `ids` (missing ids left out), through a table built once (O(n)) on first use.
+    func rows(ofIDs ids: some Sequence<String>) -> [Int] {
+        lock.lock(); defer { lock.unlock() }
+        let table = idTable()
+        return ids.compactMap { table[$0].map(Int.init) }
+    }
+
+    private func idTable() -> [String: Int32] {
+        if let rowByID { return rowByID }
+        var table: [String: Int32] = [:]
+        table.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() where table[id] == nil { table[id] = Int32(i) }
+        rowByID = table
+        return table
+    }
+
+    /// The footer's count of the marked assets among these rows, as ``AssetMarks/summary(_:assets:)``
+    /// computes it, in O(marks) instead of O(rows); the last answer is kept, so the frames that
+    /// follow a mark (same set, shared storage) cost one comparison.
+    func markSummary(_ marked: Set<String>) -> AssetMarks.Summary {
+        lock.lock(); defer { lock.unlock() }
+        if let last = lastSummary, last.marked == marked { return last.summary }
+        let table = idTable()
+        var s = AssetMarks.Summary(count: 0, bytes: 0, remote: 0)
+        for path in marked {
+            guard let row = table[path].map(Int.init), case .asset(let a) = entries[row] else { continue }
+            s.count += 1
+            if a.isRemote { s.remote += 1 } else { s.bytes += a.size }
+        }
+        lastSummary = (marked, s)
+        return s
     }
 
     static func == (a: RowIndex, b: RowIndex) -> Bool { true }

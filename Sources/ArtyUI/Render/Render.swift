@@ -324,8 +324,7 @@ struct Render {
     /// `+` for a folder with some of its assets marked, else a space.
     func markGlyph(_ entry: Entry, in pane: Pane, markedAssets: Set<String>) -> String {
         if isMarked(entry, in: pane) { return "*" }
-        guard !markedAssets.isEmpty, let assets = state.listings[pane.key]?.entries else { return " " }
-        switch AssetMarks.rowMark(entry, marked: markedAssets, assets: assets, filter: pane.filter) {
+        switch state.rowMark(entry, in: pane, marked: markedAssets) {
         case .all: return "*"
         case .partly: return "+"
         case .none: return " "

@@ -74,10 +74,10 @@ extension BrowserState {
         if let preview = previewKey, prefetch.inFlight.contains(preview), listings[preview]?.pendingRequest != nil {
             previewRequest = preview
         }
-        prefetch.inFlight.removeAll { key in
-            listings[key]?.pendingRequest == nil || key == previewKey || panes.contains(where: { $0.key == key })
+        let preview = previewKey
+        let inFlight = prefetch.inFlight.filter { key in
+            listings[key]?.pendingRequest != nil && key != preview && !panes.contains(where: { $0.key == key })
         }
-        let inFlight = prefetch.inFlight
         let desired = Array(prefetchKeys.filter { key in
             guard !inFlight.contains(key) else { return true }
             guard let listing = listings[key] else { return true }

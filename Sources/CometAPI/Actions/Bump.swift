@@ -182,7 +182,7 @@ public struct VersionCopier: Sendable {
         } catch {
             // The last report names the asset that failed (the TUI's jobs view and status line show it).
             let error = reportFailure(error, tracker: tracker)
-            try? await client.setVersionState(artifactVersionId: versionId, experimentKey: experimentKey, state: .error)
+            await markError(artifactVersionId: versionId, experimentKey: experimentKey)
             throw error
         }
     }

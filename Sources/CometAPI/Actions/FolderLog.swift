@@ -202,9 +202,18 @@ extension VersionCopier {
                                   copiedOnServer: 0)
         } catch {
             let error = reportFailure(error, tracker: tracker)
-            try? await client.setVersionState(artifactVersionId: versionId, experimentKey: experimentKey, state: .error)
+            await markError(artifactVersionId: versionId, experimentKey: experimentKey)
             throw error
         }
+    }
+
+    /// Sets a version that failed or was cancelled to ERROR, best effort. The request runs in a
+    /// task of its own: a cancelled log or bump would otherwise cancel it too and leave the version OPEN.
+    func markError(artifactVersionId: String, experimentKey: String?) async {
+        let client = client
+        await Task {
+            try? await client.setVersionState(artifactVersionId: artifactVersionId, experimentKey: experimentKey, state: .error)
+        }.value
     }
 
     /// After a failed or cancelled log or bump: marks the files still running as cancelled and,

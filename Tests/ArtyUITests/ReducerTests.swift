@@ -179,7 +179,8 @@ import Testing
         await h.resolvePending()  // workspaces
         let first = h.pending.first
         #expect(first?.0 == .artifacts(workspace: "mnist-team"))
-        await h.press(.char("j"))
+        // To the last workspace: mnist-team is three rows away, too far to stay as a prefetch.
+        await h.press(.char("G"))
         #expect(h.effects.contains(.cancel(requestID: first!.1)))
         #expect(h.state.listings[.artifacts(workspace: "mnist-team")] == nil)
         // The late answer for the left selection is ignored.

@@ -335,6 +335,7 @@ extension BrowserState {
         let to = Swift.min(rows.count - 1, Swift.max(0, from.addingReportingOverflow(delta).partialValue))
         current.selectedID = rows[to].id
         rows.noteSelection(to)
+        if delta != 0 { prefetch.backward = delta < 0 }
         return ensurePreview()
     }
 
@@ -378,14 +379,18 @@ extension BrowserState {
         return effects
     }
 
-    /// Loads the preview of the selection, cancelling a preview load the user has moved away from.
+    /// Loads the preview of the selection, cancelling a preview load the user has moved away from,
+    /// and prefetches the neighbours' previews (``ensurePrefetch()``).
     mutating func ensurePreview() -> [Effect] {
         var effects: [Effect] = []
         let wanted = previewKey
         if let old = previewRequest, old != wanted, !panes.contains(where: { $0.key == old }),
            let listing = listings[old], let id = listing.pendingRequest {
-            effects.append(.cancel(requestID: id))
-            if listing.entries == nil { listings[old] = nil } else { listings[old]?.pendingRequest = nil }
+            // A neighbour's preview still wanted stays in flight as a prefetch (Prefetch.swift).
+            if !adoptAsPrefetch(old) {
+                effects.append(.cancel(requestID: id))
+                if listing.entries == nil { listings[old] = nil } else { listings[old]?.pendingRequest = nil }
+            }
             previewRequest = nil
         }
         if let wanted {
@@ -393,6 +398,6 @@ extension BrowserState {
             if !started.isEmpty { previewRequest = wanted }
             effects += started
         }
-        return effects
+        return effects + ensurePrefetch()
     }
 }

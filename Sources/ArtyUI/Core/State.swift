@@ -362,6 +362,8 @@ public struct BrowserState: Sendable, Hashable {
     public static let messageLifetimeMillis: Int64 = 5_000
     /// The preview load in flight, cancelled when the selection moves elsewhere.
     public var previewRequest: ListingKey?
+    /// The previews of the rows next to the cursor being loaded ahead (``PrefetchState``).
+    public var prefetch = PrefetchState()
     public var nextRequestID: Int
     /// Ticks since start, for the loading spinner.
     public var tickCount: Int

@@ -248,7 +248,7 @@ extension Render {
         // Active transfers first, then queued, then finished.
         func rank(_ s: FileTransferState) -> Int {
             switch s {
-            case .transferring, .retrying, .verifying: 0
+            case .transferring, .uploading, .retrying, .verifying: 0
             case .queued: 1
             default: 2
             }

@@ -84,22 +84,37 @@ public struct VersionCreated: Sendable, Hashable, Encodable {
 /// with the version string, metadata, version tags (and aliases on request); each remote asset
 /// re-registered by link; each local asset copied server-side when the server offers arty's
 /// `write/artifacts/version/copy-asset` extension, else downloaded to a temporary folder and
-/// uploaded; finally state CLOSED. On failure the version is set to ERROR and the error rethrown.
+/// uploaded; finally state CLOSED. Assets are handled ``parallelTransfers`` at a time. On failure
+/// the version is set to ERROR and the error rethrown.
 public struct VersionCopier: Sendable {
     public let client: any ArtifactWriting
     /// Whether to try arty's server-side copy extension before download + upload (default true).
     public let serverSideCopy: Bool
+    /// Assets copied or uploaded at once (at least 1; default
+    /// ``DownloadOptions/defaultParallelTransfers``, the connections the transport keeps per host).
+    public let parallelTransfers: Int
     public let clock: @Sendable () -> Int64
 
     public init(client: any ArtifactWriting, serverSideCopy: Bool = true,
+                parallelTransfers: Int = DownloadOptions.defaultParallelTransfers,
                 clock: @escaping @Sendable () -> Int64 = monotonicMilliseconds) {
         self.client = client
         self.serverSideCopy = serverSideCopy
+        self.parallelTransfers = max(1, parallelTransfers)
         self.clock = clock
     }
 
-    /// Runs a bump. Progress counts each local file's bytes twice (downloaded, then uploaded);
-    /// a file copied on the server jumps to done.
+    /// How one asset of a bump arrived in the new version.
+    enum Copied: Sendable {
+        case remote
+        case onServer
+        case uploaded(bytes: Int64)
+    }
+
+    /// Runs a bump, ``parallelTransfers`` assets at a time. Progress counts each local file's bytes
+    /// twice (downloaded, then uploaded: the file is `downloading`, then `uploading`); a file copied
+    /// on the server jumps to done. On the first failure no further asset starts, the running ones
+    /// are cancelled, the version is set to ERROR and the last report names the asset that failed.
     /// - Throws: ``CometAPIError``, ``ActionError``; a version that already exists surfaces as
     ///   ``ActionError/versionExists(artifact:version:)`` (`sdk_error_code` 90399).
     public func bump(_ plan: BumpPlan, progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> VersionCreated {
@@ -113,59 +128,61 @@ public struct VersionCopier: Sendable {
         }, clock: clock, handler: progress)
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("arty-bump-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: temp) }
-        var copying: Int?  // the asset being copied, named when the copy fails
+        let client = client, serverSideCopy = serverSideCopy
+        let versionId = created.result.artifactVersionId, experimentKey = created.experimentKey
+        let sourceVersionId = plan.source.artifactVersionId
         do {
             try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
-            var local = 0, remote = 0, serverCopies = 0
-            var uploaded: Int64 = 0
-            for (index, asset) in plan.assets.enumerated() {
-                try Task.checkCancellation()
-                copying = index
+            let assets = plan.assets
+            let copied = try await BoundedTasks.map(count: assets.count, limit: parallelTransfers) { index -> Copied in
+                let asset = assets[index]
                 tracker.set(index, state: .transferring, force: true)
                 if asset.isRemote {
                     try await client.uploadRemoteAsset(link: asset.link ?? "", logicalPath: asset.logicalPath,
-                                                       artifactVersionId: created.result.artifactVersionId,
-                                                       experimentKey: created.experimentKey, metadata: asset.metadata,
-                                                       overwrite: false)
-                    remote += 1
-                } else if serverSideCopy, try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
-                                                             sourceVersionId: asset.artifactVersionId ?? plan.source.artifactVersionId,
-                                                             artifactVersionId: created.result.artifactVersionId,
-                                                             logicalPath: asset.logicalPath) {
-                    local += 1
-                    serverCopies += 1
-                } else {
-                    let file = temp + "/\(index)"
-                    let size = asset.size
-                    let outcome = try await client.downloadAsset(
-                        assetId: asset.assetId, artifactVersionId: asset.artifactVersionId ?? plan.source.artifactVersionId,
-                        experimentKey: "", to: file, resumeFrom: 0, progress: { p in tracker.set(index, bytes: p.completedBytes) })
-                    guard outcome.fileSize == size else {
-                        throw ActionError.verificationFailed(path: asset.logicalPath, detail: "\(outcome.fileSize) bytes received, \(size) expected")
-                    }
-                    try await client.uploadAsset(fileAt: file, logicalPath: asset.logicalPath,
-                                                 artifactVersionId: created.result.artifactVersionId,
-                                                 experimentKey: created.experimentKey, metadata: asset.metadata,
-                                                 overwrite: false, progress: { p in tracker.set(index, bytes: size + min(p.completedBytes, size)) })
-                    try? FileManager.default.removeItem(atPath: file)
-                    uploaded += size
-                    local += 1
+                                                       artifactVersionId: versionId, experimentKey: experimentKey,
+                                                       metadata: asset.metadata, overwrite: false)
+                    tracker.finish(index, as: .done)
+                    return .remote
                 }
+                if serverSideCopy, try await client.copyAssetOnServer(sourceAssetId: asset.assetId,
+                                                                      sourceVersionId: asset.artifactVersionId ?? sourceVersionId,
+                                                                      artifactVersionId: versionId, logicalPath: asset.logicalPath) {
+                    tracker.finish(index, as: .done)
+                    return .onServer
+                }
+                let file = temp + "/\(index)"
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                let size = asset.size
+                let outcome = try await client.downloadAsset(
+                    assetId: asset.assetId, artifactVersionId: asset.artifactVersionId ?? sourceVersionId,
+                    experimentKey: "", to: file, resumeFrom: 0, progress: { p in tracker.set(index, bytes: p.completedBytes) })
+                guard outcome.fileSize == size else {
+                    throw ActionError.verificationFailed(path: asset.logicalPath, detail: "\(outcome.fileSize) bytes received, \(size) expected")
+                }
+                tracker.set(index, bytes: size, state: .uploading, force: true)
+                try await client.uploadAsset(fileAt: file, logicalPath: asset.logicalPath, artifactVersionId: versionId,
+                                             experimentKey: experimentKey, metadata: asset.metadata, overwrite: false,
+                                             progress: { p in tracker.set(index, bytes: size + min(p.completedBytes, size)) })
                 tracker.finish(index, as: .done)
-                copying = nil
+                return .uploaded(bytes: size)
             }
-            try await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
-                                             experimentKey: created.experimentKey, state: .closed)
+            try await client.setVersionState(artifactVersionId: versionId, experimentKey: experimentKey, state: .closed)
+            var local = 0, remote = 0, serverCopies = 0
+            var uploaded: Int64 = 0
+            for result in copied {
+                switch result {
+                case .remote: remote += 1
+                case .onServer: local += 1; serverCopies += 1
+                case .uploaded(let bytes): local += 1; uploaded += bytes
+                }
+            }
             return VersionCreated(workspace: plan.workspace, artifact: plan.artifact.name, version: created.result.currentVersion,
-                                  artifactVersionId: created.result.artifactVersionId, localAssets: local, remoteAssets: remote,
+                                  artifactVersionId: versionId, localAssets: local, remoteAssets: remote,
                                   bytesUploaded: uploaded, copiedOnServer: serverCopies)
         } catch {
             // The last report names the asset that failed (the TUI's jobs view and status line show it).
-            if let copying, !ArtifactDownloader.isCancellation(error), !Task.isCancelled {
-                tracker.set(copying, state: .failed(ArtifactDownloader.message(error)), force: true)
-            }
-            try? await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
-                                              experimentKey: created.experimentKey, state: .error)
+            let error = reportFailure(error, tracker: tracker)
+            await markError(artifactVersionId: versionId, experimentKey: experimentKey)
             throw error
         }
     }

@@ -156,9 +156,16 @@ public struct FolderLog: Sendable, Hashable {
 }
 
 extension VersionCopier {
-    /// Logs `log` as a new version (the server picks the next version number): upsert, each file
-    /// uploaded (progress per file), each remote link added, then CLOSED; ERROR on failure.
-    /// - Throws: ``CometAPIError``.
+    /// Logs `log` as a new version (the server picks the next version number): upsert, the files
+    /// uploaded ``parallelTransfers`` at a time (progress per file, each `uploading` while its bytes
+    /// go), the remote links added the same way, then CLOSED.
+    ///
+    /// The order in which files arrive does not matter: a version's assets are keyed by logical
+    /// path (the registry lists them sorted by it; the SDK's own `log_artifact` uploads in a thread
+    /// pool too). On the first failure no further upload starts, the running ones are cancelled,
+    /// the version is set to ERROR and the last progress report names the file that failed; a
+    /// cancellation stops every upload the same way (no file is named).
+    /// - Throws: ``CometAPIError``; ``CancellationError`` when cancelled between uploads.
     public func log(_ log: FolderLog, progress: (@Sendable (DownloadProgress) -> Void)? = nil) async throws -> VersionCreated {
         let upsert = ArtifactVersionUpsert(artifactName: log.artifactName, artifactType: log.artifactType, workspace: log.workspace,
                                            aliases: log.aliases, versionTags: log.versionTags)
@@ -166,32 +173,64 @@ extension VersionCopier {
         let tracker = ProgressTracker(files: log.files.map {
             FileProgress(path: $0.logicalPath, bytes: 0, totalBytes: $0.size, state: .queued)
         }, clock: clock, handler: progress)
+        let client = client
+        let versionId = created.result.artifactVersionId, experimentKey = created.experimentKey
         do {
-            var uploaded: Int64 = 0
-            for (index, file) in log.files.enumerated() {
-                try Task.checkCancellation()
-                tracker.set(index, state: .transferring, force: true)
-                try await client.uploadAsset(fileAt: file.path, logicalPath: file.logicalPath,
-                                             artifactVersionId: created.result.artifactVersionId,
-                                             experimentKey: created.experimentKey, metadata: nil, overwrite: false,
+            let files = log.files
+            _ = try await BoundedTasks.map(count: files.count, limit: parallelTransfers) { index in
+                let file = files[index]
+                tracker.set(index, state: .uploading, force: true)
+                try await client.uploadAsset(fileAt: file.path, logicalPath: file.logicalPath, artifactVersionId: versionId,
+                                             experimentKey: experimentKey, metadata: nil, overwrite: false,
                                              progress: { p in tracker.set(index, bytes: min(p.completedBytes, file.size)) })
-                uploaded += file.size
                 tracker.finish(index, as: .done)
             }
-            for remote in log.remoteLinks {
-                try await client.uploadRemoteAsset(link: remote.link, logicalPath: remote.logicalPath,
-                                                   artifactVersionId: created.result.artifactVersionId,
-                                                   experimentKey: created.experimentKey, metadata: nil, overwrite: false)
+            let remote = log.remoteLinks
+            do {
+                _ = try await BoundedTasks.map(count: remote.count, limit: parallelTransfers) { index in
+                    try await client.uploadRemoteAsset(link: remote[index].link, logicalPath: remote[index].logicalPath,
+                                                       artifactVersionId: versionId, experimentKey: experimentKey,
+                                                       metadata: nil, overwrite: false)
+                }
+            } catch let failure as BoundedTasks.Failure {
+                throw failure.error  // a link is no file of the progress report: nothing to name there
             }
-            try await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
-                                             experimentKey: created.experimentKey, state: .closed)
+            try await client.setVersionState(artifactVersionId: versionId, experimentKey: experimentKey, state: .closed)
             return VersionCreated(workspace: log.workspace, artifact: log.artifactName, version: created.result.currentVersion,
-                                  artifactVersionId: created.result.artifactVersionId, localAssets: log.files.count,
-                                  remoteAssets: log.remoteLinks.count, bytesUploaded: uploaded, copiedOnServer: 0)
+                                  artifactVersionId: versionId, localAssets: log.files.count,
+                                  remoteAssets: log.remoteLinks.count, bytesUploaded: log.files.reduce(0) { $0 + $1.size },
+                                  copiedOnServer: 0)
         } catch {
-            try? await client.setVersionState(artifactVersionId: created.result.artifactVersionId,
-                                              experimentKey: created.experimentKey, state: .error)
+            let error = reportFailure(error, tracker: tracker)
+            await markError(artifactVersionId: versionId, experimentKey: experimentKey)
             throw error
         }
+    }
+
+    /// Sets a version that failed or was cancelled to ERROR, best effort. The request runs in a
+    /// task of its own: a cancelled log or bump would otherwise cancel it too and leave the version OPEN.
+    func markError(artifactVersionId: String, experimentKey: String?) async {
+        let client = client
+        await Task {
+            try? await client.setVersionState(artifactVersionId: artifactVersionId, experimentKey: experimentKey, state: .error)
+        }.value
+    }
+
+    /// After a failed or cancelled log or bump: marks the files still running as cancelled and,
+    /// when a file's transfer failed on its own (not by a cancellation), that file as failed, in
+    /// one last forced report (the TUI's jobs view and status line name it). Returns the error to
+    /// rethrow (the transfer's own, unwrapped from ``BoundedTasks/Failure``).
+    func reportFailure(_ error: any Error, tracker: ProgressTracker) -> any Error {
+        guard let failure = error as? BoundedTasks.Failure else {
+            tracker.cancelUnfinished()
+            tracker.emit(force: true)
+            return error
+        }
+        if !ArtifactDownloader.isCancellation(failure.error), !Task.isCancelled {
+            tracker.set(failure.index, state: .failed(ArtifactDownloader.message(failure.error)))
+        }
+        tracker.cancelUnfinished()
+        tracker.emit(force: true)
+        return failure.error
     }
 }

@@ -9,6 +9,8 @@ import Foundation
 public enum FileTransferState: Sendable, Hashable, CustomStringConvertible {
     case queued
     case transferring
+    /// Sending the file's bytes to the server (a folder log, the second half of a bump's copy).
+    case uploading
     /// Retrying after a dropped connection (attempt number, from 2).
     case retrying(attempt: Int)
     case verifying
@@ -30,6 +32,7 @@ public enum FileTransferState: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .queued: "queued"
         case .transferring: "downloading"
+        case .uploading: "uploading"
         case .retrying(let n): "retrying (attempt \(n))"
         case .verifying: "verifying"
         case .done: "done"

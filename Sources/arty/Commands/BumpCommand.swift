@@ -12,7 +12,8 @@ struct Bump: AsyncParsableCommand {
         abstract: "Create the next major, minor or patch version from a version.",
         discussion: """
             Prints the preview (1.2.0 → 1.3.0), refuses a version that already exists, copies the source's \
-            assets (local files and remote links), metadata and version tags, and closes the new version. \
+            assets (local files and remote links), metadata and version tags, and closes the new version. Assets \
+            the server cannot copy itself are downloaded and uploaded again, --parallel at a time. \
             Exit status: 0 ok, 1 failure (or --read-only), 2 usage error.
             """
     )
@@ -25,11 +26,19 @@ struct Bump: AsyncParsableCommand {
     @Flag(name: .long, help: "Move the source's aliases to the new version.")
     var withAliases = false
 
+    @Option(name: .long, help: ArgumentHelp("Transfers at once (default: \(DownloadOptions.defaultParallelTransfers)).",
+                                            valueName: "n"))
+    var parallel: Int = DownloadOptions.defaultParallelTransfers
+
     @Flag(name: .long, help: "Print the new version as JSON.")
     var json = false
 
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if parallel < 1 { throw ValidationError("--parallel must be at least 1.") }
+    }
 
     func run() async throws {
         try await runAction {
@@ -38,7 +47,7 @@ struct Bump: AsyncParsableCommand {
             let client = try await makeClient(connection)
             let plan = try await BumpPlan.prepare(ref, kind: kind, withAliases: withAliases, client: client)
             if !json { printLines(["\(ref.workspace)/\(ref.artifact): \(plan.preview)"]) }
-            let created = try await VersionCopier(client: client).bump(plan, progress: stderrProgress(enabled: !json))
+            let created = try await VersionCopier(client: client, parallelTransfers: parallel).bump(plan, progress: stderrProgress(enabled: !json))
             endProgress(enabled: !json)
             if json {
                 print(jsonText(created))

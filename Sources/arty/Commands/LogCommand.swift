@@ -11,7 +11,8 @@ struct Log: AsyncParsableCommand {
         discussion: """
             Every file under DIR is uploaded with its path relative to DIR as logical path (symlinks leaving DIR \
             are skipped); each --remote link is added as a remote asset named by its last path segment. The server \
-            picks the next version number. Exit status: 0 ok, 1 failure (or --read-only), 2 usage error.
+            picks the next version number. Files are uploaded --parallel at a time; if one fails, the others \
+            stop and the new version is left in the ERROR state. Exit status: 0 ok, 1 failure (or --read-only), 2 usage error.
             """
     )
 
@@ -33,6 +34,10 @@ struct Log: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A remote asset link (repeatable).", valueName: "uri"))
     var remote: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Transfers at once (default: \(DownloadOptions.defaultParallelTransfers)).",
+                                            valueName: "n"))
+    var parallel: Int = DownloadOptions.defaultParallelTransfers
+
     @Flag(name: .long, help: "Print the new version as JSON.")
     var json = false
 
@@ -40,6 +45,7 @@ struct Log: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
+        if parallel < 1 { throw ValidationError("--parallel must be at least 1.") }
         if directory.unicodeScalars.contains("\u{FFFD}") {
             throw ValidationError("The folder's name is not valid UTF-8 (or contains U+FFFD); arty cannot open it by that name.")
         }
@@ -81,7 +87,7 @@ struct Log: AsyncParsableCommand {
             let client = try await makeClient(connection)
             // Which versions hold the new aliases now (a new artifact has none): the moves are printed.
             let before = plan.aliases.isEmpty ? nil : try? await client.artifactDetails(workspace: workspace, name: artifact)
-            let created = try await VersionCopier(client: client).log(plan, progress: stderrProgress(enabled: !json))
+            let created = try await VersionCopier(client: client, parallelTransfers: parallel).log(plan, progress: stderrProgress(enabled: !json))
             endProgress(enabled: !json)
             if json {
                 print(jsonText(created))

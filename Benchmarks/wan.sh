@@ -2,10 +2,14 @@
 # small, KEY, PAR, venv) and helpers (start_server, stop_server, now, elapsed, ensure_sdk_venv).
 # wan_section: logs three versions on a local `arty serve`, puts Benchmarks/wanproxy.py in front of it and times
 # every client through the proxy (downloads, then uploads); writes the report's section to $work/wan.md.
-# Environment: BENCH_WAN_ROUNDS (rounds per case, default 3; 1 with --small), BENCH_WAN_DELAY_MS (one-way, 25),
+# Environment: BENCH_WAN_ROUNDS (download rounds per case, default 3; 1 with --small), BENCH_WAN_COMETX_ROUNDS (of
+# those, how many include cometx, default 1: it downloads through the SDK's LoggedArtifact.download, so it tracks the
+# SDK), BENCH_WAN_UP_ROUNDS (upload rounds, default 2; 1 with --small), BENCH_WAN_DELAY_MS (one-way, 25),
 # BENCH_WAN_LINK_MBPS (100), BENCH_WAN_CONN_MBPS (8) (MB = 10^6 bytes), BENCH_SKIP_SDK=1 (no SDK or cometx figure).
+# Full sizes take ≈ 15 min (most of it the SDK's and today's arty's single 8 MB/s streams on (b) and (c)).
 
 proxy_pid=""
+wan_fs=""  # the file system of $wan_dir (run.sh), for the report
 stop_proxy() {
   if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""; fi
 }
@@ -53,7 +57,8 @@ PY
 
 wan_client() {  # CASE NAME DEST CMD… → one line in wan-runs.txt: case name seconds down-bytes proxy-cpu files
   local case=$1 name=$2 dest=$3; shift 3
-  rm -rf "${wan_dir:?}"/*; sync
+  rm -rf "${wan_dir:?}"/*
+  [ "$wan_fs" = tmpfs ] || sync  # on a disk, the previous client's writes are flushed before the next one is timed
   local s0 s1 t0 t1 secs
   s0=$(proxy_stats); t0=$(now)
   env COMET_URL_OVERRIDE="$PURL" HOME="$work/home" COMET_ERROR_TRACKING_ENABLE=false "$@" \
@@ -95,11 +100,11 @@ wan_upload() {  # CASE NAME CMD… → one line in wan-up-runs.txt: case name se
 
 wan_section() {
   local delay=${BENCH_WAN_DELAY_MS:-25} link=${BENCH_WAN_LINK_MBPS:-100} conn=${BENCH_WAN_CONN_MBPS:-8}
-  local a_n a_kib b_mib c_n c_kib c_big c_big_mib rounds
+  local a_n a_kib b_mib c_n c_kib c_big c_big_mib rounds up_rounds cx_rounds=${BENCH_WAN_COMETX_ROUNDS:-1}
   if [ "$small" = 1 ]; then
-    a_n=40; a_kib=64; b_mib=8; c_n=100; c_kib=64; c_big=2; c_big_mib=8; rounds=${BENCH_WAN_ROUNDS:-1}
+    a_n=40; a_kib=64; b_mib=8; c_n=100; c_kib=64; c_big=2; c_big_mib=8; rounds=${BENCH_WAN_ROUNDS:-1}; up_rounds=${BENCH_WAN_UP_ROUNDS:-1}
   else
-    a_n=400; a_kib=64; b_mib=128; c_n=1000; c_kib=64; c_big=4; c_big_mib=256; rounds=${BENCH_WAN_ROUNDS:-3}
+    a_n=400; a_kib=64; b_mib=128; c_n=1000; c_kib=64; c_big=4; c_big_mib=256; rounds=${BENCH_WAN_ROUNDS:-3}; up_rounds=${BENCH_WAN_UP_ROUNDS:-2}
   fi
   local src="$work/wan-src" wan_t0=$SECONDS
   rm -rf "$src"
@@ -131,7 +136,7 @@ wan_section() {
   fi
   [ -n "$wan_parent" ] || wan_parent="$work"
   wan_dir=$(mktemp -d "$wan_parent/arty-bench-wan.XXXXXX")
-  local wan_fs; wan_fs=$(df --output=fstype "$wan_dir" | tail -n1)
+  wan_fs=$(df --output=fstype "$wan_dir" | tail -n1)
 
   # The proxy's own ceiling on this machine: no delay, no caps; curl fetches (c)'s big files at once through it.
   echo "bench: 5. [$((SECONDS - wan_t0)) s] wanproxy capacity (unshaped)" >&2
@@ -187,12 +192,16 @@ PY
     for round in $(seq 1 "$rounds"); do
       echo "bench: 5. [$((SECONDS - wan_t0)) s] WAN downloads ($case), round $round/$rounds" >&2
       wan_client "$case" arty "$wan_dir/arty" "$bin/arty" download "bench/wan-$case:1.0.0" "$wan_dir/arty" --json
-      wan_client "$case" curl "$wan_dir/curl" curl -sS --no-progress-meter --fail --parallel --parallel-max "$PAR" \
+      # --parallel-immediate: without it curl 7.88 waits to learn whether the first connection multiplexes and, with
+      # long HTTP/1.1 answers, runs (c)'s big files two at a time (67 s instead of 34 in a trial run).
+      wan_client "$case" curl "$wan_dir/curl" curl -sS --no-progress-meter --fail --parallel --parallel-immediate --parallel-max "$PAR" \
         --create-dirs -H "Authorization: $KEY" -K "$work/wan-$case.cfg"
       if [ $sdk = 1 ]; then
         wan_client "$case" sdk "$wan_dir/sdk" "$venv/bin/python" "$root/Benchmarks/sdk_download.py" bench "wan-$case" 1.0.0 "$wan_dir/sdk"
-        wan_client "$case" cometx "$wan_dir/cometx/bench/artifacts/wan-$case" \
-          "$venv/bin/python" "$root/Benchmarks/cometx_download.py" bench "wan-$case" 1.0.0 "$wan_dir/cometx"
+        if [ "$round" -le "$cx_rounds" ]; then
+          wan_client "$case" cometx "$wan_dir/cometx/bench/artifacts/wan-$case" \
+            "$venv/bin/python" "$root/Benchmarks/cometx_download.py" bench "wan-$case" 1.0.0 "$wan_dir/cometx"
+        fi
       fi
     done
   done
@@ -202,8 +211,8 @@ PY
   # uploaded version is fetched back over loopback (not timed) and checked by sha256.
   : > "$work/wan-up-runs.txt"
   for case in a b; do
-    for round in $(seq 1 "$rounds"); do
-      echo "bench: 5. [$((SECONDS - wan_t0)) s] WAN uploads ($case), round $round/$rounds" >&2
+    for round in $(seq 1 "$up_rounds"); do
+      echo "bench: 5. [$((SECONDS - wan_t0)) s] WAN uploads ($case), round $round/$up_rounds" >&2
       wan_upload "$case" arty "$bin/arty" log "$src/$case" --artifact "up-$case-arty" --type dataset --workspace bench --json
       if [ $sdk = 1 ]; then
         wan_upload "$case" sdk "$venv/bin/python" "$root/Benchmarks/sdk_upload.py" bench "up-$case-sdk" "$src/$case"
@@ -214,10 +223,12 @@ PY
   stop_proxy
   stop_server
 
-  python3 - "$work" "$delay" "$link" "$conn" "$rounds" "$PAR" "$wan_fs" "$profile" "$a_n" "$a_kib" "$b_mib" "$c_n" "$c_kib" "$c_big" "$c_big_mib" \
+  python3 - "$work" "$delay" "$link" "$conn" "$rounds $cx_rounds $up_rounds" "$PAR" "$wan_fs" "$profile" "$a_n" "$a_kib" "$b_mib" "$c_n" "$c_kib" "$c_big" "$c_big_mib" \
     > "$work/wan.md" <<'PY'
 import statistics, sys
 work, delay, link, conn, rounds, par, fs, profile = sys.argv[1:9]
+rounds, cx_rounds, up_rounds = map(int, rounds.split())
+cx_rounds = min(cx_rounds, rounds)
 a_n, a_kib, b_mib, c_n, c_kib, c_big, c_big_mib = map(int, sys.argv[9:16])
 delay, link, conn = float(delay), float(link), float(conn)
 rtt = 2 * delay / 1000
@@ -227,7 +238,7 @@ for line in open(f"{work}/wan-cases.txt"):
     cases[c] = (int(b), int(n))
 titles = {"a": f"(a) {a_n} × {a_kib} KiB", "b": f"(b) 1 × {b_mib} MiB",
           "c": f"(c) {c_n} × {c_kib} KiB + {c_big} × {c_big_mib} MiB"}
-labels = {"arty": "arty download (its default)", "curl": f"curl --parallel --parallel-max {par}",
+labels = {"arty": "arty download (its default)", "curl": f"curl --parallel --parallel-immediate --parallel-max {par}",
           "sdk": "SDK `LoggedArtifact.download()` (comet-ml 3.58.8)", "cometx": "`cometx download` (cometx 3.6.11)"}
 up_labels = {"arty": "arty log", "sdk": "SDK `Experiment.log_artifact` (comet-ml 3.58.8)"}
 def limit(nbytes):  # seconds the link needs: bytes / link rate + one round trip
@@ -269,7 +280,9 @@ p(f"- Proxy capacity on this machine: **{cap_mbps:.0f} MB/s** unshaped (`--delay
   else f": **not clearly above the profile's {link:g} MB/s link here** (a loaded machine, or sizes too small to tell)."))
 p("")
 p(f"Each case is a version logged with `arty log` over loopback; each client then fetches it through the proxy into an empty")
-p(f"folder on {fs}, {rounds} round(s) of arty → curl → SDK → cometx, and its files are checked by sha256 against the logged ones.")
+p(f"folder on {fs}, {rounds} round{'s' if rounds != 1 else ''} of arty → curl → SDK" + (f" → cometx (cometx in the first {cx_rounds} only: it downloads"
+  " through the SDK's `LoggedArtifact.download`, so it tracks the SDK)" if cx_rounds < rounds else " → cometx") + ", the median of each")
+p("compared; every client's files are checked by sha256 against the logged ones.")
 p("arty and curl are timed as whole processes; the SDK and cometx from the creation of their API client to the end of the")
 p("download (their Python imports, 1–3 s more, are not counted). curl fetches the same get-asset URLs (built from")
 p("`arty ls --json`). **Link limit = bytes / link rate + one round trip**; \"of link\" = link limit / client's seconds (1.0 would")
@@ -298,7 +311,7 @@ for case in "abc":
     p("")
 p("### Uploads through the same proxy")
 p("")
-p("Each run logs a new version of (a) or (b) through the proxy; the uploaded version is then downloaded over loopback (not")
+p(f"{up_rounds} round{'s' if up_rounds != 1 else ''}; each run logs a new version of (a) or (b) through the proxy; the uploaded version is then downloaded over loopback (not")
 p("timed) and checked by sha256. arty log is timed as a whole process; the SDK from the `Experiment`'s creation to")
 p("`Experiment.end()` (which waits for the uploads), its imports not counted.")
 p("")

@@ -280,7 +280,7 @@ p(f"- Proxy capacity on this machine: **{cap_mbps:.0f} MB/s** unshaped (`--delay
   else f": **not clearly above the profile's {link:g} MB/s link here** (a loaded machine, or sizes too small to tell)."))
 p("")
 p(f"Each case is a version logged with `arty log` over loopback; each client then fetches it through the proxy into an empty")
-p(f"folder on {fs}, {rounds} round{'s' if rounds != 1 else ''} of arty → curl → SDK" + (f" → cometx (cometx in the first {cx_rounds} only: it downloads"
+p(f"folder on {fs}, {rounds} round{'s' if rounds != 1 else ''} of arty → curl → SDK" + (f" → cometx (cometx in the first {'round' if cx_rounds == 1 else f'{cx_rounds} rounds'} only: it downloads"
   " through the SDK's `LoggedArtifact.download`, so it tracks the SDK)" if cx_rounds < rounds else " → cometx") + ", the median of each")
 p("compared; every client's files are checked by sha256 against the logged ones.")
 p("arty and curl are timed as whole processes; the SDK and cometx from the creation of their API client to the end of the")

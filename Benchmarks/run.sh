@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue-6 benchmarks: arty side by side with curl and the official Python SDK, in one run, as ratios;
 # issue 12's WAN profile (section 5, Benchmarks/wan.sh): the same clients and cometx through a shaping proxy.
-#   Benchmarks/run.sh            full sizes; writes BENCHMARKS.md (needs ~5 GiB free; ≈ 10 min + the WAN section's ≈ 15)
+#   Benchmarks/run.sh            full sizes; writes BENCHMARKS.md (needs ~5 GiB free; ≈ 10 min + the WAN section's ≈ 17)
 #   Benchmarks/run.sh --small    tiny sizes for CI (about a minute); writes .build/BENCHMARKS-small.md
 #   Benchmarks/run.sh --wan      only section 5 (release build): replaces that section of BENCHMARKS.md, keeps the rest
 #                                (with --small: of .build/BENCHMARKS-small.md)

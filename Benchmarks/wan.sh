@@ -6,7 +6,9 @@
 # those, how many include cometx, default 1: it downloads through the SDK's LoggedArtifact.download, so it tracks the
 # SDK), BENCH_WAN_UP_ROUNDS (upload rounds, default 2; 1 with --small), BENCH_WAN_DELAY_MS (one-way, 25),
 # BENCH_WAN_LINK_MBPS (100), BENCH_WAN_CONN_MBPS (8) (MB = 10^6 bytes), BENCH_SKIP_SDK=1 (no SDK or cometx figure).
-# Full sizes take ≈ 15 min (most of it the SDK's and today's arty's single 8 MB/s streams on (b) and (c)).
+# Full sizes took 17 min on the 2-core machine with other builds running (most of it single 8 MB/s streams on (b)
+# and (c): the SDK, cometx and arty before issue 12).
+
 
 proxy_pid=""
 wan_fs=""  # the file system of $wan_dir (run.sh), for the report

@@ -9,7 +9,6 @@
 # Full sizes took 17 min on the 2-core machine with other builds running (most of it single 8 MB/s streams on (b)
 # and (c): the SDK, cometx and arty before issue 12).
 
-
 proxy_pid=""
 wan_fs=""  # the file system of $wan_dir (run.sh), for the report
 stop_proxy() {

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Issue-6 benchmarks: arty side by side with curl and the official Python SDK, in one run, as ratios.
-#   Benchmarks/run.sh            full sizes; writes BENCHMARKS.md (needs ~5 GiB free and a few minutes)
-#   Benchmarks/run.sh --small    tiny sizes for CI (well under a minute); writes .build/BENCHMARKS-small.md
+# Issue-6 benchmarks: arty side by side with curl and the official Python SDK, in one run, as ratios;
+# issue 12's WAN profile (section 5, Benchmarks/wan.sh): the same clients and cometx through a shaping proxy.
+#   Benchmarks/run.sh            full sizes; writes BENCHMARKS.md (needs ~5 GiB free; ≈ 10 min + the WAN section's ≈ 17)
+#   Benchmarks/run.sh --small    tiny sizes for CI (about a minute); writes .build/BENCHMARKS-small.md
+#   Benchmarks/run.sh --wan      only section 5 (release build): replaces that section of BENCHMARKS.md, keeps the rest
+#                                (with --small: of .build/BENCHMARKS-small.md)
 # Everything runs on 127.0.0.1 against a throw-away `arty serve`, stopped and deleted at the end.
-# Environment: ARTY_BENCH_TMP (scratch parent, default .build/), BENCH_SKIP_SDK=1 (no Python SDK figure).
+# Environment: ARTY_BENCH_TMP (scratch parent, default .build/), BENCH_SKIP_SDK=1 (no Python SDK or cometx figure),
+# BENCH_SKIP_WAN=1 (no section 5), BENCH_WAN_* (see Benchmarks/wan.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 small=0
-[ "${1:-}" = "--small" ] && small=1
+wan_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --small) small=1 ;;
+    --wan) wan_only=1 ;;
+    *) echo "usage: Benchmarks/run.sh [--small] [--wan]" >&2; exit 2 ;;
+  esac
+done
 
 if [ $small = 1 ]; then
   ARTIFACTS=300; VERSIONS=200; ASSETS=3000
@@ -33,7 +44,7 @@ command -v /usr/bin/time >/dev/null || { sudo apt-get install -y time >/dev/null
 config=release; [ $small = 1 ] && config=debug
 echo "bench: building $config" >&2
 swift build -c $config --product arty >&2
-swift build -c $config --product arty-bench >&2
+[ $wan_only = 1 ] || swift build -c $config --product arty-bench >&2
 bin="$root/.build/$config"
 
 mkdir -p "${ARTY_BENCH_TMP:-$root/.build}"
@@ -41,13 +52,19 @@ work=$(mktemp -d "${ARTY_BENCH_TMP:-$root/.build}/bench-work.XXXXXX")
 server_pid=""
 out_dir=""  # the download destination, on /dev/shm when it has room: RAM, so removed on every exit
 again_dir=""  # 2b's destination, likewise
+wan_dir=""  # section 5's destination, likewise
+. "$root/Benchmarks/wan.sh"  # wan_section, start_proxy/stop_proxy (proxy_pid)
 cleanup() {
+  stop_proxy
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
   if [ -n "$out_dir" ]; then rm -rf "$out_dir"; fi
   if [ -n "$again_dir" ]; then rm -rf "$again_dir"; fi
+  if [ -n "$wan_dir" ]; then rm -rf "$wan_dir"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.4f}')" "$1" "$2"; }
@@ -69,6 +86,47 @@ start_server() {  # DATA_DIR [ARGS…] → sets server_pid, URL (override) and B
   export COMET_URL_OVERRIDE="$URL" COMET_API_KEY="$KEY" COMET_WORKSPACE=bench
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+venv="$root/.venv-compat"  # shared with scripts/compat-test.sh
+ensure_sdk_venv() {  # the official SDK and cometx, pinned as the compatibility suite pins them
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import comet_ml, sys; from importlib.metadata import version; sys.exit(comet_ml.__version__ != "3.58.8" or version("cometx") != "3.6.11")' 2>/dev/null; then
+    python3 -m venv "$venv"; "$venv/bin/pip" install -q --disable-pip-version-check comet-ml==3.58.8 cometx==3.6.11 pytest >&2
+  fi
+}
+
+# Section 5 alone: replace it in the existing report (or add it), leave the other sections as they are.
+wan_heading="## 5. WAN profile (issue 12)"
+wan_report() {  # LOAD_BEFORE → the section, heading included, on stdout
+  echo "$wan_heading"
+  echo
+  echo "Produced by \`Benchmarks/run.sh$([ $small = 1 ] && echo ' --small')$([ $wan_only = 1 ] && echo ' --wan')\` on $(date -u '+%Y-%m-%d %H:%M UTC') ($config build); load average"
+  echo "(1/5/15 min) before → after: $1 → $(cut -d' ' -f1-3 /proc/loadavg)."
+  [ $small = 1 ] && echo && echo "**Small sizes (CI smoke run): not the issue's sizes; numbers are not meaningful.**"
+  echo
+  cat "$work/wan.md"
+  echo
+}
+if [ $wan_only = 1 ]; then
+  wan_load=$(cut -d' ' -f1-3 /proc/loadavg)
+  wan_section
+  wan_report "$wan_load" > "$work/wan-section.md"
+  [ -f "$out" ] || : > "$out"
+  python3 - "$out" "$work/wan-section.md" "$wan_heading" <<'PY'
+import sys
+path, section, heading = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+lines = open(path).read().split("\n")
+starts = [i for i, l in enumerate(lines) if l == heading]
+if starts:
+    i = starts[0]
+    j = next((k for k in range(i + 1, len(lines)) if lines[k].startswith("## ")), len(lines))
+else:
+    i = j = next((k for k, l in enumerate(lines) if l.startswith("## What was fixed")), len(lines))
+new = lines[:i] + section.rstrip("\n").split("\n") + [""] + lines[j:]
+open(path, "w").write("\n".join(new).rstrip("\n") + "\n")
+PY
+  echo "bench: wrote section 5 of $out" >&2
+  [ $small = 1 ] && cat "$work/wan-section.md"
+  exit 0
+fi
 
 # Machine and load, for the report.
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
@@ -216,11 +274,8 @@ for a in rows:
     print(f'output = "{out}/{a["logicalPath"]}"')
 PY
 sdk_ok=0
-venv="$root/.venv-compat"
 if [ "${BENCH_SKIP_SDK:-0}" != 1 ]; then
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import comet_ml, sys; sys.exit(comet_ml.__version__ != "3.58.8")' 2>/dev/null; then
-    python3 -m venv "$venv"; "$venv/bin/pip" install -q --disable-pip-version-check comet-ml==3.58.8 pytest >&2
-  fi
+  ensure_sdk_venv
   mkdir -p "$work/home"; sdk_ok=1
 fi
 server_cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$server_pid/stat"; }
@@ -309,6 +364,9 @@ print(f"- Second download: **{rows['second'][1]} get-asset requests** (target 0 
       f"{s:.3f} s against {f:.3f} s for the first ({f / s:.1f}× faster)" if s > 0 else "")
 PY
 )
+# ---------------------------------------------------------------- 5. WAN profile (Benchmarks/wan.sh)
+wan_load=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "${BENCH_SKIP_WAN:-0}" != 1 ]; then wan_section; fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # Medians per client → the table, the ratios and the marks.
 dl_report=$(python3 - "$work/dl-runs.txt" "$total_bytes" "$nfiles_total" "$PAR" "$sdk_ok" <<'PY'
@@ -449,6 +507,8 @@ mark() { python3 -c "import sys; print('✓' if eval(sys.argv[1]) else '✗')" "
   echo -n "$conc_rows"
   echo
   echo "- Largest N held with no errors (tried up to $(echo $CONCURRENCY | awk '{print $NF}')): **$held**"
+  echo
+  if [ "${BENCH_SKIP_WAN:-0}" != 1 ]; then wan_report "$wan_load"; fi
   [ $small = 0 ] && [ -f "$root/Benchmarks/notes.md" ] && cat "$root/Benchmarks/notes.md"
 } > "$out"
 echo "bench: wrote $out" >&2

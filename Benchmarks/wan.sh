@@ -195,7 +195,7 @@ PY
       wan_client "$case" arty "$wan_dir/arty" "$bin/arty" download "bench/wan-$case:1.0.0" "$wan_dir/arty" --json
       # --parallel-immediate: without it curl 7.88 waits to learn whether the first connection multiplexes and, with
       # long HTTP/1.1 answers, runs (c)'s big files two at a time (67 s instead of 34 in a trial run).
-      wan_client "$case" curl "$wan_dir/curl" curl -sS --no-progress-meter --fail --parallel --parallel-immediate --parallel-max "$PAR" \
+      wan_client "$case" curl "$wan_dir/curl" curl -sS --no-progress-meter --fail --parallel --parallel-immediate --parallel-max "$WAN_PAR" \
         --create-dirs -H "Authorization: $KEY" -K "$work/wan-$case.cfg"
       if [ $sdk = 1 ]; then
         wan_client "$case" sdk "$wan_dir/sdk" "$venv/bin/python" "$root/Benchmarks/sdk_download.py" bench "wan-$case" 1.0.0 "$wan_dir/sdk"
@@ -224,7 +224,7 @@ PY
   stop_proxy
   stop_server
 
-  python3 - "$work" "$delay" "$link" "$conn" "$rounds $cx_rounds $up_rounds" "$PAR" "$wan_fs" "$profile" "$a_n" "$a_kib" "$b_mib" "$c_n" "$c_kib" "$c_big" "$c_big_mib" \
+  python3 - "$work" "$delay" "$link" "$conn" "$rounds $cx_rounds $up_rounds" "$WAN_PAR" "$wan_fs" "$profile" "$a_n" "$a_kib" "$b_mib" "$c_n" "$c_kib" "$c_big" "$c_big_mib" \
     > "$work/wan.md" <<'PY'
 import statistics, sys
 work, delay, link, conn, rounds, par, fs, profile = sys.argv[1:9]

@@ -21,6 +21,19 @@ final class RecordedAccessLog: AccessLogSink, @unchecked Sendable {
 
     func reset() { lock.withLock { lines.removeAll() } }
 
+    /// Waits until no line has arrived for 300 ms (5 s at most): the answers of a cancelled
+    /// download are logged when the server stops writing them, which may be after the client has
+    /// moved on, and must not count for the next download.
+    func quiesce() async {
+        var last = -1
+        for _ in 0..<50 {
+            let count = lock.withLock { lines.count }
+            if count == last { return }
+            last = count
+            try? await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
     /// ``assetAnswers`` once `done` holds for them, or after 5 s: the registry logs a request after
     /// its body is written, which may be just after the client has finished.
     func settledAnswers(until done: ([(status: Int, bytes: Int64?)]) -> Bool) async -> [(status: Int, bytes: Int64?)] {
@@ -77,6 +90,7 @@ struct SegmentedFixture {
                   policy: SegmentPolicy = SegmentedFixture.policy) async throws -> DownloadSummary {
         let plan = try await plan(dest)
         injector.setPlan(try FaultPlan.parse(faults))
+        await log.quiesce()
         log.reset()
         var options = DownloadOptions(maxAttempts: 3, retryDelayMilliseconds: 5)
         options.keepPartialFiles = keepPartialFiles

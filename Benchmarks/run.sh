@@ -73,15 +73,20 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
 mbps() { python3 -c "import sys; print(f'{float(sys.argv[1]) / 1048576 / float(sys.argv[2]):.0f}')" "$1" "$2"; }
 maxrss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
+announced() {  # FILE NAME → the value of the first `NAME=value` line a starting process printed to FILE (10 s at most; empty if none)
+  local value=""
+  for _ in $(seq 1 200); do
+    value=$(sed -n "s/^$2=//p" "$1" | head -n1)
+    [ -n "$value" ] && break
+    sleep 0.05
+  done
+  echo "$value"
+}
 start_server() {  # DATA_DIR [ARGS…] → sets server_pid, URL (override) and BASE (REST v2)
   local data=$1; shift
   "$bin/arty" serve --data "$data" --port 0 --api-key "$KEY" "$@" > "$work/serve.out" 2> "$work/serve.err" &
   server_pid=$!
-  for _ in $(seq 1 200); do
-    URL=$(sed -n 's/^COMET_URL_OVERRIDE=//p' "$work/serve.out")
-    [ -n "$URL" ] && break
-    sleep 0.05
-  done
+  URL=$(announced "$work/serve.out" COMET_URL_OVERRIDE)
   [ -n "$URL" ] || { cat "$work/serve.err" >&2; echo "bench: arty serve did not start" >&2; exit 1; }
   BASE="${URL%/clientlib/}/api/rest/v2"
   export COMET_URL_OVERRIDE="$URL" COMET_API_KEY="$KEY" COMET_WORKSPACE=bench

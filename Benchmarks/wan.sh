@@ -20,12 +20,8 @@ start_proxy() {  # ARGS… (wanproxy options) → sets proxy_pid, PURL (override
   python3 "$root/Benchmarks/wanproxy.py" --listen 127.0.0.1:0 --target "127.0.0.1:$port" "$@" \
     > "$work/proxy.out" 2> "$work/proxy.err" &
   proxy_pid=$!
-  local listen=""
-  for _ in $(seq 1 200); do
-    listen=$(sed -n 's/^WANPROXY_LISTEN=//p' "$work/proxy.out")
-    [ -n "$listen" ] && break
-    sleep 0.05
-  done
+  local listen
+  listen=$(announced "$work/proxy.out" WANPROXY_LISTEN)
   [ -n "$listen" ] || { cat "$work/proxy.err" >&2; echo "bench: wanproxy did not start" >&2; exit 1; }
   PURL="http://$listen/clientlib/"
   PBASE="http://$listen/api/rest/v2"

@@ -176,6 +176,8 @@ public struct ArtifactDownloader: Sendable {
             (1..<max(1, entry.path.segments.count)).map { entry.path.segments.prefix($0).joined(separator: "/") }
         })
         let existingFolders = Set(folders.filter { SafeFileSystem.kind(of: Self.join(root, $0)) != .missing })
+        let partNames = PartNames(planned: finalPaths, folders: folders, root: root,
+                                  recorded: Set(DownloadRecordStore.read(root: root)?.files.keys.map { $0 } ?? []))
         var updates: [String: DownloadRecord.File] = [:]
         var unchanged: [String] = []
         // Transfers start while fewer than the controller's limit are in flight (and no Retry-After
@@ -199,7 +201,7 @@ public struct ArtifactDownloader: Sendable {
                     next += 1
                     inFlight += 1
                     let entry = plan.entries[index]
-                    let partIsAFile = finalPaths.contains(entry.path.relativePath + ".part")
+                    let partIsAFile = partNames.taken(entry.path.relativePath + ".part")
                     group.addTask {
                         let outcome = await worker.transfer(entry, index: index, root: root, versionId: plan.version.artifactVersionId,
                                                           partIsAFile: partIsAFile, tracker: tracker)
@@ -273,6 +275,32 @@ public struct ArtifactDownloader: Sendable {
             kept: final.files.filter { $0.state == .kept }.map(\.path), unchanged: unchanged.sorted(),
             failed: failures, remote: plan.remote, remoteManifest: manifest,
             bytesTransferred: tracker.transferred, bytesCompared: tracker.compared, cancelled: cancelled)
+    }
+
+    /// Which `NAME.part` names a download must not use for its partial files, because they are
+    /// someone else's: `x.part` is a file this download writes (assets `x` and `x.part`), a folder
+    /// it writes into (`x.part/y`), an asset an earlier download recorded in this destination
+    /// (downloading `x` alone must not take over, nor delete, the `x.part` downloaded before), or
+    /// a folder already there. Such a file's partial goes to the shortened name
+    /// (``SafeFileSystem/partialPath(for:shortened:)``, `x~DIGEST.part`) instead.
+    struct PartNames {
+        /// Relative paths of the planned files, of the folders they need, and of the recorded files.
+        let planned: Set<String>, folders: Set<String>, recorded: Set<String>
+        let root: String
+
+        init(planned: Set<String>, folders: Set<String>, root: String, recorded: Set<String>) {
+            self.planned = planned
+            self.folders = folders
+            self.recorded = recorded
+            self.root = root
+        }
+
+        /// True when the relative path `part` is taken (see the type).
+        func taken(_ part: String) -> Bool {
+            if planned.contains(part) || folders.contains(part) || recorded.contains(part) { return true }
+            if case .directory = SafeFileSystem.kind(of: ArtifactDownloader.join(root, part)) { return true }
+            return false
+        }
     }
 
     /// Requests of one download in flight at once (``TransferSlots``): the per-host cap and its

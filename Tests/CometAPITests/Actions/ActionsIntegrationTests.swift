@@ -111,6 +111,48 @@ struct ActionsIntegrationTests {
         #expect(treeListing(dest) == [".arty", ".arty/downloads.json", "d", "d/x", "d/x.part"])
     }
 
+    /// Downloading `x` alone into a folder where an earlier download put the asset `x.part`: the
+    /// partial goes to another name; `x.part` stays as it was (it was taken for `x`'s partial file,
+    /// and deleted or mixed into `x`).
+    @Test func downloadingXAloneLeavesTheXDotPartDownloadedBeforeAlone() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let small = Data("the other file".utf8)
+        try await f.log("part alone", files: ["x": bigFile, "x.part": small])
+        let dest = temporaryPath("alone")
+        let first = try await ActionPlanning.planDownload(f.reference("part alone", nil), destination: dest, assetPaths: ["x.part"], client: f.client)
+        #expect(try await ArtifactDownloader(client: f.client).run(first).downloaded == ["x.part"])
+        let second = try await ActionPlanning.planDownload(f.reference("part alone", nil), destination: dest, assetPaths: ["x"], client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client).run(second)
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        #expect(summary.downloaded == ["x"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/x")) == bigFile)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/x.part")) == small)
+    }
+
+    /// An asset `x` beside a folder `x.part/` (assets `x.part/y`): `x`'s partial file cannot be
+    /// `x.part`, in one download or when the folder is already there.
+    @Test func anAssetBesideAFolderNamedLikeItsPartialFile() async throws {
+        let f = try await ActionsFixture.start()
+        defer { Task { await f.registry.stop() } }
+        let small = Data("inside".utf8)
+        try await f.log("part folder", files: ["x": bigFile, "x.part/y": small])
+        let dest = temporaryPath("folder")
+        let all = try await ActionPlanning.planDownload(f.reference("part folder", nil), destination: dest, client: f.client)
+        let summary = try await ArtifactDownloader(client: f.client).run(all)
+        #expect(summary.failed.isEmpty, "\(summary.failed)")
+        #expect(Set(summary.downloaded) == ["x", "x.part/y"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/x")) == bigFile)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/x.part/y")) == small)
+        // Again, into a folder that holds `x.part/` already (only `x` this time).
+        let again = temporaryPath("folder-again")
+        try FileManager.default.createDirectory(atPath: again + "/x.part", withIntermediateDirectories: true)
+        let onlyX = try await ActionPlanning.planDownload(f.reference("part folder", nil), destination: again, assetPaths: ["x"], client: f.client)
+        let second = try await ArtifactDownloader(client: f.client).run(onlyX)
+        #expect(second.failed.isEmpty, "\(second.failed)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again + "/x")) == bigFile)
+    }
+
     @Test func eachOverwriteStrategy() async throws {
         let f = try await ActionsFixture.start()
         defer { Task { await f.registry.stop() } }

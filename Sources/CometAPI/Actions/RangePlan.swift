@@ -235,6 +235,28 @@ public enum RangeTrailer {
         return out
     }
 
+    /// Most segments a record found at the end of a file is looked for with (``recordLength(tail:fileSize:)``).
+    public static let maxRecordedSegments = 256
+
+    /// The length of a whole, intact record (of any asset) that ends a file of `fileSize` bytes
+    /// whose last bytes are `tail`, or nil when the file does not end with one. A `.part` shorter
+    /// than the asset is resumed as a single stream's prefix only when this is nil: one that ends
+    /// with a record is another asset's segmented download, whose unwritten ranges are holes.
+    public static func recordLength(tail: [UInt8], fileSize: Int64) -> Int64? {
+        for count in 1...maxRecordedSegments {
+            let length = length(segments: count)
+            guard Int64(tail.count) >= length, fileSize >= length else { break }
+            let record = Array(tail.suffix(Int(length)))
+            guard Array(record.prefix(8)) == magic,
+                  Array(SHA256.hash(data: Data(record.dropLast(32)))) == Array(record.suffix(32)) else { continue }
+            var size: Int64 = 0
+            for i in (8..<16).reversed() { size = size << 8 | Int64(record[i]) }
+            let recorded = Int(record[48]) | Int(record[49]) << 8 | Int(record[50]) << 16 | Int(record[51]) << 24
+            if recorded == count, size == fileSize - length { return length }
+        }
+        return nil
+    }
+
     /// The plan in `bytes` (a whole trailer), or nil when it is not one, is torn, or is for another
     /// size or identity.
     public static func decode(_ bytes: [UInt8], size: Int64, identity: [UInt8]) -> RangePlan? {

@@ -58,7 +58,13 @@ extension ArtifactDownloader {
         var trailerWritten = false
         switch SafeFileSystem.kind(of: part) {
         case .file(let onDisk) where onDisk < size:
-            plan = fresh.merging(prefix: onDisk)  // an interrupted single stream: its bytes count
+            let tailLength = Int(min(onDisk, RangeTrailer.length(segments: RangeTrailer.maxRecordedSegments)))
+            if let tail = Self.readBytes(part, at: onDisk - Int64(tailLength), count: tailLength),
+               RangeTrailer.recordLength(tail: tail, fileSize: onDisk) == nil {
+                plan = fresh.merging(prefix: onDisk)  // an interrupted single stream: its bytes count
+            } else {
+                SafeFileSystem.removeFile(part)  // another asset's segmented download: holes, not a prefix
+            }
         case .file(let onDisk) where onDisk > size && onDisk - size <= 1 << 20:
             if let bytes = Self.readBytes(part, at: size, count: Int(onDisk - size)),
                let recorded = RangeTrailer.decode(bytes, size: size, identity: identity) {

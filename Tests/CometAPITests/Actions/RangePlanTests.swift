@@ -93,6 +93,22 @@ struct RangePlanTests {
         #expect(RangeTrailer.decode(Array(repeating: 0, count: bytes.count), size: 300_000, identity: identity) == nil)
     }
 
+    @Test func aRecordEndingAFileIsFoundWhateverItsAsset() {
+        for count in [1, 3, 16] {
+            let plan = RangePlan(size: 10_000_000, count: count)
+            let record = RangeTrailer.encode(plan, identity: RangeTrailer.identity(assetId: "a\(count)", versionId: "v", checksum: nil))
+            let tail = Array(repeating: UInt8(7), count: 500) + record
+            #expect(RangeTrailer.recordLength(tail: tail, fileSize: 10_000_000 + Int64(record.count)) == Int64(record.count))
+            // Another size than the file's bytes before it: not this file's record.
+            #expect(RangeTrailer.recordLength(tail: tail, fileSize: 9_000_000 + Int64(record.count)) == nil)
+            var torn = tail
+            torn[torn.count - 40] ^= 1
+            #expect(RangeTrailer.recordLength(tail: torn, fileSize: 10_000_000 + Int64(record.count)) == nil)
+        }
+        #expect(RangeTrailer.recordLength(tail: Array(repeating: 0, count: 4_000), fileSize: 4_000) == nil)
+        #expect(RangeTrailer.recordLength(tail: [], fileSize: 0) == nil)
+    }
+
     @Test func contentRangeForms() {
         #expect(ContentRange(headerValue: "bytes 0-99/1000") == ContentRange(headerValue: "bytes 0-99/1000"))
         let r = ContentRange(headerValue: "bytes 100-199/1000")

@@ -258,6 +258,26 @@ struct SegmentedDownloadTests {
         #expect(summary.bytesTransferred == Int64(Self.oddSize))
     }
 
+    /// A `.part` shorter than the asset that ends with another asset's range record (a segmented
+    /// download of another version, interrupted) is not a prefix: its unwritten ranges are holes.
+    /// Taken for one, it made the file wrong (caught by the checksum here; silently wrong without one).
+    @Test func aShorterPartEndingWithAnotherAssetsRecordIsDiscarded() async throws {
+        let f = try await SegmentedFixture.start(size: Self.oddSize)
+        defer { Task { await f.registry.stop() } }
+        let dest = temporaryPath("dest")
+        try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
+        let otherSize: Int64 = 100_000
+        let other = RangePlan(size: otherSize, count: 2).merging(prefix: 30_000)
+        var leftover = Data(repeating: 0x5A, count: 30_000) + Data(count: Int(otherSize) - 30_000)
+        leftover.append(contentsOf: RangeTrailer.encode(other, identity: RangeTrailer.identity(assetId: "another", versionId: "v0", checksum: nil)))
+        #expect(leftover.count < Self.oddSize)
+        try leftover.write(to: URL(fileURLWithPath: dest + "/big.bin.part"))
+        let summary = try await f.download(to: dest)
+        #expect(summary.succeeded, "\(summary.failed)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dest + "/big.bin")) == f.content)
+        #expect(summary.bytesTransferred == Int64(Self.oddSize))
+    }
+
     @Test func aSingleStreamPrefixIsKeptAndTheRestFetchedInRanges() async throws {
         let f = try await SegmentedFixture.start(size: Self.oddSize)
         defer { Task { await f.registry.stop() } }

@@ -34,7 +34,7 @@ import Testing
         let index = RowIndex(Self.assets)
         for reversed in [false, true] {
             let sort = SortOrder(field: field, reversed: reversed)
-            for filter in ["", "d", "da", "data/f", "DATA/FILE-1", "élan", "x", ".csv"] {
+            for filter in ["", "d", "da", "data/f", "DATA/FILE-1", "élan", "x", ".csv", "name:ÉLAN", "name:file", "tag:x", "Z"] {
                 #expect(index.visible(filter: filter, sort: sort).map(\.id) == plain(Self.assets, filter, sort), "\(filter) \(sort)")
             }
         }

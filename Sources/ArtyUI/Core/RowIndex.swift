@@ -48,6 +48,8 @@ final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
     private let ids: [String]
     /// The row number of the last id looked up or selected.
     private var lastRow: Int?
+    /// True when every row is an asset: its id is its logical path, all a filter looks in.
+    private let assetsOnly: Bool
     /// ``Sorting/sizeOf(_:)`` of every row, for the size order.
     let sizes: [Int64]
     /// The filter's texts by field (`""`: all fields), built on the first filter of that field.
@@ -85,12 +87,15 @@ final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
         var ids: [String] = [], sizes: [Int64] = []
         ids.reserveCapacity(entries.count)
         sizes.reserveCapacity(entries.count)
+        var assetsOnly = true
         for e in entries {
             ids.append(e.id)
             sizes.append(Sorting.sizeOf(e))
+            if case .asset = e {} else { assetsOnly = false }
         }
         self.ids = ids
         self.sizes = sizes
+        self.assetsOnly = assetsOnly
     }
 
     /// The folder tree of these rows for the tree view, built once on first use (O(n)).
@@ -231,20 +236,38 @@ final class RowIndex: @unchecked Sendable, Hashable, RowLookup {
         text.offsets.reserveCapacity(entries.count + 1)
         text.ascii.reserveCapacity(entries.count)
         text.blob.reserveCapacity(entries.count * 48)
-        for e in entries {
+        // An asset's searchable text is its logical path, its id (``FilterQuery/texts(of:field:)``):
+        // read from the ids taken at init, not from a copy of each row.
+        let fromIDs = assetsOnly && (field == nil || field == .name)
+        for i in entries.indices {
             var first = true
             var ascii = true
-            for part in FilterQuery.texts(of: e, field: field) {
+            func add(_ part: String) {
                 if !first { text.blob.append(0) }
                 first = false
-                // ASCII text is lower-cased byte by byte (what `lowercased()` does to it) without a
-                // new string per row: the first filter of 100,000 rows builds this whole blob.
-                if part.utf8.allSatisfy({ $0 < 0x80 }) {
-                    for byte in part.utf8 { text.blob.append(byte &+ (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)) }
-                } else {
+                // ASCII text is lower-cased in place, byte by byte (what `lowercased()` does to it),
+                // without a new string per row; other text through `lowercased()`.
+                let start = text.blob.count
+                text.blob.append(contentsOf: part.utf8)
+                let isASCII = text.blob.withUnsafeMutableBufferPointer { bytes in
+                    var high: UInt8 = 0
+                    for j in start..<bytes.count {
+                        let byte = bytes[j]
+                        high |= byte
+                        if byte &- 0x41 < 26 { bytes[j] = byte | 0x20 }
+                    }
+                    return high < 0x80
+                }
+                if !isASCII {
                     ascii = false
+                    text.blob.removeSubrange(start...)
                     text.blob.append(contentsOf: part.lowercased().utf8)
                 }
+            }
+            if fromIDs {
+                add(ids[i])
+            } else {
+                for part in FilterQuery.texts(of: entries[i], field: field) { add(part) }
             }
             text.ascii.append(ascii)
             text.offsets.append(text.blob.count)

@@ -20,7 +20,7 @@ extension BrowserEndToEndTests {
         // At 100 columns the current column starts at x 17; list rows start at y 3: y 5 is `vision`.
         try tmux.type(Self.mouseReport(x: 30, y: 5))
         try await tmux.waitForWholeFrame("│›vision", "Workspaces (4)")
-        usleep(500_000)  // longer than a double click: the next two clicks are one
+        try await Task.sleep(for: .milliseconds(500))  // longer than a double click: the next two clicks are one (suspends: never block the pool)
         try tmux.type(Self.mouseReport(x: 30, y: 5))
         try tmux.type(Self.mouseReport(x: 30, y: 5))
         try await tmux.waitForWholeFrame("workspace vision", "Artifacts (0)", "\n›vision")

@@ -61,7 +61,7 @@ final class TmuxSession {
     /// Waits by suspending (`Task.sleep`), never by blocking a thread: the in-process registries of
     /// the tests answer on the same cooperative pool, two threads wide on two cores.
     @discardableResult
-    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
+    func waitFor(_ what: String, seconds: Double = 30, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = ""
         while Date() < deadline {
@@ -74,12 +74,12 @@ final class TmuxSession {
 
     /// Waits until the screen contains every one of `texts`.
     @discardableResult
-    func waitFor(_ texts: String..., seconds: Double = 10) async throws -> String {
+    func waitFor(_ texts: String..., seconds: Double = 30) async throws -> String {
         try await waitFor(texts.joined(separator: ", "), seconds: seconds) { screen in texts.allSatisfy(screen.contains) }
     }
 
     /// Waits until the program has exited.
-    func waitForExit(seconds: Double = 10) async throws {
+    func waitForExit(seconds: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if !isRunning { return }

@@ -60,16 +60,15 @@ extension PreviewEndToEndTests {
 
 extension TmuxSession {
     /// Waits until the screen holds every one of `texts` and none of `without` (text of the frame
-    /// before), and two captures 100 ms apart are the same, so the assertions that follow read a
+    /// before), and two captures 50 ms apart (waitFor suspends between them) are the same, so the assertions that follow read a
     /// whole frame, not one caught in the middle of a redraw.
     @discardableResult
-    func waitForWholeFrame(_ texts: String..., without: [String] = [], seconds: Double = 10) async throws -> String {
+    func waitForWholeFrame(_ texts: String..., without: [String] = [], seconds: Double = 30) async throws -> String {
         var last = ""
         return try await waitFor(texts.joined(separator: ", ") + " (a settled frame)", seconds: seconds) { screen in
             defer { last = screen }
             guard texts.allSatisfy(screen.contains), !without.contains(where: screen.contains) else { return false }
             if screen == last { return true }
-            usleep(50_000)  // with waitFor's own 50 ms: the next capture is 100 ms later
             return false
         }
     }

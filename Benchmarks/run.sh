@@ -73,6 +73,18 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
 mbps() { python3 -c "import sys; print(f'{float(sys.argv[1]) / 1048576 / float(sys.argv[2]):.0f}')" "$1" "$2"; }
 maxrss_kib() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
+curl_config() {  # ARTIFACT BASE OUTDIR → a curl -K config fetching every asset of bench/ARTIFACT:1.0.0 from BASE into OUTDIR
+  "$bin/arty" ls --json "bench/$1:1.0.0" > "$work/cfg-assets.json"
+  "$bin/arty" ls --json "bench/$1" > "$work/cfg-versions.json"
+  python3 - "$work/cfg-assets.json" "$2" "$3" "$work/cfg-versions.json" <<'PY'
+import json, sys
+rows, base, out = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+vid = [r for r in json.load(open(sys.argv[4])) if r["version"] == "1.0.0"][0]["artifactVersionId"]
+for a in rows:
+    print(f'url = "{base}/experiment/asset/get-asset?assetId={a["assetId"]}&artifactVersionId={vid}"')
+    print(f'output = "{out}/{a["logicalPath"]}"')
+PY
+}
 announced() {  # FILE NAME → the value of the first `NAME=value` line a starting process printed to FILE (10 s at most; empty if none)
   local value=""
   for _ in $(seq 1 200); do
@@ -269,16 +281,7 @@ start_server "$work/dl-reg"
 # Every client's files are checked against these digests after its (timed) run: a fast wrong download is a failure.
 (cd "$work/files" && find . -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/files.sha256"
 rm -rf "$work/files"
-"$bin/arty" ls --json bench/big:1.0.0 > "$work/assets.json"
-"$bin/arty" ls --json bench/big > "$work/versions.json"
-python3 - "$work/assets.json" "$BASE" "$out_dir/curl" "$work/versions.json" > "$work/dl.cfg" <<'PY'
-import json, sys
-rows, base, out = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
-vid = [r for r in json.load(open(sys.argv[4])) if r["version"] == "1.0.0"][0]["artifactVersionId"]
-for a in rows:
-    print(f'url = "{base}/experiment/asset/get-asset?assetId={a["assetId"]}&artifactVersionId={vid}"')
-    print(f'output = "{out}/{a["logicalPath"]}"')
-PY
+curl_config big "$BASE" "$out_dir/curl" > "$work/dl.cfg"
 sdk_ok=0
 if [ "${BENCH_SKIP_SDK:-0}" != 1 ]; then
   ensure_sdk_venv

@@ -176,16 +176,7 @@ PY
   : > "$work/wan-runs.txt"
   local round
   for case in a b c; do
-    "$bin/arty" ls --json "bench/wan-$case:1.0.0" > "$work/wan-assets.json"
-    "$bin/arty" ls --json "bench/wan-$case" > "$work/wan-versions.json"
-    python3 - "$work/wan-assets.json" "$PBASE" "$wan_dir/curl" "$work/wan-versions.json" > "$work/wan-$case.cfg" <<'PY'
-import json, sys
-rows, base, out = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
-vid = [r for r in json.load(open(sys.argv[4])) if r["version"] == "1.0.0"][0]["artifactVersionId"]
-for a in rows:
-    print(f'url = "{base}/experiment/asset/get-asset?assetId={a["assetId"]}&artifactVersionId={vid}"')
-    print(f'output = "{out}/{a["logicalPath"]}"')
-PY
+    curl_config "wan-$case" "$PBASE" "$wan_dir/curl" > "$work/wan-$case.cfg"
     for round in $(seq 1 "$rounds"); do
       echo "bench: 5. [$((SECONDS - wan_t0)) s] WAN downloads ($case), round $round/$rounds" >&2
       wan_client "$case" arty "$wan_dir/arty" "$bin/arty" download "bench/wan-$case:1.0.0" "$wan_dir/arty" --json

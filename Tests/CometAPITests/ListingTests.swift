@@ -24,8 +24,10 @@ struct FakeReader: ArtifactReading {
     }
     func artifactVersion(workspace: String, name: String, selector: VersionSelector) async throws -> ArtifactVersion { versions[0] }
     func assets(workspace: String, name: String, selector: VersionSelector) async throws -> [Asset] {
-        // ls resolves an alias first (artifactVersion), then lists that one version's assets by id; a download plan by version.
-        #expect(selector == .versionId("v1") || selector == .version("1.0.0"))
+        // ls resolves an alias first (artifactVersion), then lists that one version's assets by id; a download
+        // plan by version, after trying the reference's own selector alongside the version's lookup (its
+        // assets here carry no artifactVersionId, so that listing is not kept).
+        #expect(selector == .versionId("v1") || selector == .version("1.0.0") || selector == .alias("prod"))
         return [Asset(assetId: "r", logicalPath: "z/remote.csv", size: 0, link: "s3://b/remote.csv"),
                 Asset(assetId: "l", logicalPath: "data/train.csv", size: 52311)]
     }

@@ -1,4 +1,5 @@
 import CometAPI
+import Crypto
 import Foundation
 import Testing
 
@@ -284,6 +285,31 @@ struct RemoteDownloadPlanTests {
         FileManager.default.createFile(atPath: file, contents: Data("hello".utf8))
         #expect(FileDigest.algorithm(ofHex: "5d41402abc4b2a76b9719d911017c592") == .md5)
         #expect(try FileDigest.hex(of: file, algorithm: .md5) == "5d41402abc4b2a76b9719d911017c592")
+    }
+
+    /// Issue 12: a segmented download hashes its finished prefix piece by piece while later ranges
+    /// arrive; the pieces must give the whole file's digest, and a file shorter than asked is an error.
+    @Test func aDigestFedInPiecesIsTheWholeFilesDigest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arty-digest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("data").path
+        let bytes = Data((0..<((3 << 20) + 5)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        FileManager.default.createFile(atPath: file, contents: bytes)
+        let whole = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        #expect(try FileDigest.hex(of: file, algorithm: .sha256) == whole)
+        var pieces = RunningDigest(.sha256)
+        for end: Int64 in [0, 1, 65_536, (1 << 20) + 3, (3 << 20), Int64(bytes.count)] {
+            try pieces.update(file: file, to: end)
+            #expect(pieces.bytesHashed == end)
+        }
+        #expect(pieces.hex == whole)
+        #expect(RunningDigest(.sha1).hex == "da39a3ee5e6b4b0d3255bfef95601890afd80709")  // SHA-1 of nothing
+        var past = RunningDigest(.md5)
+        #expect(throws: CometAPIError.self) { try past.update(file: file, to: Int64(bytes.count) + 1) }
+        #expect(past.bytesHashed == Int64(bytes.count))
+        var missing = RunningDigest(.md5)
+        #expect(throws: CometAPIError.self) { try missing.update(file: file + "-gone", to: nil) }
     }
 }
 

@@ -12,6 +12,33 @@ public enum ActionPlanning {
                                          selector: reference.selector ?? .latest)
     }
 
+    /// Resolves `reference` (``resolveVersion(_:client:)``) and lists that version's assets, with both
+    /// requests in flight at once: one round trip instead of two before a download can start on a far
+    /// server (issue 12). The listing asked for by the reference's own selector (§2.6: by `version` or
+    /// `alias`) is kept only when it is not empty and every asset's `artifactVersionId` is the resolved
+    /// version's; otherwise (an alias moved between the two answers, a server that leaves the field out,
+    /// a failed listing) the assets are listed again by the concrete version string, as before.
+    /// A ``VersionSelector/versionId(_:)`` reference is resolved first (files are not listed by id).
+    /// - Throws: ``CometAPIError`` of the version's lookup first, then of the listing by version.
+    public static func resolveAndList(_ reference: ArtifactReference,
+                                      client: some ArtifactReading) async throws -> (ArtifactVersion, [Asset]) {
+        let selector = reference.selector ?? .latest
+        if case .versionId = selector {
+            let version = try await resolveVersion(reference, client: client)
+            return (version, try await client.assets(workspace: reference.workspace, name: reference.artifact,
+                                                     selector: .version(version.version)))
+        }
+        async let early: [Asset]? = try? await client.assets(workspace: reference.workspace, name: reference.artifact,
+                                                             selector: selector)
+        let version = try await resolveVersion(reference, client: client)
+        if let assets = await early, !assets.isEmpty,
+           assets.allSatisfy({ $0.artifactVersionId == version.artifactVersionId }) {
+            return (version, assets)
+        }
+        return (version, try await client.assets(workspace: reference.workspace, name: reference.artifact,
+                                                 selector: .version(version.version)))
+    }
+
     /// Plans the download of `reference` into `destination`: resolves the version, lists its
     /// assets by the concrete version (§2.6), looks at what exists in `destination`
     /// (with ``SafeFileSystem/existing(under:path:)`` and ``SafeFileSystem/identity(under:path:)``)
@@ -25,11 +52,10 @@ public enum ActionPlanning {
                                     exclude: [GlobPattern] = [], assetPaths: [String]? = nil,
                                     remote: RemoteObjectFetcher? = nil, defaultFolder: String? = nil,
                                     client: some ArtifactReading) async throws -> DownloadPlan {
-        let version = try await resolveVersion(reference, client: client)
+        let (version, listed) = try await resolveAndList(reference, client: client)
+        var assets = listed
         let destination = destination ?? DownloadPlan.defaultDestination(artifact: reference.artifact, version: version.version,
                                                                          under: defaultFolder)
-        var assets = try await client.assets(workspace: reference.workspace, name: reference.artifact,
-                                             selector: .version(version.version))
         if let assetPaths {
             let wanted = Set(assetPaths)
             let listed = Set(assets.map(\.logicalPath))

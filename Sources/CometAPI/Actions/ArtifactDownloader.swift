@@ -387,11 +387,13 @@ public struct ArtifactDownloader: Sendable {
         // A big local asset from a server that honours Range: several ranges in parallel (issue 12).
         var segmented = false
         var segmentedBefore: Int64 = 0
+        var hashedDuringTransfer: String?
         if entry.source == nil, client.servesRanges, options.segments.segmentCount(forSize: entry.expectedSize) > 1 {
             switch await segmentedTransfer(entry, index: index, part: part, versionId: versionId, tracker: tracker) {
-            case .complete(let transferred):
+            case .complete(let transferred, let digest):
                 segmented = true
                 segmentedBefore = max(0, entry.expectedSize - transferred)
+                hashedDuringTransfer = digest
             case .singleStream:
                 break  // `.part` was removed: one stream below, from the start
             case .cancelled:
@@ -483,7 +485,7 @@ public struct ArtifactDownloader: Sendable {
                                                      detail: "\(size) bytes received, \(entry.expectedSize) expected")
             }
             if let checksum = entry.checksum?.lowercased(), let algorithm = FileDigest.algorithm(ofHex: checksum) {
-                let actual = try FileDigest.hex(of: part, algorithm: algorithm)
+                let actual = try hashedDuringTransfer ?? FileDigest.hex(of: part, algorithm: algorithm)
                 guard actual == checksum else {
                     throw ActionError.verificationFailed(path: entry.path.relativePath, detail: "checksum \(actual), expected \(checksum)")
                 }

@@ -224,28 +224,9 @@ public enum FileDigest {
     /// Lower-case hex digest of the file at `path`.
     /// - Throws: ``CometAPIError/fileSystem(path:detail:operation:)`` when it cannot be read.
     public static func hex(of path: String, algorithm: Algorithm) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CometAPIError.fileSystem(path: path, detail: "cannot open for reading", operation: "Checksumming")
-        }
-        defer { try? handle.close() }
-        var md5 = Insecure.MD5()
-        var sha1 = Insecure.SHA1()
-        var sha256 = SHA256()
-        while true {
-            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-            if chunk.isEmpty { break }
-            switch algorithm {
-            case .md5: md5.update(data: chunk)
-            case .sha1: sha1.update(data: chunk)
-            case .sha256: sha256.update(data: chunk)
-            }
-        }
-        let bytes: [UInt8] = switch algorithm {
-        case .md5: Array(md5.finalize())
-        case .sha1: Array(sha1.finalize())
-        case .sha256: Array(sha256.finalize())
-        }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        var digest = RunningDigest(algorithm)
+        try digest.update(file: path, to: nil)
+        return digest.hex
     }
 
     /// True when both files have the same size and SHA-256.
@@ -254,5 +235,78 @@ public enum FileDigest {
             return false
         }
         return try hex(of: a, algorithm: .sha256) == hex(of: b, algorithm: .sha256)
+    }
+}
+
+/// A digest fed in file order, a piece at a time: a segmented download hashes each contiguous run of
+/// finished ranges while the later ones still arrive, so that verification does not read the whole
+/// file again after its last byte (issue 12).
+public struct RunningDigest: @unchecked Sendable {
+    // The Crypto hash functions are plain value types; @unchecked because not every version declares them Sendable.
+    private enum State {
+        case md5(Insecure.MD5), sha1(Insecure.SHA1), sha256(SHA256)
+    }
+
+    public let algorithm: FileDigest.Algorithm
+    /// Bytes fed so far: the digest covers the file's bytes `0..<bytesHashed`.
+    public private(set) var bytesHashed: Int64 = 0
+    private var state: State
+
+    public init(_ algorithm: FileDigest.Algorithm) {
+        self.algorithm = algorithm
+        switch algorithm {
+        case .md5: state = .md5(Insecure.MD5())
+        case .sha1: state = .sha1(Insecure.SHA1())
+        case .sha256: state = .sha256(SHA256())
+        }
+    }
+
+    /// Feeds `bytes` (the next ones in order).
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        switch state {
+        case .md5(var h): h.update(bufferPointer: bytes); state = .md5(h)
+        case .sha1(var h): h.update(bufferPointer: bytes); state = .sha1(h)
+        case .sha256(var h): h.update(bufferPointer: bytes); state = .sha256(h)
+        }
+        bytesHashed += Int64(bytes.count)
+    }
+
+    /// Feeds the file's bytes from ``bytesHashed`` up to `end` (exclusive; nil: to the end of the
+    /// file), in 1 MiB reads (constant memory). Stops early, with the bytes fed so far counted, when
+    /// the task is cancelled.
+    /// - Throws: ``CometAPIError/fileSystem(path:detail:operation:)`` when the file cannot be opened,
+    ///   or ends (or fails to read) before `end`.
+    public mutating func update(file path: String, to end: Int64?) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw CometAPIError.fileSystem(path: path, detail: "cannot open for reading: \(String(cString: strerror(errno)))",
+                                          operation: "Checksumming")
+        }
+        defer { close(fd) }
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while end.map({ bytesHashed < $0 }) ?? true {
+            if Task.isCancelled { return }
+            let want = end.map { Int(min(Int64(chunk), $0 - bytesHashed)) } ?? chunk
+            let n = pread(fd, buffer.baseAddress, want, off_t(bytesHashed))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                if n == 0, end == nil { return }
+                throw CometAPIError.fileSystem(path: path, detail: n == 0 ? "the file ends at byte \(bytesHashed)" : String(cString: strerror(errno)),
+                                              operation: "Checksumming")
+            }
+            update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    /// The lower-case hex digest of the bytes fed.
+    public var hex: String {
+        let bytes: [UInt8] = switch state {
+        case .md5(let h): Array(h.finalize())
+        case .sha1(let h): Array(h.finalize())
+        case .sha256(let h): Array(h.finalize())
+        }
+        return bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

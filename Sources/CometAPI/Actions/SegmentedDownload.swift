@@ -30,7 +30,9 @@ extension CometClient {
 /// How a segmented download of one file ended (``ArtifactDownloader``'s per-file path, issue 12).
 enum SegmentedResult: Sendable {
     /// Every byte is in `.part` (the progress record removed); `transferred` bytes came in this run.
-    case complete(transferred: Int64)
+    /// `digest`: the hex digest of the whole `.part` in the algorithm of the entry's checksum, computed
+    /// while the ranges arrived (nil when there is no checksum to verify, or it could not be).
+    case complete(transferred: Int64, digest: String?)
     /// Do it as one stream instead, from scratch (`.part` removed): the server refused a range or
     /// answered for another size.
     case singleStream
@@ -43,11 +45,18 @@ extension ArtifactDownloader {
     /// Fetches `entry` (a local asset of `entry.expectedSize` bytes) into `part` as ``RangePlan`` segments
     /// in parallel, each written in place and resumed on its own from its last written byte.
     ///
-    /// The first request asks for the first incomplete segment; its answer decides (``RangeSupport``):
-    /// ranges honoured, the other segments start at once; a `200` without `Accept-Ranges`, its body is the
-    /// whole file and the one stream. Progress is recorded in a ``RangeTrailer`` after the asset's bytes
-    /// in `part` (before any byte is written out of order), and the trailer is cut off once complete.
-    /// Verification (size, checksum) is the caller's, as for a single stream.
+    /// The ranges (up to ``SegmentPolicy/maxInFlight``) are asked for at once, so none waits a round
+    /// trip for the first answer; that answer decides (``RangeSupport``): ranges honoured, the rest
+    /// follow as these end; a `200` without `Accept-Ranges`, its body is the whole file and the one
+    /// stream (the other requests are cut at their first header: a body that does not start at their
+    /// range is never written); anything else, one stream from scratch. Progress is recorded in a
+    /// ``RangeTrailer`` after the asset's bytes in `part` before any request goes out (so no byte ever
+    /// lands out of order unrecorded), and the trailer is cut off once complete.
+    ///
+    /// Segments are started in file order, so the file's finished prefix grows during the download;
+    /// when the entry has a checksum, that prefix is hashed as it grows (one reader at a time) and the
+    /// digest is returned, leaving verification only the last ranges to read. Verification (size,
+    /// checksum) is the caller's, as for a single stream.
     func segmentedTransfer(_ entry: DownloadEntry, index: Int, part: String, versionId: String,
                            tracker: ProgressTracker) async -> SegmentedResult {
         let size = entry.expectedSize
@@ -85,12 +94,21 @@ extension ArtifactDownloader {
         }
         let before = plan.completedBytes
         let counts = SegmentBytes(committed: before)
+        // Record the plan before any request: a range may land before the first answer is read.
+        guard trailerWritten || Self.writeTrailer(plan, identity: identity, part: part, size: size) else {
+            let reason = "Cannot record the download's progress in \(part): \(String(cString: strerror(errno)))"
+            SafeFileSystem.removeFile(part)
+            return .failed(reason)
+        }
+        trailerWritten = true
         tracker.set(index, bytes: before, state: .transferring)
 
         enum Event: Sendable {
             case head(RangeSupport)
             case noHead
             case attempt(segment: Int, written: Int64, result: Result<RangeDownloadOutcome, any Error>)
+            /// The prefix digest after a hashing step (nil: it failed; verification reads the file).
+            case hashed(RunningDigest?)
         }
         let client = self.client
         let assetId = entry.asset.assetId
@@ -113,17 +131,20 @@ extension ArtifactDownloader {
 
         var support: RangeSupport?
         var outcome: SegmentedResult?
+        // The running digest of the finished prefix; nil while a hashing step holds it, or when there is
+        // nothing to verify.
+        let algorithm = entry.checksum.flatMap { FileDigest.algorithm(ofHex: $0.lowercased()) }
+        var digest: RunningDigest? = algorithm.map { RunningDigest($0) }
+        var hashing = false
         var attempts = [Int](repeating: 1, count: plan.segments.count)
         var running = Set<Int>()
         await withTaskGroup(of: Event.self) { group in
-            guard let probe = plan.firstIncomplete, let range = plan.nextRange(segment: probe) else { return }
+            guard let probe = plan.firstIncomplete else { return }
             let (heads, headSink) = AsyncStream<RangeSupport>.makeStream()
             let onHead: @Sendable (Int, [HTTPHeader]) -> Void = { status, headers in
                 headSink.yield(RangeSupport.decide(status: status, headers: headers, expectedSize: size))
                 headSink.finish()
             }
-            running.insert(probe)
-            group.addTask { await attempt(probe, range: range, afterDelay: false, onHead: onHead) }
             group.addTask {
                 for await decision in heads { return .head(decision) }
                 return .noHead
@@ -136,7 +157,7 @@ extension ArtifactDownloader {
             func launch(_ segment: Int, afterDelay: Bool) {
                 guard let range = plan.nextRange(segment: segment) else { return }
                 running.insert(segment)
-                // Until the server's answer is known, only the probe runs, and it reports it.
+                // Until the server's answer is known, every request reports its head; the first decides.
                 let head = support == nil ? onHead : nil
                 group.addTask { await attempt(segment, range: range, afterDelay: afterDelay, onHead: head) }
             }
@@ -146,31 +167,45 @@ extension ArtifactDownloader {
                     launch(segment, afterDelay: false)
                 }
             }
+            /// Hashes the finished prefix further when it grew (one step at a time, in file order).
+            func hashMore() {
+                guard !hashing, outcome == nil, support == .ranges, let current = digest,
+                      plan.contiguousPrefix > current.bytesHashed else { return }
+                let end = plan.contiguousPrefix
+                hashing = true
+                digest = nil
+                group.addTask {
+                    var next = current
+                    do { try next.update(file: part, to: end) } catch { return .hashed(nil) }
+                    return .hashed(next)
+                }
+            }
             /// Acts on the first answer's verdict (from its head, or from its end when that came first).
             func decide(_ decision: RangeSupport) {
                 guard outcome == nil, support == nil else { return }
                 support = decision
                 switch decision {
                 case .ranges:
-                    // Record the plan before any byte lands out of order.
-                    guard Self.writeTrailer(plan, identity: identity, part: part, size: size) else {
-                        stop(.failed("Cannot record the download's progress in \(part): \(String(cString: strerror(errno)))"))
-                        return
-                    }
-                    trailerWritten = true
                     launchMore()
                 case .wholeBody:
-                    break  // the probe's body is the whole file: let it finish
+                    // The server ignores Range: only a request from byte 0 gets bytes (the whole file);
+                    // the others are refused at their head and are not asked again.
+                    if plan.segments[probe].start + plan.segments[probe].written != 0 { stop(.singleStream) }
                 case .mismatch:
                     stop(.singleStream)
                 }
             }
+            launchMore()
             while let event = await group.next() {
                 switch event {
                 case .noHead:
                     continue
                 case .head(let decision):
                     decide(decision)
+                case .hashed(let next):
+                    hashing = false
+                    digest = next
+                    hashMore()
                 case .attempt(let segment, let written, let result):
                     running.remove(segment)
                     plan.record(written, segment: segment)
@@ -178,11 +213,13 @@ extension ArtifactDownloader {
                     if trailerWritten { _ = Self.writeTrailer(plan, identity: identity, part: part, size: size) }
                     if outcome != nil { continue }
                     if Task.isCancelled { stop(.cancelled); continue }
-                    if case .success(let answer) = result, !answer.refused, support == nil {
+                    if case .success(let answer) = result, support == nil {
                         decide(RangeSupport.decide(status: answer.status, headers: answer.headers, expectedSize: size))
                         if outcome != nil { continue }
                     }
                     switch result {
+                    case .success(let answer) where answer.refused && support == .wholeBody && segment != probe:
+                        continue  // a range the server answered with the whole file: the probe's stream has it
                     case .success(let answer) where answer.refused:
                         stop(.singleStream)
                     case .success(let answer) where answer.status == 200 && support != .ranges:
@@ -192,12 +229,12 @@ extension ArtifactDownloader {
                                 path: entry.path.relativePath, detail: "\(written) bytes received, \(size) expected").userMessage))
                             continue
                         }
-                        outcome = .complete(transferred: written)
+                        outcome = .complete(transferred: written, digest: nil)
                     case .success:
                         if plan.isComplete, running.isEmpty {
-                            outcome = .complete(transferred: plan.completedBytes - before)
+                            outcome = .complete(transferred: plan.completedBytes - before, digest: nil)
                         } else if plan.segments[segment].isComplete {
-                            if support == .ranges { launchMore() }
+                            if support == .ranges { launchMore(); hashMore() }
                         } else {
                             // A short answer: ask again for the rest of this range.
                             guard attempts[segment] < options.maxAttempts else {
@@ -230,13 +267,18 @@ extension ArtifactDownloader {
             if case .complete = outcome {} else { outcome = .cancelled }
         }
         switch outcome ?? .failed("The download of \(entry.path.relativePath) stopped with ranges missing.") {
-        case .complete(let transferred):
+        case .complete(let transferred, _):
             // Cut the progress record off: the `.part` now holds exactly the asset's bytes (or, after a
             // whole-body answer, what it sent: verification judges).
             guard truncate(part, off_t(size)) == 0 else {
                 return .failed("Cannot finish \(part): \(String(cString: strerror(errno)))")
             }
-            return .complete(transferred: transferred)
+            // The prefix hashed during the download, finished over the last ranges.
+            var hex: String?
+            if support == .ranges, var rest = digest, (try? rest.update(file: part, to: size)) != nil, rest.bytesHashed == size {
+                hex = rest.hex
+            }
+            return .complete(transferred: transferred, digest: hex)
         case .singleStream:
             SafeFileSystem.removeFile(part)
             return .singleStream

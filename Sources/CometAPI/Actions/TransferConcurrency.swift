@@ -32,7 +32,9 @@ public enum TransferParallelism: Sendable, Hashable, CustomStringConvertible {
 /// and adapts the limit:
 /// - **Growth.** It starts at ``Settings/initialLimit`` and doubles the limit after every window
 ///   whose throughput rose by at least ``Settings/gainThreshold`` over the previous limit's
-///   (slow start), up to the cap.
+///   (slow start), up to the cap. While it doubles, windows are the shorter
+///   ``Settings/rampWindowMilliseconds``: a download of a second or two on a far server would
+///   otherwise spend half its time reaching the limit that fills the link.
 /// - **Shrinking when more does not help.** When a larger limit brought no such rise, it goes back
 ///   to the previous limit and holds there (steady state). Every ``Settings/probeEveryWindows``
 ///   windows it tries one step more (a quarter of the limit, at least 1); a probe that pays off
@@ -55,6 +57,9 @@ public struct TransferConcurrency: Sendable, Hashable {
         public var cap: Int
         /// Length of a throughput window, in milliseconds.
         public var windowMilliseconds: Int64
+        /// Length of a window during the first growth (slow start), in milliseconds: 125, a few round
+        /// trips of a far server (long enough for the transfers a doubling adds to deliver bytes).
+        public var rampWindowMilliseconds: Int64
         /// A rise of throughput counts as growth from this fraction on (0.1 = 10 %).
         public var gainThreshold: Double
         /// In steady state, windows between two probes of a larger limit.
@@ -65,11 +70,13 @@ public struct TransferConcurrency: Sendable, Hashable {
         public var maxPauseMilliseconds: Int64
 
         public init(initialLimit: Int = 8, cap: Int = TransferParallelism.defaultCap, windowMilliseconds: Int64 = 250,
+                    rampWindowMilliseconds: Int64 = 125,
                     gainThreshold: Double = 0.1, probeEveryWindows: Int = 4, congestionMemoryWindows: Int = 40,
                     maxPauseMilliseconds: Int64 = 30_000) {
             self.cap = max(1, cap)
             self.initialLimit = min(max(1, initialLimit), self.cap)
             self.windowMilliseconds = max(1, windowMilliseconds)
+            self.rampWindowMilliseconds = max(1, rampWindowMilliseconds)
             self.gainThreshold = max(0, gainThreshold)
             self.probeEveryWindows = max(1, probeEveryWindows)
             self.congestionMemoryWindows = max(1, congestionMemoryWindows)
@@ -171,8 +178,8 @@ public struct TransferConcurrency: Sendable, Hashable {
     }
 
     /// Records progress: `bytes` and `files` are cumulative (bytes received so far, files finished
-    /// so far) at time `now`. Closes the window once ``Settings/windowMilliseconds`` have passed and
-    /// adapts the limit from its throughput.
+    /// so far) at time `now`. Closes the window once ``Settings/windowMilliseconds`` (during the first
+    /// growth, ``Settings/rampWindowMilliseconds``) have passed and adapts the limit from its throughput.
     public mutating func record(bytes: Int64, files: Int, at now: Int64) {
         windowBytes += max(0, bytes - lastBytes)
         windowFiles += max(0, files - lastFiles)
@@ -180,7 +187,8 @@ public struct TransferConcurrency: Sendable, Hashable {
         lastFiles = files
         if let pausedUntil, now < pausedUntil { windowSpoiled = true }
         let elapsed = now - windowStart
-        guard elapsed >= settings.windowMilliseconds else { return }
+        let ramping = (phase == .starting || phase == .growing) && !congested
+        guard elapsed >= (ramping ? settings.rampWindowMilliseconds : settings.windowMilliseconds) else { return }
         let rate = Rate(bytesPerSecond: Double(windowBytes) * 1000 / Double(elapsed),
                         filesPerSecond: Double(windowFiles) * 1000 / Double(elapsed))
         let judged = !windowSpoiled

@@ -27,6 +27,32 @@ struct DownloadPlanTests {
         #expect(plan.version.version == "1.0.0")
     }
 
+    /// Issue 12: resolving the reference and listing its assets go out together (one round trip, not
+    /// two); the early listing is kept only when its assets are the resolved version's.
+    @Test func theVersionIsResolvedAndListedAtOnceAndAMovedAliasIsListedAgain() async throws {
+        let reference = ArtifactReference(workspace: "alice", artifact: "cats", selector: .alias("prod"))
+        // The alias still names v-1 when the listing is answered: one listing, by the alias.
+        let steady = ListingRecorder(listedVersionId: "v-1")
+        let (version, assets) = try await ActionPlanning.resolveAndList(reference, client: steady)
+        #expect(version.version == "1.2.0")
+        #expect(assets.map(\.logicalPath) == ["a.csv"])
+        #expect(await steady.listings == [.alias("prod")])
+        // The alias moved to another version between the two answers: listed again by the resolved version.
+        let moved = ListingRecorder(listedVersionId: "v-2")
+        let (_, again) = try await ActionPlanning.resolveAndList(reference, client: moved)
+        #expect(again.map(\.artifactVersionId) == ["v-1"])
+        #expect(await moved.listings == [.alias("prod"), .version("1.2.0")])
+        // A server that leaves artifactVersionId out: the early listing cannot be trusted either.
+        let silent = ListingRecorder(listedVersionId: nil)
+        _ = try await ActionPlanning.resolveAndList(reference, client: silent)
+        #expect(await silent.listings == [.alias("prod"), .version("1.2.0")])
+        // A version id is resolved first, then listed by its version string (files are not listed by id).
+        let byId = ListingRecorder(listedVersionId: "v-1")
+        _ = try await ActionPlanning.resolveAndList(ArtifactReference(workspace: "alice", artifact: "cats", selector: .versionId("v-1")),
+                                                   client: byId)
+        #expect(await byId.listings == [.version("1.2.0")])
+    }
+
     @Test func globsMatchWholePathsAndLastSegments() {
         #expect(GlobPattern("*.csv").matches("data/train.csv"))
         #expect(GlobPattern("data/*").matches("data/train.csv"))
@@ -388,5 +414,28 @@ struct LabelGrammarPropertyTests {
                 #expect(try LabelGrammar.parse(LabelGrammar.format(parsed)) == parsed, "\(text.debugDescription)")
             }
         }
+    }
+}
+
+/// An ``ArtifactReading`` whose version lookup always answers ``sampleVersion`` (v-1, 1.2.0) and which
+/// records the selectors its assets were listed by. A listing by alias answers assets of
+/// `listedVersionId` (where the alias points by then); one by version answers v-1's.
+private actor ListingRecorder: ArtifactReading {
+    let listedVersionId: String?
+    private(set) var listings: [VersionSelector] = []
+
+    init(listedVersionId: String?) { self.listedVersionId = listedVersionId }
+
+    func accountDetails() async throws -> AccountDetails { AccountDetails(userName: "alice", defaultWorkspaceName: "alice") }
+    func workspaces() async throws -> [String] { ["alice"] }
+    func artifacts(workspace: String, type: String?) async throws -> [Artifact] { [] }
+    func artifactDetails(workspace: String, name: String) async throws -> ArtifactDetails {
+        ArtifactDetails(artifact: Artifact(artifactId: "a1", name: name, type: "dataset"), versions: [sampleVersion])
+    }
+    func artifactVersion(workspace: String, name: String, selector: VersionSelector) async throws -> ArtifactVersion { sampleVersion }
+    func assets(workspace: String, name: String, selector: VersionSelector) async throws -> [Asset] {
+        listings.append(selector)
+        let id: String? = if case .version = selector { "v-1" } else { listedVersionId }
+        return [Asset(assetId: "x", logicalPath: "a.csv", size: 1, isRemote: false, artifactVersionId: id)]
     }
 }

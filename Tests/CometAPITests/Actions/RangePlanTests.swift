@@ -5,14 +5,16 @@ import Testing
 @Suite("Segmented downloads: range plan, Content-Range, trailer (pure)")
 struct RangePlanTests {
     @Test func theSegmentCountGrowsWithTheSizeUpToTheCap() {
-        let policy = SegmentPolicy()  // 16 MiB threshold, 4 MiB segments, at most 16
+        let policy = SegmentPolicy()  // 16 MiB threshold, 4 MiB segments, at most 64, 16 at once
         #expect(policy.segmentCount(forSize: 0) == 1)
         #expect(policy.segmentCount(forSize: 1) == 1)
         #expect(policy.segmentCount(forSize: (16 << 20) - 1) == 1)
         #expect(policy.segmentCount(forSize: 16 << 20) == 4)
         #expect(policy.segmentCount(forSize: 40 << 20) == 10)
-        #expect(policy.segmentCount(forSize: 128 << 20) == 16)
-        #expect(policy.segmentCount(forSize: 1 << 40) == 16)
+        #expect(policy.segmentCount(forSize: 128 << 20) == 32)
+        #expect(policy.segmentCount(forSize: 256 << 20) == 64)
+        #expect(policy.segmentCount(forSize: 1 << 40) == 64)
+        #expect(policy.maxInFlight == 16)
         #expect(SegmentPolicy.off.segmentCount(forSize: 1 << 30) == 1)
     }
 

@@ -54,6 +54,19 @@ struct TransferConcurrencyTests {
         #expect(c.backOffs == 0)
     }
 
+    @Test func slowStartDoublesEveryRampWindow() {
+        // A far server's small files: 2 MB/s per transfer, a 1000 MB/s link: every doubling pays.
+        var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
+        let link = SimulatedLink(throughput: capped(perStream: 2 * Self.mb, link: 1000 * Self.mb))
+        let history = link.run(&c, for: 1_000)  // history[i] is the limit at (i + 1) × 10 ms
+        #expect(history.prefix(12).allSatisfy { $0 == 8 })  // the first ramp window, 125 ms
+        #expect(history.firstIndex(of: 16).map { ($0 + 1) * 10 } == 130)
+        #expect(history.firstIndex(of: 32).map { ($0 + 1) * 10 } == 260)  // 250 ms windows took 500 ms
+        #expect(history.last == 32)
+        // Once growth stops, windows are the steady 250 ms: the limit holds at the cap.
+        #expect(c.limit == 32)
+    }
+
     @Test func aLinkThatMoreTransfersDoNotSpeedUpStaysAtTheStart() {
         // Loopback-like: CPU-bound, the same throughput at any parallelism.
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)

@@ -45,7 +45,7 @@ struct TransferConcurrencyTests {
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
         let link = SimulatedLink(throughput: capped(perStream: 8 * Self.mb, link: 100 * Self.mb))
         let history = link.run(&c, for: 20_000)
-        // 8 → 16 (64 → 100 MB/s: growth) → 32 (no growth: back to 16); probes of 20 are undone.
+        // 16 (100 MB/s) → 32 (no growth: back to 16); probes of 20 are undone.
         #expect(history.max() == 32)
         let tail = history.suffix(1500)  // the last 15 s
         #expect(Set(tail) == [16, 20])
@@ -59,9 +59,8 @@ struct TransferConcurrencyTests {
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
         let link = SimulatedLink(throughput: capped(perStream: 2 * Self.mb, link: 1000 * Self.mb))
         let history = link.run(&c, for: 1_000)  // history[i] is the limit at (i + 1) × 10 ms
-        #expect(history.prefix(12).allSatisfy { $0 == 8 })  // the first ramp window, 125 ms
-        #expect(history.firstIndex(of: 16).map { ($0 + 1) * 10 } == 130)
-        #expect(history.firstIndex(of: 32).map { ($0 + 1) * 10 } == 260)  // 250 ms windows took 500 ms
+        #expect(history.prefix(12).allSatisfy { $0 == 16 })  // the first ramp window, 125 ms
+        #expect(history.firstIndex(of: 32).map { ($0 + 1) * 10 } == 130)  // from 8 with 250 ms windows: 500 ms
         #expect(history.last == 32)
         // Once growth stops, windows are the steady 250 ms: the limit holds at the cap.
         #expect(c.limit == 32)
@@ -72,9 +71,9 @@ struct TransferConcurrencyTests {
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
         let link = SimulatedLink(throughput: { _, _ in 900 * Self.mb })
         let history = link.run(&c, for: 10_000)
-        #expect(history.max() == 16)  // one doubling tried, undone
-        #expect(Set(history.suffix(800)) == [8, 10])  // held at 8, probing 10 now and then
-        #expect(history.suffix(800).filter { $0 == 8 }.count > 600)
+        #expect(history.max() == 32)  // one doubling tried, undone
+        #expect(Set(history.suffix(800)) == [16, 20])  // held at 16, probing 20 now and then
+        #expect(history.suffix(800).filter { $0 == 16 }.count > 600)
     }
 
     @Test func aFarLinkGrowsToTheCap() {
@@ -83,19 +82,19 @@ struct TransferConcurrencyTests {
         let link = SimulatedLink(throughput: capped(perStream: 2 * Self.mb, link: 80 * Self.mb))
         let history = link.run(&c, for: 5_000)
         #expect(history.last == 32)
-        // 8 → 16 → 32 in two windows after the first: at the cap within a second.
-        #expect(history.prefix(100).contains(32))
+        // 16 → 32 after the first ramp window: at the cap within 130 ms.
+        #expect(history.prefix(13).contains(32))
         #expect(c.lookahead == 4)
         #expect(c.mayStart(inFlight: 35, at: 5_000))
         #expect(!c.mayStart(inFlight: 36, at: 5_000))
     }
 
     @Test func aLinkThatImprovesIsFollowedUpwards() {
-        // 50 MB/s for 10 s (8 streams of 8 MB/s fill it), then 200 MB/s (25 streams).
+        // 50 MB/s for 10 s (7 streams of 8 MB/s fill it: the start of 16 holds), then 200 MB/s (25 streams).
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
         let link = SimulatedLink(throughput: { n, now in min(Double(n) * 8 * Self.mb, (now < 10_000 ? 50 : 200) * Self.mb) })
         let before = link.run(&c, for: 10_000)
-        #expect(Set(before.suffix(600)).isSubset(of: [8, 10]))
+        #expect(Set(before.suffix(600)).isSubset(of: [16, 20]))
         let after = link.run(&c, from: 10_000, for: 10_000)
         #expect(after.suffix(500).allSatisfy { $0 >= 25 })
         #expect(c.limit >= 25)
@@ -121,23 +120,25 @@ struct TransferConcurrencyTests {
     @Test func retryAfterPausesNewStartsUntilItEnds() {
         var c = TransferConcurrency(.adaptive(cap: 32), now: 0)
         c.throttled(retryAfterMilliseconds: 2_000, at: 1_000)
-        #expect(c.limit == 4)
+        #expect(c.limit == 8)
         #expect(!c.mayStart(inFlight: 0, at: 1_000))
         #expect(!c.mayStart(inFlight: 0, at: 2_999))
         #expect(c.pauseRemaining(at: 2_500) == 500)
-        #expect(c.mayStart(inFlight: 3, at: 3_000))
-        #expect(!c.mayStart(inFlight: 4, at: 3_000))
+        #expect(c.mayStart(inFlight: 7, at: 3_000))
+        #expect(!c.mayStart(inFlight: 8, at: 3_000))
         // Many transfers that saw the same storm halve the limit once per window, not once each.
         c.throttled(retryAfterMilliseconds: nil, at: 3_100)
         c.throttled(retryAfterMilliseconds: nil, at: 3_150)
         c.throttled(retryAfterMilliseconds: nil, at: 3_200)
-        #expect(c.limit == 2)
+        #expect(c.limit == 4)
         #expect(c.backOffs == 2)
         // A Retry-After longer than the longest pause is capped (30 s).
         c.throttled(retryAfterMilliseconds: 3_600_000, at: 4_000)
         #expect(c.pauseRemaining(at: 4_000) == 30_000)
-        #expect(c.limit == 1)
+        #expect(c.limit == 2)
         c.throttled(retryAfterMilliseconds: nil, at: 5_000)
+        #expect(c.limit == 1)
+        c.throttled(retryAfterMilliseconds: nil, at: 6_000)
         #expect(c.limit == 1)  // never below one
     }
 
@@ -157,7 +158,7 @@ struct TransferConcurrencyTests {
 
     @Test func aSmallCapBoundsEverything() {
         var c = TransferConcurrency(.adaptive(cap: 4), now: 0)
-        #expect(c.limit == 4)  // the initial 8 is capped
+        #expect(c.limit == 4)  // the initial 16 is capped
         let link = SimulatedLink(throughput: capped(perStream: 1 * Self.mb, link: 100 * Self.mb))
         let history = link.run(&c, for: 3_000)
         #expect(history.max() == 4)

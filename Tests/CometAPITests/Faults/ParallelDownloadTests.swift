@@ -172,9 +172,9 @@ struct ParallelDownloadTests {
         #expect(summary.succeeded, "\(summary.failed)")
         #expect(try f.verify(dest))
         let limits = log.limits
-        #expect(limits.first == 8)
+        #expect(limits.first == 16)
         #expect(log.backOffs >= 1)
-        // Halved at least twice from 8 (8 → 4 → 2): at most the server's bound.
+        // Halved at least three times from 16 (16 → 8 → 4 → 2): at most the server's bound.
         #expect(limits.min()! <= 2)
         #expect(limits.last! < 8)
     }

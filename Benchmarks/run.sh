@@ -35,7 +35,7 @@ else
   out="$root/BENCHMARKS.md"
 fi
 KEY=bench-key-0123456789abcdef
-PAR=8   # curl's --parallel-max on loopback: where arty's adaptive default settles there (TransferConcurrency: ~8)
+PAR=16  # curl's --parallel-max on loopback: where arty's adaptive default settles there (TransferConcurrency: starts at 16, holds when 32 brings nothing)
 WAN_PAR=32   # curl's --parallel-max through the WAN proxy: arty's adaptive cap (TransferParallelism.defaultCap)
 
 command -v /usr/bin/time >/dev/null || { sudo apt-get install -y time >/dev/null 2>&1 || apt-get install -y time >/dev/null; }
